@@ -1,0 +1,1 @@
+//! Choice rules: their model and their evaluation.

@@ -1,0 +1,1 @@
+//! JSONPath as Amazon States Language uses it (selection, reference paths for `ResultPath`).
