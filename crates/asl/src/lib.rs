@@ -13,10 +13,12 @@ pub mod choice;
 pub mod definition;
 pub mod diagnostics;
 pub mod errors;
+pub mod history;
 pub mod intrinsics;
 pub mod jsonpath;
 pub mod random;
 pub mod source;
+pub mod tasks;
 pub mod time;
 pub mod validate;
 

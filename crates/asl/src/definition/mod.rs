@@ -7,6 +7,8 @@
 
 pub mod parse;
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -33,7 +35,7 @@ pub struct StateMachine {
     pub comment: Option<String>,
     pub timeout_seconds: Option<u64>,
     pub query_language: QueryLanguage,
-    pub program: Program,
+    pub program: Arc<Program>,
 }
 
 /// A `StartAt` + `States` pair: the top level, a Parallel branch or a Map's item processor.
@@ -147,7 +149,7 @@ pub enum StateKind {
     Wait(Wait),
     Succeed,
     Fail(Fail),
-    Parallel { branches: Vec<Program> },
+    Parallel { branches: Vec<Arc<Program>> },
     Map(Box<MapState>),
 }
 
@@ -234,7 +236,7 @@ pub enum MapMode {
 
 #[derive(Debug, Clone)]
 pub struct MapState {
-    pub processor: Program,
+    pub processor: Arc<Program>,
     pub mode: MapMode,
     /// `ItemsPath` (JSONPath).
     pub items_path: PathSpec,

@@ -4,6 +4,8 @@
 //! mark them all at once) and only returns a model when there were no errors. Messages follow
 //! AWS's `SCHEMA_VALIDATION_FAILED` wording where AWS's is known.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
@@ -233,7 +235,7 @@ impl Parser {
             },
         };
         let program = self.program(obj, "", query_language, 0)?;
-        Some(StateMachine { comment, timeout_seconds, query_language, program })
+        Some(StateMachine { comment, timeout_seconds, query_language, program: Arc::new(program) })
     }
 
     fn query_language(
@@ -417,7 +419,7 @@ impl Parser {
                                     self.sub_program_fields(bo, &bp);
                                     let bl = self.query_language(bo, &bp, lang, false);
                                     if let Some(prog) = self.program(bo, &bp, bl, depth + 1) {
-                                        branches.push(prog);
+                                        branches.push(Arc::new(prog));
                                     }
                                 }
                                 None => self.schema("A branch must be an object", bp),
@@ -1035,7 +1037,7 @@ impl Parser {
                 .map(|s| NumberSpec::Path(s.to_string())),
         };
         Some(MapState {
-            processor,
+            processor: Arc::new(processor),
             mode,
             items_path,
             items: obj.get("Items").cloned(),
