@@ -849,9 +849,7 @@ impl Parser {
                     }
                 }
                 QueryLanguage::JsonPath => {
-                    let mut stripped = ro.clone();
-                    stripped.remove("Assign");
-                    match crate::choice::parse_choice(&Value::Object(stripped)) {
+                    match crate::choice::parse_choice(rule) {
                         Ok(c) => ChoiceCondition::Rule(c.rule),
                         Err(problems) => {
                             for (suffix, message) in problems {
