@@ -656,10 +656,8 @@ impl Eval<'_, '_> {
                             }
                         }
                     }
-                    Value::Object(_) => {
-                        if self.test(expr, node) {
-                            self.walk(segs, i + 1, node, here, false)?;
-                        }
+                    Value::Object(_) if self.test(expr, node) => {
+                        self.walk(segs, i + 1, node, here, false)?;
                     }
                     _ => {}
                 }
@@ -799,8 +797,11 @@ fn java_class(v: &Value) -> &'static str {
 pub struct Scope<'a> {
     pub input: &'a Value,
     pub context: &'a Value,
-    pub variables: Option<&'a dyn Fn(&str) -> Option<Value>>,
+    pub variables: Option<&'a VariableLookup<'a>>,
 }
+
+/// Looks a workflow variable up by name (`$name` -> its value).
+pub type VariableLookup<'a> = dyn Fn(&str) -> Option<Value> + 'a;
 
 /// Where a path string points.
 #[derive(Debug, Clone, PartialEq)]
