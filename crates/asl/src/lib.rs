@@ -6,9 +6,11 @@
 //! for native targets and `wasm32-unknown-unknown` alike.
 
 pub mod choice;
+pub mod dataflow;
 pub mod errors;
 pub mod intrinsics;
 pub mod jsonpath;
+pub mod payload;
 pub mod random;
 
 pub use errors::StatesError;

@@ -340,6 +340,11 @@ fn eval_call(
     functions::apply(call.func, values, random)
 }
 
+/// Compact JSON text, as AWS prints values inside messages.
+pub fn compact_json(v: &Value) -> String {
+    compact(v)
+}
+
 pub(crate) fn compact(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
