@@ -12,11 +12,14 @@
 pub mod choice;
 pub mod definition;
 pub mod diagnostics;
+pub mod dataflow;
 pub mod errors;
 pub mod history;
 pub mod intrinsics;
 pub mod jsonpath;
+pub mod payload;
 pub mod random;
+pub mod runner;
 pub mod source;
 pub mod tasks;
 pub mod time;
