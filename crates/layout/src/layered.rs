@@ -124,7 +124,7 @@ fn assign_ranks(n: usize, dag: &[(usize, usize, usize)]) -> Vec<usize> {
     }
     for v in 0..n {
         if indeg[v] == 0 {
-            if let Some(r) = out[v].iter().map(|&(w, len)| rank[w] - len).min() {
+            if let Some(r) = out[v].iter().map(|&(w, len)| rank[w].saturating_sub(len)).min() {
                 rank[v] = r;
             }
         }
@@ -202,7 +202,7 @@ pub(crate) fn run(sizes: &[(f64, f64)], edges: &[FlatEdge], p: &Params) -> FlatL
         is_reversed[e] = rev;
         let label = edges[e].label;
         let (ru, rv) = (rank[u], rank[v]);
-        let label_rank = ru + (rv - ru) / 2;
+        let label_rank = ru + rv.saturating_sub(ru) / 2;
         let mut chain = vec![u];
         for r in ru + 1..rv {
             let id = lnodes.len();
@@ -292,7 +292,7 @@ pub(crate) fn run(sizes: &[(f64, f64)], edges: &[FlatEdge], p: &Params) -> FlatL
         let (su, sv) = (rects[u], rects[v]);
         pts.push(Ca { c: out_port[e], a: su.a + su.aw });
         pts.push(Ca { c: out_port[e], a: band_end[rank[u]] });
-        for &d in &chain[1..chain.len() - 1] {
+        for &d in chain.get(1..chain.len() - 1).unwrap_or_default() {
             let r = lnodes[d].rank;
             pts.push(Ca { c: x[d], a: band_start[r] });
             pts.push(Ca { c: x[d], a: band_end[r] });

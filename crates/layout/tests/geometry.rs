@@ -172,6 +172,26 @@ fn random_dag(count: usize, extra_edges: usize, seed: u64) -> Graph {
     Graph { nodes, edges }
 }
 
+/// A deep DAG: a chain plus, from every node, one edge skipping 1 to 15 nodes ahead, and a few
+/// loops back.
+fn deep_dag(count: usize, seed: u64) -> Graph {
+    let mut rng = Rng(seed);
+    let name = |i: usize| format!("n{i}");
+    let mut edges = Vec::new();
+    for i in 0..count {
+        let skip = 2 + rng.below(15) as usize;
+        for j in [i + 1, i + skip] {
+            if j < count {
+                edges.push(next(&name(i), &name(j)));
+            }
+        }
+        if i % 17 == 16 {
+            edges.push(Edge::new(name(i), name(i - 5), EdgeKind::Choice).with_label(30.0, 12.0));
+        }
+    }
+    Graph { nodes: (0..count).map(|i| node(&name(i), 60.0, 30.0)).collect(), edges }
+}
+
 fn all_graphs() -> Vec<(&'static str, Graph)> {
     vec![
         ("chain", chain()),
@@ -538,23 +558,31 @@ fn larger_random_graphs_keep_the_invariants() {
             let out = layout(&graph, &o).unwrap_or_else(|e| panic!("{e}"));
             check_level(&format!("seed {seed}"), &graph, &out, &out.bounds, &o);
         }
+        let graph = deep_dag(80, seed);
+        let o = Options::default();
+        let out = layout(&graph, &o).unwrap_or_else(|e| panic!("{e}"));
+        check_level(&format!("deep seed {seed}"), &graph, &out, &out.bounds, &o);
     }
 }
 
 #[test]
 #[ignore = "prints timing; run with --ignored (preferably --release)"]
 fn time_a_500_node_graph() {
-    let graph = random_dag(500, 300, 42);
-    let start = std::time::Instant::now();
-    let out = layout(&graph, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
-    let elapsed = start.elapsed();
-    println!(
-        "500 nodes, {} edges: {:?} (bounds {:.0} x {:.0})",
-        graph.edges.len(),
-        elapsed,
-        out.bounds.width,
-        out.bounds.height
-    );
+    // A wide random DAG, and a deep one whose edges skip up to 15 layers (many dummy nodes).
+    let wide = random_dag(500, 300, 42);
+    let deep = deep_dag(500, 7);
+    for (name, graph) in [("wide", wide), ("deep", deep)] {
+        let start = std::time::Instant::now();
+        let out = layout(&graph, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+        let elapsed = start.elapsed();
+        println!(
+            "{name}: 500 nodes, {} edges: {:?} (bounds {:.0} x {:.0})",
+            graph.edges.len(),
+            elapsed,
+            out.bounds.width,
+            out.bounds.height
+        );
+    }
 }
 
 #[test]
