@@ -323,7 +323,9 @@ pub struct EdgeLayout {
     /// It has at least two points. A self loop leaves and re-enters the node on the side across the
     /// flow (right in top-down, bottom in left-right).
     pub points: Vec<Point>,
-    /// Where to draw the label (present when the input edge has a label).
+    /// Where to draw the label (present when the input edge has a label): beside a straight run of
+    /// the edge, [`Options::label_gap`] away from it (right of it in top-down, below it in
+    /// left-right), clear of every node and every other label.
     pub label: Option<Rect>,
 }
 
