@@ -10,9 +10,9 @@
 //! clock) → [`history`] (AWS-shaped events).
 
 pub mod choice;
+pub mod dataflow;
 pub mod definition;
 pub mod diagnostics;
-pub mod dataflow;
 pub mod errors;
 pub mod history;
 pub mod intrinsics;
@@ -22,11 +22,15 @@ pub mod random;
 pub mod runner;
 pub mod source;
 pub mod tasks;
+pub mod test_state;
 pub mod time;
 pub mod validate;
 
 pub use definition::StateMachine;
 pub use diagnostics::{Diagnostic, Severity, Validation, ValidationResult};
 pub use errors::StatesError;
+pub use history::HistoryEvent;
 pub use random::Random;
+pub use runner::{Describe, Execution, ExecutionConfig, ExecutionStatus};
+pub use tasks::mock_config::MockConfig;
 pub use validate::validate;

@@ -848,17 +848,15 @@ impl Parser {
                         }
                     }
                 }
-                QueryLanguage::JsonPath => {
-                    match crate::choice::parse_choice(rule) {
-                        Ok(c) => ChoiceCondition::Rule(c.rule),
-                        Err(problems) => {
-                            for (suffix, message) in problems {
-                                self.schema(message, format!("{rp}{suffix}"));
-                            }
-                            continue;
+                QueryLanguage::JsonPath => match crate::choice::parse_choice(rule) {
+                    Ok(c) => ChoiceCondition::Rule(c.rule),
+                    Err(problems) => {
+                        for (suffix, message) in problems {
+                            self.schema(message, format!("{rp}{suffix}"));
                         }
+                        continue;
                     }
-                }
+                },
             };
             choices.push(ChoiceBranch { rule: condition, next, assign, output, pointer: rp });
         }
@@ -933,7 +931,7 @@ impl Parser {
     }
 
     fn fail(&mut self, obj: &Map<String, Value>, pointer: &str, lang: QueryLanguage) -> Fail {
-        let mut text = |p: &mut Parser, key: &str| -> Option<TextSpec> {
+        let text = |p: &mut Parser, key: &str| -> Option<TextSpec> {
             let path_key = format!("{key}Path");
             if obj.contains_key(key) && obj.contains_key(&path_key) {
                 p.schema(format!("Only one of {key} or {path_key} can be set"), pointer);

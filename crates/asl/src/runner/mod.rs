@@ -158,7 +158,9 @@ pub(crate) enum Role {
 pub(crate) struct Children {
     pub results: Vec<Option<Value>>,
     /// Iteration inputs not started yet (Map with MaxConcurrency), in index order.
-    pub pending: std::collections::VecDeque<(usize, Value)>,
+    /// (index, (iteration input, item value)).
+    pub pending: std::collections::VecDeque<(usize, (Value, Value))>,
+    pub first_failure: Option<Failure>,
     pub running: Vec<FrameId>,
     pub finished: usize,
     pub failed: usize,
@@ -453,7 +455,14 @@ impl Execution {
         ]);
         let _ = fid;
         self.frames[0].last_event = self.frames.get(fid).map_or(0, |f| f.last_event);
-        self.end(ExecutionStatus::Succeeded, "ExecutionSucceeded", details, Some(output), None, None);
+        self.end(
+            ExecutionStatus::Succeeded,
+            "ExecutionSucceeded",
+            details,
+            Some(output),
+            None,
+            None,
+        );
     }
 
     pub(crate) fn end_failed(&mut self, fid: FrameId, failure: Failure) {
@@ -462,7 +471,14 @@ impl Execution {
             ("cause", failure.cause.clone().filter(|c| !c.is_empty()).map(Value::String)),
         ]);
         self.frames[0].last_event = self.frames.get(fid).map_or(0, |f| f.last_event);
-        self.end(ExecutionStatus::Failed, "ExecutionFailed", details, None, failure.error, failure.cause);
+        self.end(
+            ExecutionStatus::Failed,
+            "ExecutionFailed",
+            details,
+            None,
+            failure.error,
+            failure.cause,
+        );
     }
 
     fn end(
@@ -497,5 +513,30 @@ impl Execution {
         for f in &mut self.frames {
             f.phase = Phase::Done;
         }
+    }
+}
+
+/// `InputPath` / `OutputPath` as the runner applies them (for TestState).
+pub(crate) fn apply_path_for_test(
+    spec: &crate::definition::PathSpec,
+    scope: &crate::jsonpath::Scope,
+) -> Result<Value, StatesError> {
+    io::apply_path(spec, scope)
+}
+
+/// `ResultPath` as the runner applies it (for TestState).
+pub(crate) fn apply_result_path_for_test(
+    spec: &crate::definition::PathSpec,
+    input: &Value,
+    result: Value,
+) -> Result<Value, StatesError> {
+    io::apply_result_path(spec, input, result)
+}
+
+impl Execution {
+    /// The context object a state would see as the first state of this execution.
+    pub(crate) fn context_for_test(&mut self, state: &str) -> Value {
+        self.frames[0].state = state.to_string();
+        self.context(0)
     }
 }

@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use super::io::{self, located};
 use super::{Children, Execution, Failure, Frame, FrameId, Phase, Role, MAX_PAYLOAD_BYTES};
 use crate::definition::{
-    ChoiceCondition, Jitter, MapMode, NumberSpec, PathSpec, Program, State, StateKind,
-    TextSpec, TimestampSpec, Transition, Wait,
+    ChoiceCondition, Jitter, MapMode, NumberSpec, PathSpec, Program, State, StateKind, TextSpec,
+    TimestampSpec, Transition, Wait,
 };
 use crate::errors::{error_equals_matches, names, StatesError};
 use crate::history::{self, json_text};
@@ -103,9 +103,9 @@ fn enter(exec: &mut Execution, fid: FrameId) {
                 let mut next = None;
                 for branch in &choice.choices {
                     let matched = match &branch.rule {
-                        ChoiceCondition::Rule(rule) => crate::choice::evaluate(rule, &mut |p| {
-                            io::select(&scope, p)
-                        })?,
+                        ChoiceCondition::Rule(rule) => {
+                            crate::choice::evaluate(rule, &mut |p| io::select(&scope, p))?
+                        }
                         ChoiceCondition::Condition(Value::Bool(b)) => *b,
                         ChoiceCondition::Condition(other) => {
                             return Err(StatesError::new(
@@ -174,7 +174,8 @@ fn fail_path(
     if crate::intrinsics::is_intrinsic(path) {
         let call = crate::intrinsics::parse_intrinsic(path)
             .map_err(|e| StatesError::intrinsic(e.message))?;
-        let v = crate::intrinsics::evaluate_intrinsic_in_field(&call, field, scope, &mut exec.random)?;
+        let v =
+            crate::intrinsics::evaluate_intrinsic_in_field(&call, field, scope, &mut exec.random)?;
         return Ok(match v {
             Value::String(s) => s,
             other => json_text(&other),
@@ -270,7 +271,8 @@ fn wait_until(
                 }
             }
         }
-        Wait::Seconds(NumberSpec::Expression(e)) | Wait::Timestamp(TimestampSpec::Expression(e)) => {
+        Wait::Seconds(NumberSpec::Expression(e))
+        | Wait::Timestamp(TimestampSpec::Expression(e)) => {
             return Err(StatesError::new(
                 names::QUERY_EVALUATION_ERROR,
                 format!("JSONata expressions are not evaluated in this state yet: {e}"),
@@ -330,10 +332,7 @@ fn rerun(exec: &mut Execution, fid: FrameId) {
 }
 
 /// A number from a `…Seconds` / `…SecondsPath` field, read from the effective input.
-fn task_seconds(
-    spec: &Option<NumberSpec>,
-    scope: &Scope,
-) -> Result<Option<u64>, StatesError> {
+fn task_seconds(spec: &Option<NumberSpec>, scope: &Scope) -> Result<Option<u64>, StatesError> {
     match spec {
         None => Ok(None),
         Some(NumberSpec::Literal(v)) => Ok(v.as_u64()),
@@ -512,13 +511,14 @@ fn call_resource(
             _ => {
                 let payload = params.get("Payload").cloned().unwrap_or(Value::Null);
                 match mock_api::invoke(&payload, &request_id) {
-                    Outcome::Success(v) => Outcome::Success(mock_api::invoke_response(v, &request_id)),
+                    Outcome::Success(v) => {
+                        Outcome::Success(mock_api::invoke_response(v, &request_id))
+                    }
                     failure => failure,
                 }
             }
         };
     }
-    let _ = exec.task_token;
     Outcome::Failure(StatesError::new(
         names::TASK_FAILED,
         format!(
@@ -612,11 +612,15 @@ fn handle_failure(
 ) {
     let Some(state) = program.state(name) else { return };
     let error = failure.error.clone().unwrap_or_default();
-    let can_retry = matches!(state.kind, StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_));
+    let can_retry =
+        matches!(state.kind, StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_));
     if can_retry {
         let _ = retriable;
-        if let Some((i, r)) =
-            state.retry.iter().enumerate().find(|(_, r)| error_equals_matches(&r.error_equals, &error))
+        if let Some((i, r)) = state
+            .retry
+            .iter()
+            .enumerate()
+            .find(|(_, r)| error_equals_matches(&r.error_equals, &error))
         {
             let attempt = exec.frames[fid].retry_counts.get(i).copied().unwrap_or(0);
             if attempt < r.max_attempts {
@@ -731,15 +735,15 @@ fn children_progress(exec: &mut Execution, fid: FrameId) {
     let prefix = if is_map { "MapState" } else { "ParallelState" };
     let Some(ch) = exec.frames[fid].children.as_ref() else { return };
     if !ch.tolerates() {
-        let failure = if is_map && (ch.tolerated_count.is_some() || ch.tolerated_percentage.is_some())
-        {
-            Failure {
-                error: Some(names::EXCEED_TOLERATED_FAILURE_THRESHOLD.into()),
-                cause: Some("The specified tolerated failure threshold was exceeded".into()),
-            }
-        } else {
-            ch.first_failure.clone().unwrap_or(Failure { error: None, cause: None })
-        };
+        let failure =
+            if is_map && (ch.tolerated_count.is_some() || ch.tolerated_percentage.is_some()) {
+                Failure {
+                    error: Some(names::EXCEED_TOLERATED_FAILURE_THRESHOLD.into()),
+                    cause: Some("The specified tolerated failure threshold was exceeded".into()),
+                }
+            } else {
+                ch.first_failure.clone().unwrap_or(Failure { error: None, cause: None })
+            };
         abort_children(exec, fid);
         exec.emit(fid, &format!("{prefix}Failed"), Value::Null);
         if exec.frames[fid].phase_is_done() {
@@ -756,9 +760,8 @@ fn children_progress(exec: &mut Execution, fid: FrameId) {
         if ch.running.len() >= limit {
             break;
         }
-        let Some((index, item_input)) = ch.pending.pop_front() else { break };
-        let item_value = item_input.1;
-        start_iteration(exec, fid, index, item_input.0, item_value);
+        let Some((index, (input, item))) = ch.pending.pop_front() else { break };
+        start_iteration(exec, fid, index, input, item);
     }
     let Some(ch) = exec.frames[fid].children.as_ref() else { return };
     if ch.finished < ch.total {
@@ -793,7 +796,14 @@ fn abort_children(exec: &mut Execution, fid: FrameId) {
     }
 }
 
-fn new_child(exec: &mut Execution, parent: FrameId, program: Arc<Program>, input: Value, role: Role, map_item: Option<(usize, Value)>) -> FrameId {
+fn new_child(
+    exec: &mut Execution,
+    parent: FrameId,
+    program: Arc<Program>,
+    input: Value,
+    role: Role,
+    map_item: Option<(usize, Value)>,
+) -> FrameId {
     let last_event = exec.frames[parent].last_event;
     let inherited_item = map_item.or_else(|| exec.frames[parent].map_item.clone());
     let child = Frame {
@@ -846,7 +856,14 @@ fn start_parallel(
     exec.frames[fid].phase = Phase::Children;
     let mut running = Vec::new();
     for (i, b) in branches.iter().enumerate() {
-        let id = new_child(exec, fid, b.clone(), effective.clone(), Role::Branch { parent: fid, index: i }, None);
+        let id = new_child(
+            exec,
+            fid,
+            b.clone(),
+            effective.clone(),
+            Role::Branch { parent: fid, index: i },
+            None,
+        );
         running.push(id);
     }
     if let Some(ch) = exec.frames[fid].children.as_mut() {
@@ -866,7 +883,9 @@ fn map_number(
         Some(NumberSpec::Literal(v)) => Ok(Some(v.clone())),
         Some(NumberSpec::Path(p)) => {
             let v = io::select(scope, p)?.ok_or_else(|| {
-                StatesError::runtime(format!("The {field}Path field refers to a path that does not exist: {p}"))
+                StatesError::runtime(format!(
+                    "The {field}Path field refers to a path that does not exist: {p}"
+                ))
             })?;
             Ok(Some(v))
         }
@@ -877,7 +896,12 @@ fn map_number(
     }
 }
 
-fn start_map(exec: &mut Execution, fid: FrameId, state: &State, input: &Value) -> Result<(), StatesError> {
+fn start_map(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    input: &Value,
+) -> Result<(), StatesError> {
     let StateKind::Map(map) = &state.kind else { return Ok(()) };
     let ctx = exec.context(fid);
     let scope = Scope { input, context: &ctx, variables: None };
@@ -886,16 +910,21 @@ fn start_map(exec: &mut Execution, fid: FrameId, state: &State, input: &Value) -
     let items_value = match &map.item_reader {
         Some(_) => item_reader_items(exec, &state.name)?,
         None => match &map.items_path {
-            PathSpec::Path(p) if p != "$" => io::apply_path(&map.items_path, &scope).map_err(|_| {
-                StatesError::runtime(format!("Invalid path '{p}' : No results for path: {p}"))
-            })?,
+            PathSpec::Path(p) if p != "$" => {
+                io::apply_path(&map.items_path, &scope).map_err(|_| {
+                    StatesError::runtime(format!("Invalid path '{p}' : No results for path: {p}"))
+                })?
+            }
             _ => effective.clone(),
         },
     };
     let Value::Array(items) = items_value else {
         return Err(StatesError::runtime(format!(
             "Item path {} evaluated to a non-array value: {}",
-            match &map.items_path { PathSpec::Path(p) => p.as_str(), _ => "$" },
+            match &map.items_path {
+                PathSpec::Path(p) => p.as_str(),
+                _ => "$",
+            },
             json_text(&items_value)
         )));
     };
@@ -904,7 +933,10 @@ fn start_map(exec: &mut Execution, fid: FrameId, state: &State, input: &Value) -
         Some(v) => match v.as_u64() {
             Some(n) => n as usize,
             None => {
-                let p = match &map.max_concurrency { Some(NumberSpec::Path(p)) => p.clone(), _ => String::new() };
+                let p = match &map.max_concurrency {
+                    Some(NumberSpec::Path(p)) => p.clone(),
+                    _ => String::new(),
+                };
                 return Err(StatesError::runtime(format!(
                     "The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {p}",
                     json_text(&v)
@@ -912,25 +944,29 @@ fn start_map(exec: &mut Execution, fid: FrameId, state: &State, input: &Value) -
             }
         },
     };
-    let tolerated_count = match map_number(&map.tolerated_failure_count, "ToleratedFailureCount", &scope)? {
-        None => None,
-        Some(v) => match v.as_i64() {
-            Some(n) if n >= 0 => Some(n as u64),
-            _ => return Err(StatesError::runtime("ToleratedFailureCount cannot be negative.")),
-        },
-    };
-    let tolerated_percentage =
-        match map_number(&map.tolerated_failure_percentage, "ToleratedFailurePercentage", &scope)? {
+    let tolerated_count =
+        match map_number(&map.tolerated_failure_count, "ToleratedFailureCount", &scope)? {
             None => None,
-            Some(v) => match v.as_f64() {
-                Some(p) if (0.0..=100.0).contains(&p) => Some(p),
-                _ => {
-                    return Err(StatesError::runtime(
-                        "ToleratedFailurePercentage must be between 0 and 100.",
-                    ))
-                }
+            Some(v) => match v.as_i64() {
+                Some(n) if n >= 0 => Some(n as u64),
+                _ => return Err(StatesError::runtime("ToleratedFailureCount cannot be negative.")),
             },
         };
+    let tolerated_percentage = match map_number(
+        &map.tolerated_failure_percentage,
+        "ToleratedFailurePercentage",
+        &scope,
+    )? {
+        None => None,
+        Some(v) => match v.as_f64() {
+            Some(p) if (0.0..=100.0).contains(&p) => Some(p),
+            _ => {
+                return Err(StatesError::runtime(
+                    "ToleratedFailurePercentage must be between 0 and 100.",
+                ))
+            }
+        },
+    };
     // Iteration inputs (ItemSelector sees the item through $$.Map.Item).
     let mut pending = std::collections::VecDeque::new();
     for (index, item) in items.iter().enumerate() {
@@ -948,7 +984,12 @@ fn start_map(exec: &mut Execution, fid: FrameId, state: &State, input: &Value) -
     let distributed = map.mode == MapMode::Distributed;
     exec.emit(fid, "MapStateStarted", json!({"length": items.len()}));
     if distributed {
-        let arn = format!("{}/{}:{}", exec.config.state_machine_arn().replace(":stateMachine:", ":mapRun:"), state.name, exec.random.uuid_v4());
+        let arn = format!(
+            "{}/{}:{}",
+            exec.config.state_machine_arn().replace(":stateMachine:", ":mapRun:"),
+            state.name,
+            exec.random.uuid_v4()
+        );
         exec.emit(fid, "MapRunStarted", json!({"mapRunArn": arn}));
     }
     if exec.frames[fid].phase_is_done() {
@@ -998,7 +1039,14 @@ fn start_iteration(exec: &mut Execution, fid: FrameId, index: usize, input: Valu
     if exec.frames[fid].phase_is_done() {
         return;
     }
-    let id = new_child(exec, fid, map.processor.clone(), input, Role::Iteration { parent: fid, index }, Some((index, item)));
+    let id = new_child(
+        exec,
+        fid,
+        map.processor.clone(),
+        input,
+        Role::Iteration { parent: fid, index },
+        Some((index, item)),
+    );
     if let Some(ch) = exec.frames[fid].children.as_mut() {
         ch.running.push(id);
     }

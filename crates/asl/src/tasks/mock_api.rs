@@ -33,7 +33,13 @@ pub fn invoke(event: &Value, request_id: &str) -> Outcome {
         Value::Object(map) => match map.get("statuscode") {
             Some(v) => v,
             None => {
-                return raise("KeyError", "'statuscode'", 6, "statuscode = event[\"statuscode\"]", request_id)
+                return raise(
+                    "KeyError",
+                    "'statuscode'",
+                    6,
+                    "statuscode = event[\"statuscode\"]",
+                    request_id,
+                )
             }
         },
         other => {
@@ -43,7 +49,13 @@ pub fn invoke(event: &Value, request_id: &str) -> Outcome {
             } else {
                 format!("'{type_name}' object is not subscriptable")
             };
-            return raise("TypeError", &message, 6, "statuscode = event[\"statuscode\"]", request_id);
+            return raise(
+                "TypeError",
+                &message,
+                6,
+                "statuscode = event[\"statuscode\"]",
+                request_id,
+            );
         }
     };
     match statuscode.as_str() {
@@ -62,7 +74,13 @@ pub fn invoke(event: &Value, request_id: &str) -> Outcome {
             "raise ServerUnavailableException('503 Server Unavailable')",
             request_id,
         ),
-        _ => raise("UnknownException", "Unknown error", 14, "raise UnknownException('Unknown error')", request_id),
+        _ => raise(
+            "UnknownException",
+            "Unknown error",
+            14,
+            "raise UnknownException('Unknown error')",
+            request_id,
+        ),
     }
 }
 
@@ -80,7 +98,9 @@ fn python_type(v: &Value) -> &'static str {
 
 /// A Python Lambda's failure: error = errorType, cause = the JSON error document.
 fn raise(error_type: &str, message: &str, line: u32, code: &str, request_id: &str) -> Outcome {
-    let frame = format!("  File \"/var/task/lambda_function.py\", line {line}, in lambda_handler\n    {code}\n");
+    let frame = format!(
+        "  File \"/var/task/lambda_function.py\", line {line}, in lambda_handler\n    {code}\n"
+    );
     let cause = json!({
         "errorMessage": message,
         "errorType": error_type,

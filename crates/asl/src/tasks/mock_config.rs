@@ -56,9 +56,8 @@ impl TestCase {
 
 impl MockConfig {
     pub fn from_text(text: &str) -> Result<MockConfig, String> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            format!("mock configuration is not valid JSON: {e}")
-        })?;
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| format!("mock configuration is not valid JSON: {e}"))?;
         Self::from_value(&value)
     }
 
@@ -103,10 +102,14 @@ impl MockConfig {
                     let outcome = if let Some(ret) = answer.get("Return") {
                         Outcome::Success(ret.clone())
                     } else if let Some(throw) = answer.get("Throw") {
-                        let text = |k: &str| throw.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                        let text = |k: &str| {
+                            throw.get(k).and_then(Value::as_str).unwrap_or("").to_string()
+                        };
                         Outcome::Failure(StatesError::new(text("Error"), text("Cause")))
                     } else {
-                        return Err(format!("MockedResponses.{name}.{key} needs a Return or a Throw"));
+                        return Err(format!(
+                            "MockedResponses.{name}.{key} needs a Return or a Throw"
+                        ));
                     };
                     list.push((lo, hi, outcome));
                 }

@@ -64,9 +64,10 @@ impl ResourceKind {
     /// `resourceType` / `resource` of `Task*` events: `("lambda", "invoke")`,
     /// `("sqs", "sendMessage.waitForTaskToken")`.
     pub fn type_and_name(resource: &str) -> (String, String) {
-        match resource.strip_prefix("arn:aws:states:::").or_else(|| {
-            resource.split_once(":states:::").map(|(_, rest)| rest)
-        }) {
+        match resource
+            .strip_prefix("arn:aws:states:::")
+            .or_else(|| resource.split_once(":states:::").map(|(_, rest)| rest))
+        {
             Some(rest) => match rest.split_once(':') {
                 Some((service, action)) => (service.to_string(), action.to_string()),
                 None => (rest.to_string(), String::new()),
@@ -87,7 +88,9 @@ pub enum Outcome {
 pub fn lambda_function_name(kind: &ResourceKind, parameters: &Value) -> Option<String> {
     match kind {
         ResourceKind::LambdaFunction { function_name } => Some(function_name.clone()),
-        ResourceKind::Service { service, action, .. } if service == "lambda" && action == "invoke" => {
+        ResourceKind::Service { service, action, .. }
+            if service == "lambda" && action == "invoke" =>
+        {
             let name = parameters.get("FunctionName")?.as_str()?;
             // FunctionName may be a name, a partial ARN or a full ARN, with a qualifier.
             let name = match name.split_once(":function:") {
