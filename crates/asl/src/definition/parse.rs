@@ -156,7 +156,7 @@ const MAX_NESTING: usize = 40;
 /// Parses a definition value. Errors: every schema diagnostic found (locations are pointers;
 /// the caller adds line and column).
 pub fn parse(root: &Value) -> Result<StateMachine, Vec<Diagnostic>> {
-    let mut p = Parser { diagnostics: Vec::new() };
+    let mut p = Parser { diagnostics: Vec::new(), top_jsonata: false };
     let machine = p.machine(root);
     match machine {
         Some(m) if p.diagnostics.is_empty() => Ok(m),
@@ -166,6 +166,8 @@ pub fn parse(root: &Value) -> Result<StateMachine, Vec<Diagnostic>> {
 
 struct Parser {
     diagnostics: Vec<Diagnostic>,
+    /// AWS forbids states to go back to JSONPath only when the whole machine is JSONata.
+    top_jsonata: bool,
 }
 
 fn child(pointer: &str, key: &str) -> String {
@@ -222,6 +224,7 @@ impl Parser {
             self.schema(format!("These fields are required: [{}]", missing.join(", ")), "/");
         }
         let query_language = self.query_language(obj, "", QueryLanguage::JsonPath, true);
+        self.top_jsonata = query_language == QueryLanguage::Jsonata;
         let comment = self.opt_string(obj, "", "Comment");
         self.opt_string(obj, "", "Version");
         let timeout_seconds = match obj.get("TimeoutSeconds") {
@@ -248,7 +251,7 @@ impl Parser {
         match obj.get("QueryLanguage") {
             None => inherited,
             Some(Value::String(s)) if s == "JSONPath" => {
-                if inherited == QueryLanguage::Jsonata && !top {
+                if self.top_jsonata && !top {
                     self.schema(
                         "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
                         if pointer.is_empty() { "/" } else { pointer },
@@ -393,11 +396,11 @@ impl Parser {
         let input_path = path(self, "InputPath");
         let output_path = path(self, "OutputPath");
         let result_path = path(self, "ResultPath");
-        let parameters = self.object_field(obj, pointer, "Parameters");
-        let result_selector = self.object_field(obj, pointer, "ResultSelector");
+        let parameters = self.object_field(obj, "Parameters");
+        let result_selector = self.object_field(obj, "ResultSelector");
         let arguments = obj.get("Arguments").cloned();
         let output = obj.get("Output").cloned();
-        let assign = self.object_field(obj, pointer, "Assign");
+        let assign = self.object_field(obj, "Assign");
         let retry = self.retriers(obj, pointer);
         let catch = self.catchers(obj, pointer, lang);
         let _ = JSONPATH_IO;
@@ -526,14 +529,8 @@ impl Parser {
         }
     }
 
-    fn object_field(
-        &mut self,
-        obj: &Map<String, Value>,
-        pointer: &str,
-        key: &str,
-    ) -> Option<Value> {
-        let v = obj.get(key)?;
-        Some(v.clone())
+    fn object_field(&mut self, obj: &Map<String, Value>, key: &str) -> Option<Value> {
+        obj.get(key).cloned()
     }
 
     fn error_equals(&mut self, o: &Map<String, Value>, pointer: &str) -> Vec<String> {

@@ -15,8 +15,7 @@ impl Execution {
                 "Input": self.config.input,
                 "StartTime": format_millis(self.config.start_time_ms),
                 "Name": self.config.execution_name,
-                "RoleArn": self.config.role_arn,
-                "RedriveCount": 0
+                "RoleArn": self.config.role_arn
             },
             "StateMachine": {
                 "Id": self.config.state_machine_arn(),
@@ -28,6 +27,9 @@ impl Execution {
                 "RetryCount": frame.retry_total
             }
         });
+        if let Some(token) = &frame.task_token {
+            ctx["Task"] = json!({"Token": token});
+        }
         if let Some((index, value)) = self.map_item(fid) {
             ctx["Map"] = json!({"Item": {"Index": index, "Value": value}});
         }

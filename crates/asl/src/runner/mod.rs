@@ -190,6 +190,10 @@ pub(crate) struct Frame {
     pub retry_counts: Vec<u64>,
     pub retry_total: u64,
     pub children: Option<Children>,
+    /// `$$.Task.Token` while a `.waitForTaskToken` task runs.
+    pub task_token: Option<String>,
+    /// Inside a Distributed Map: the events belong to child executions, not to this history.
+    pub silent: bool,
 }
 
 /// A running (or finished) execution.
@@ -245,6 +249,8 @@ impl Execution {
             retry_counts: Vec::new(),
             retry_total: 0,
             children: None,
+            task_token: None,
+            silent: false,
         };
         let mut exec = Execution {
             clock: config.start_time_ms,
@@ -409,6 +415,9 @@ impl Execution {
 
     /// Appends an event for frame `fid` (its `previousEventId` is that frame's last event).
     pub(crate) fn emit(&mut self, fid: FrameId, event_type: &str, details: Value) -> u64 {
+        if self.frames.get(fid).is_some_and(|f| f.silent) {
+            return 0;
+        }
         let id = self.history.len() as u64 + 1;
         let (previous, state_name, resource) = match self.frames.get(fid) {
             Some(frame) => {

@@ -13,7 +13,7 @@ use crate::definition::{
 use crate::errors::{error_equals_matches, names, StatesError};
 use crate::history::{self, json_text};
 use crate::jsonpath::Scope;
-use crate::tasks::{self, mock_api, Outcome, ResourceKind};
+use crate::tasks::{self, mock_api, Outcome, Pattern, ResourceKind};
 
 /// Advances frame `fid` by one scheduler step.
 pub(super) fn advance(exec: &mut Execution, fid: FrameId) {
@@ -300,6 +300,20 @@ fn prepare_task(
     let ctx = exec.context(fid);
     let scope = Scope { input, context: &ctx, variables: None };
     let effective = io::apply_path(&state.input_path, &scope)?;
+    let wait_for_token = matches!(
+        &state.kind,
+        StateKind::Task(t) if matches!(
+            ResourceKind::of(&t.resource),
+            ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. }
+        )
+    );
+    let ctx = if wait_for_token {
+        let token = exec.task_token();
+        exec.frames[fid].task_token = Some(token);
+        exec.context(fid)
+    } else {
+        ctx
+    };
     let params = match &state.parameters {
         Some(p) => {
             let scope = Scope { input: &effective, context: &ctx, variables: None };
@@ -318,10 +332,8 @@ fn rerun(exec: &mut Execution, fid: FrameId) {
     let Some(state) = program.state(&name) else { return };
     let input = exec.frames[fid].input.clone();
     let result = match &state.kind {
-        StateKind::Task(_) => {
-            invoke(exec, fid, state);
-            Ok(())
-        }
+        // Parameters are evaluated again: `$$.State.RetryCount` has changed.
+        StateKind::Task(_) => prepare_task(exec, fid, state, &input),
         StateKind::Parallel { branches } => start_parallel(exec, fid, state, branches, &input),
         StateKind::Map(_) => start_map(exec, fid, state, &input),
         _ => Ok(()),
@@ -432,6 +444,17 @@ fn invoke(exec: &mut Execution, fid: FrameId, state: &State) {
         }
         other => other,
     };
+    let submits = matches!(
+        kind,
+        ResourceKind::Service { pattern: Pattern::Sync | Pattern::WaitForTaskToken, .. }
+    );
+    if submits {
+        // The service accepted the request; a mock gives only the final answer, so the
+        // submission's own response is not known (docs/compatibility.md).
+        let mut d = service_ids();
+        d.extend(payload_details("output", &json!({})));
+        exec.emit(fid, "TaskSubmitted", obj(d));
+    }
     match outcome {
         Outcome::Success(result) => {
             let mut d = if family == Family::Task { service_ids() } else { Vec::new() };
@@ -664,6 +687,18 @@ fn handle_failure(
     finish(exec, fid, Err(failure));
 }
 
+/// Whether `handle_failure` would retry this error now.
+fn will_retry(exec: &Execution, fid: FrameId, state: &State, error: &str) -> bool {
+    state
+        .retry
+        .iter()
+        .enumerate()
+        .find(|(_, r)| error_equals_matches(&r.error_equals, error))
+        .is_some_and(|(i, r)| {
+            exec.frames[fid].retry_counts.get(i).copied().unwrap_or(0) < r.max_attempts
+        })
+}
+
 /// A frame has ended: report to the execution or to the parent state.
 fn finish(exec: &mut Execution, fid: FrameId, result: Result<Value, Failure>) {
     exec.frames[fid].phase = Phase::Done;
@@ -678,7 +713,9 @@ fn finish(exec: &mut Execution, fid: FrameId, result: Result<Value, Failure>) {
             let last = exec.frames[fid].last_event;
             exec.frames[parent].last_event = last;
             let ty = if result.is_ok() { "MapIterationSucceeded" } else { "MapIterationFailed" };
-            exec.emit(parent, ty, json!({"index": index, "name": map_name}));
+            if !is_distributed(&exec.frames[parent]) {
+                exec.emit(parent, ty, json!({"index": index, "name": map_name}));
+            }
             exec.frames[parent].last_event = last;
             child_finished(exec, parent, fid, index, result)
         }
@@ -745,7 +782,13 @@ fn children_progress(exec: &mut Execution, fid: FrameId) {
                 ch.first_failure.clone().unwrap_or(Failure { error: None, cause: None })
             };
         abort_children(exec, fid);
-        exec.emit(fid, &format!("{prefix}Failed"), Value::Null);
+        let distributed = is_distributed(&exec.frames[fid]);
+        if distributed {
+            exec.emit(fid, "MapRunFailed", Value::Null);
+        }
+        if !will_retry(exec, fid, state, failure.error.as_deref().unwrap_or_default()) {
+            exec.emit(fid, &format!("{prefix}Failed"), Value::Null);
+        }
         if exec.frames[fid].phase_is_done() {
             return;
         }
@@ -768,6 +811,9 @@ fn children_progress(exec: &mut Execution, fid: FrameId) {
         return;
     }
     let results: Vec<Value> = ch.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect();
+    if is_distributed(&exec.frames[fid]) {
+        exec.emit(fid, "MapRunSucceeded", Value::Null);
+    }
     exec.frames[fid].children = None;
     exec.emit(fid, &format!("{prefix}Succeeded"), Value::Null);
     if exec.frames[fid].phase_is_done() {
@@ -805,6 +851,7 @@ fn new_child(
     map_item: Option<(usize, Value)>,
 ) -> FrameId {
     let last_event = exec.frames[parent].last_event;
+    let silent = exec.frames[parent].silent || is_distributed(&exec.frames[parent]);
     let inherited_item = map_item.or_else(|| exec.frames[parent].map_item.clone());
     let child = Frame {
         state: program.start_at.clone(),
@@ -820,11 +867,20 @@ fn new_child(
         retry_counts: Vec::new(),
         retry_total: 0,
         children: None,
+        task_token: None,
+        silent,
     };
     exec.frames.push(child);
     let id = exec.frames.len() - 1;
     exec.schedule(id, exec.clock);
     id
+}
+
+fn is_distributed(frame: &Frame) -> bool {
+    matches!(
+        frame.program.state(&frame.state).map(|s| &s.kind),
+        Some(StateKind::Map(m)) if m.mode == MapMode::Distributed
+    )
 }
 
 fn start_parallel(
@@ -944,29 +1000,36 @@ fn start_map(
             }
         },
     };
-    let tolerated_count =
-        match map_number(&map.tolerated_failure_count, "ToleratedFailureCount", &scope)? {
+    let tolerated = (|| -> Result<(Option<u64>, Option<f64>), StatesError> {
+        let tolerated_count =
+            match map_number(&map.tolerated_failure_count, "ToleratedFailureCount", &scope)? {
+                None => None,
+                Some(v) => match v.as_i64() {
+                    Some(n) if n >= 0 => Some(n as u64),
+                    _ => {
+                        return Err(StatesError::runtime(
+                            "ToleratedFailureCount cannot be negative.",
+                        ))
+                    }
+                },
+            };
+        let tolerated_percentage = match map_number(
+            &map.tolerated_failure_percentage,
+            "ToleratedFailurePercentage",
+            &scope,
+        )? {
             None => None,
-            Some(v) => match v.as_i64() {
-                Some(n) if n >= 0 => Some(n as u64),
-                _ => return Err(StatesError::runtime("ToleratedFailureCount cannot be negative.")),
+            Some(v) => match v.as_f64() {
+                Some(p) if (0.0..=100.0).contains(&p) => Some(p),
+                _ => {
+                    return Err(StatesError::runtime(
+                        "ToleratedFailurePercentage must be between 0 and 100.",
+                    ))
+                }
             },
         };
-    let tolerated_percentage = match map_number(
-        &map.tolerated_failure_percentage,
-        "ToleratedFailurePercentage",
-        &scope,
-    )? {
-        None => None,
-        Some(v) => match v.as_f64() {
-            Some(p) if (0.0..=100.0).contains(&p) => Some(p),
-            _ => {
-                return Err(StatesError::runtime(
-                    "ToleratedFailurePercentage must be between 0 and 100.",
-                ))
-            }
-        },
-    };
+        Ok((tolerated_count, tolerated_percentage))
+    })();
     // Iteration inputs (ItemSelector sees the item through $$.Map.Item).
     let mut pending = std::collections::VecDeque::new();
     for (index, item) in items.iter().enumerate() {
@@ -983,6 +1046,8 @@ fn start_map(
     }
     let distributed = map.mode == MapMode::Distributed;
     exec.emit(fid, "MapStateStarted", json!({"length": items.len()}));
+    // AWS checks the tolerated-failure settings after MapStateStarted (recorded).
+    let (tolerated_count, tolerated_percentage) = tolerated?;
     if distributed {
         let arn = format!(
             "{}/{}:{}",
@@ -1035,7 +1100,9 @@ fn item_reader_items(exec: &mut Execution, state: &str) -> Result<Value, StatesE
 fn start_iteration(exec: &mut Execution, fid: FrameId, index: usize, input: Value, item: Value) {
     let (program, name) = current(exec, fid);
     let Some(StateKind::Map(map)) = program.state(&name).map(|s| &s.kind) else { return };
-    exec.emit(fid, "MapIterationStarted", json!({"index": index, "name": name}));
+    if map.mode != MapMode::Distributed {
+        exec.emit(fid, "MapIterationStarted", json!({"index": index, "name": name}));
+    }
     if exec.frames[fid].phase_is_done() {
         return;
     }
