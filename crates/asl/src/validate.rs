@@ -147,10 +147,10 @@ impl GraphCheck<'_> {
                 Transition::Next(n) if !program.states.contains_key(n) => {
                     self.missing_target(n, format!("{sp}/Next"));
                 }
-                Transition::End | Transition::Terminal => {
-                    if !matches!(state.kind, StateKind::Choice(_)) {
-                        has_terminal = true;
-                    }
+                Transition::End | Transition::Terminal
+                    if !matches!(state.kind, StateKind::Choice(_)) =>
+                {
+                    has_terminal = true;
                 }
                 _ => {}
             }

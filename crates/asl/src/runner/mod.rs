@@ -443,7 +443,7 @@ impl Execution {
         if let Some(frame) = self.frames.get_mut(fid) {
             frame.last_event = id;
         }
-        if self.history.len() >= MAX_HISTORY_EVENTS && self.status == ExecutionStatus::Running {
+        if self.history.len() + 1 >= MAX_HISTORY_EVENTS && self.status == ExecutionStatus::Running {
             self.end_failed(
                 fid,
                 Failure {
