@@ -1044,8 +1044,12 @@ fn start_map(
         };
         pending.push_back((index, (iteration_input, item.clone())));
     }
+    if let Some(batcher) = &map.item_batcher {
+        pending = batch_items(pending, batcher, &scope)?;
+    }
+    let count = pending.len();
     let distributed = map.mode == MapMode::Distributed;
-    exec.emit(fid, "MapStateStarted", json!({"length": items.len()}));
+    exec.emit(fid, "MapStateStarted", json!({"length": count}));
     // AWS checks the tolerated-failure settings after MapStateStarted (recorded).
     let (tolerated_count, tolerated_percentage) = tolerated?;
     if distributed {
@@ -1061,8 +1065,8 @@ fn start_map(
         return Ok(());
     }
     exec.frames[fid].children = Some(Children {
-        results: vec![None; items.len()],
-        total: items.len(),
+        results: vec![None; count],
+        total: count,
         pending,
         max_concurrency,
         tolerated_count,
@@ -1072,6 +1076,38 @@ fn start_map(
     exec.frames[fid].phase = Phase::Children;
     exec.schedule(fid, exec.clock);
     Ok(())
+}
+
+/// `ItemBatcher`: groups iteration inputs into `{"Items": [...], "BatchInput": ...}` of at most
+/// `MaxItemsPerBatch` items (default: all in one batch).
+fn batch_items(
+    pending: std::collections::VecDeque<(usize, (Value, Value))>,
+    batcher: &Value,
+    scope: &Scope,
+) -> Result<std::collections::VecDeque<(usize, (Value, Value))>, StatesError> {
+    let max = match (batcher.get("MaxItemsPerBatch"), batcher.get("MaxItemsPerBatchPath")) {
+        (Some(v), _) => v.as_u64(),
+        (None, Some(Value::String(p))) => io::select(scope, p)?.and_then(|v| v.as_u64()),
+        _ => None,
+    }
+    .filter(|n| *n > 0)
+    .map_or(usize::MAX, |n| n as usize);
+    let batch_input = match batcher.get("BatchInput") {
+        Some(t) => Some(io::template(t, scope, &mut crate::random::Random::new(0))?),
+        None => None,
+    };
+    let items: Vec<Value> = pending.into_iter().map(|(_, (input, _))| input).collect();
+    let mut out = std::collections::VecDeque::new();
+    for (index, chunk) in items.chunks(max.min(items.len().max(1))).enumerate() {
+        let mut batch = serde_json::Map::new();
+        if let Some(b) = &batch_input {
+            batch.insert("BatchInput".into(), b.clone());
+        }
+        batch.insert("Items".into(), Value::Array(chunk.to_vec()));
+        let batch = Value::Object(batch);
+        out.push_back((index, (batch.clone(), batch)));
+    }
+    Ok(out)
 }
 
 /// Items of a Map state's `ItemReader`: the mock configuration answers for the Map state itself
