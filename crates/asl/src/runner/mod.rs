@@ -153,13 +153,15 @@ pub(crate) enum Role {
     Iteration { parent: FrameId, index: usize },
 }
 
+/// Map iterations not started yet: (index, (iteration input, item value)).
+pub(crate) type PendingItems = std::collections::VecDeque<(usize, (Value, Value))>;
+
 /// Bookkeeping of a Parallel or Map state waiting for its children.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Children {
     pub results: Vec<Option<Value>>,
     /// Iteration inputs not started yet (Map with MaxConcurrency), in index order.
-    /// (index, (iteration input, item value)).
-    pub pending: std::collections::VecDeque<(usize, (Value, Value))>,
+    pub pending: PendingItems,
     pub first_failure: Option<Failure>,
     pub running: Vec<FrameId>,
     pub finished: usize,

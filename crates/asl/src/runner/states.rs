@@ -5,7 +5,9 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::io::{self, located};
-use super::{Children, Execution, Failure, Frame, FrameId, Phase, Role, MAX_PAYLOAD_BYTES};
+use super::{
+    Children, Execution, Failure, Frame, FrameId, PendingItems, Phase, Role, MAX_PAYLOAD_BYTES,
+};
 use crate::definition::{
     ChoiceCondition, Jitter, MapMode, NumberSpec, PathSpec, Program, State, StateKind, TextSpec,
     TimestampSpec, Transition, Wait,
@@ -1081,10 +1083,10 @@ fn start_map(
 /// `ItemBatcher`: groups iteration inputs into `{"Items": [...], "BatchInput": ...}` of at most
 /// `MaxItemsPerBatch` items (default: all in one batch).
 fn batch_items(
-    pending: std::collections::VecDeque<(usize, (Value, Value))>,
+    pending: PendingItems,
     batcher: &Value,
     scope: &Scope,
-) -> Result<std::collections::VecDeque<(usize, (Value, Value))>, StatesError> {
+) -> Result<PendingItems, StatesError> {
     let max = match (batcher.get("MaxItemsPerBatch"), batcher.get("MaxItemsPerBatchPath")) {
         (Some(v), _) => v.as_u64(),
         (None, Some(Value::String(p))) => io::select(scope, p)?.and_then(|v| v.as_u64()),
