@@ -159,6 +159,9 @@ impl GraphCheck<'_> {
                     self.missing_target(&c.next, format!("{sp}/Catch/{i}/Next"));
                 }
             }
+            if state.query_language == crate::definition::QueryLanguage::JsonPath {
+                self.expressions(state);
+            }
             match &state.kind {
                 StateKind::Choice(choice) => {
                     for (i, b) in choice.choices.iter().enumerate() {
@@ -190,6 +193,137 @@ impl GraphCheck<'_> {
             ));
         }
         self.reachability(program);
+    }
+
+    fn bad_path(&mut self, location: String, message: String) {
+        self.errors.push(Diagnostic::error(codes::SCHEMA_VALIDATION_FAILED, message, location));
+    }
+
+    /// A path field (`InputPath`, `SecondsPath`, a Choice `Variable`, …): `$…`, `$$…` or `$var…`.
+    fn path(&mut self, path: &str, location: String) {
+        if let Err(e) = crate::jsonpath::parse_target(path) {
+            self.bad_path(
+                location,
+                format!("The value for the field must be a valid JSONPath: {path} ({})", e.message),
+            );
+        }
+    }
+
+    /// A payload template: every `….$` value is a path or an intrinsic function call.
+    fn template(&mut self, value: &serde_json::Value, location: &str) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, v) in map {
+                    let at = format!("{location}/{}", escape_token(key));
+                    match (key.ends_with(".$"), v) {
+                        (true, serde_json::Value::String(expr)) => self.path_or_intrinsic(expr, at),
+                        (true, _) => self.bad_path(
+                            at,
+                            format!("The value for the field '{key}' must be a STRING that contains a JSONPath or an intrinsic function"),
+                        ),
+                        (false, _) => self.template(v, &at),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.template(v, &format!("{location}/{i}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn path_or_intrinsic(&mut self, expr: &str, location: String) {
+        if crate::intrinsics::is_intrinsic(expr) {
+            if let Err(e) = crate::intrinsics::parse_intrinsic(expr) {
+                self.errors.push(Diagnostic::error(
+                    codes::INVALID_INTRINSIC_FUNCTION,
+                    format!("Invalid intrinsic function call {expr}: {}", e.message),
+                    location,
+                ));
+            }
+        } else if let Err(e) = crate::jsonpath::parse_target(expr) {
+            self.errors.push(Diagnostic::error(
+                codes::INVALID_JSON_PATH,
+                format!("Invalid JSONPath {expr}: {}", e.message),
+                location,
+            ));
+        }
+    }
+
+    fn expressions(&mut self, state: &crate::definition::State) {
+        use crate::definition::{NumberSpec, PathSpec, TextSpec, TimestampSpec, Wait};
+        let sp = &state.pointer;
+        for (field, spec) in [("InputPath", &state.input_path), ("OutputPath", &state.output_path)]
+        {
+            if let PathSpec::Path(p) = spec {
+                self.path(p, format!("{sp}/{field}"));
+            }
+        }
+        if let PathSpec::Path(p) = &state.result_path {
+            let ok = crate::jsonpath::JsonPath::parse(p).map(|j| j.is_reference_path());
+            if !matches!(ok, Ok(true)) {
+                self.bad_path(
+                    format!("{sp}/ResultPath"),
+                    format!("ResultPath must be a reference path (only $, .field, ['field'] and [n]): {p}"),
+                );
+            }
+        }
+        for (field, t) in
+            [("Parameters", &state.parameters), ("ResultSelector", &state.result_selector)]
+        {
+            if let Some(t) = t {
+                self.template(t, &format!("{sp}/{field}"));
+            }
+        }
+        let number_path = |s: &Option<NumberSpec>| match s {
+            Some(NumberSpec::Path(p)) => Some(p.clone()),
+            _ => None,
+        };
+        match &state.kind {
+            StateKind::Task(t) => {
+                for (field, spec) in [
+                    ("TimeoutSecondsPath", &t.timeout_seconds),
+                    ("HeartbeatSecondsPath", &t.heartbeat_seconds),
+                ] {
+                    if let Some(p) = number_path(spec) {
+                        self.path(&p, format!("{sp}/{field}"));
+                    }
+                }
+            }
+            StateKind::Wait(Wait::Seconds(NumberSpec::Path(p))) => {
+                self.path(p, format!("{sp}/SecondsPath"))
+            }
+            StateKind::Wait(Wait::Timestamp(TimestampSpec::Path(p))) => {
+                self.path(p, format!("{sp}/TimestampPath"))
+            }
+            StateKind::Fail(f) => {
+                for (field, spec) in [("ErrorPath", &f.error), ("CausePath", &f.cause)] {
+                    if let Some(TextSpec::Path(p)) = spec {
+                        self.path_or_intrinsic(p, format!("{sp}/{field}"));
+                    }
+                }
+            }
+            StateKind::Choice(c) => {
+                for (i, b) in c.choices.iter().enumerate() {
+                    if let crate::definition::ChoiceCondition::Rule(rule) = &b.rule {
+                        for p in crate::choice::paths(rule) {
+                            self.path(p, format!("{sp}/Choices/{i}"));
+                        }
+                    }
+                }
+            }
+            StateKind::Map(m) => {
+                if let PathSpec::Path(p) = &m.items_path {
+                    self.path(p, format!("{sp}/ItemsPath"));
+                }
+                if let Some(t) = &m.item_selector {
+                    self.template(t, &format!("{sp}/ItemSelector"));
+                }
+            }
+            _ => {}
+        }
     }
 
     fn reachability(&mut self, program: &Program) {
@@ -301,6 +435,21 @@ mod tests {
         let d = &v.diagnostics[0];
         assert_eq!(d.location, "/States/Call API/Resource");
         assert!(d.message.contains(MOCK_API_FUNCTION_ARN), "{}", d.message);
+    }
+
+    #[test]
+    fn invalid_paths_and_intrinsics_are_located() {
+        let v = validate(
+            r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "x.y",
+                "Parameters": {"a.$": "States.Format('{}'", "b": {"c.$": "$..[["}},
+                "ResultPath": "$.a[*]", "End": true}}}"#,
+        );
+        let at: Vec<&str> = v.diagnostics.iter().map(|d| d.location.as_str()).collect();
+        assert!(at.contains(&"/States/P/InputPath"), "{v:?}");
+        assert!(at.contains(&"/States/P/Parameters/a.$"), "{v:?}");
+        assert!(at.contains(&"/States/P/Parameters/b/c.$"), "{v:?}");
+        assert!(at.contains(&"/States/P/ResultPath"), "{v:?}");
+        assert!(v.diagnostics.iter().any(|d| d.code == "INVALID_INTRINSIC_FUNCTION"));
     }
 
     #[test]
