@@ -966,7 +966,7 @@ fn start_map(
     let effective = io::apply_path(&state.input_path, &scope)?;
     let scope = Scope { input: &effective, context: &ctx, variables: None };
     let items_value = match &map.item_reader {
-        Some(_) => item_reader_items(exec, &state.name)?,
+        Some(reader) => item_reader_items(exec, &state.name, reader, &scope)?,
         None => match &map.items_path {
             PathSpec::Path(p) if p != "$" => {
                 io::apply_path(&map.items_path, &scope).map_err(|_| {
@@ -1113,26 +1113,52 @@ fn batch_items(
 }
 
 /// Items of a Map state's `ItemReader`: the mock configuration answers for the Map state itself
-/// (as the conformance recordings do for S3 reads), with a `Body` in JSON.
-fn item_reader_items(exec: &mut Execution, state: &str) -> Result<Value, StatesError> {
+/// (as the conformance recordings do for S3 reads) with `{"Body": "<object text>"}`, which is
+/// parsed per `ReaderConfig` (`InputType` JSON or CSV, `MaxItems` / `MaxItemsPath`).
+fn item_reader_items(
+    exec: &mut Execution,
+    state: &str,
+    reader: &Value,
+    scope: &Scope,
+) -> Result<Value, StatesError> {
+    let failed = |m: &str| StatesError::new(names::ITEM_READER_FAILED, m.to_string());
     let answer = exec.test_case.as_ref().and_then(|tc| tc.answer(state, 0));
-    match answer {
-        Some(Ok(Outcome::Success(v))) => {
-            let body = v.get("Body").cloned().unwrap_or(v);
-            match body {
-                Value::String(text) => serde_json::from_str(&text).map_err(|_| {
-                    StatesError::new(names::ITEM_READER_FAILED, "Attempting to map over non-iterable node.")
-                }),
-                other => Ok(other),
+    let body = match answer {
+        Some(Ok(Outcome::Success(v))) => v.get("Body").cloned().unwrap_or(v),
+        Some(Ok(Outcome::Failure(e))) => return Err(e),
+        Some(Err(m)) => return Err(failed(&m)),
+        None => {
+            return Err(failed(&format!(
+                "Stepwise has no items for the ItemReader of state '{state}': mock the Map state '{state}' in the mock configuration with a Return of {{\"Body\": \"<the object's text>\"}}"
+            )))
+        }
+    };
+    let config = reader.get("ReaderConfig").cloned().unwrap_or(Value::Null);
+    let max_items = match (config.get("MaxItems"), config.get("MaxItemsPath")) {
+        (Some(v), _) => v.as_u64(),
+        (None, Some(Value::String(p))) => io::select(scope, p)?.and_then(|v| v.as_u64()),
+        _ => None,
+    }
+    .filter(|n| *n > 0)
+    .map_or(usize::MAX, |n| n as usize);
+    let items = match config.get("InputType").and_then(Value::as_str) {
+        Some("CSV") => {
+            let text = body.as_str().unwrap_or_default();
+            crate::tasks::csv::items(text, &config).map_err(|m| failed(&m))?
+        }
+        _ => {
+            let parsed = match body {
+                Value::String(text) => serde_json::from_str(&text)
+                    .map_err(|_| failed("Attempting to map over non-iterable node."))?,
+                other => other,
+            };
+            match parsed {
+                Value::Array(items) => items,
+                _ => return Err(failed("Attempting to map over non-iterable node.")),
             }
         }
-        Some(Ok(Outcome::Failure(e))) => Err(e),
-        Some(Err(m)) => Err(StatesError::new(names::ITEM_READER_FAILED, m)),
-        None => Err(StatesError::new(
-            names::ITEM_READER_FAILED,
-            format!("Stepwise has no items for the ItemReader of state '{state}': mock the Map state '{state}' in the mock configuration with a Return of {{\"Body\": \"<the object's text>\"}}"),
-        )),
-    }
+    };
+    Ok(Value::Array(items.into_iter().take(max_items).collect()))
 }
 
 fn start_iteration(exec: &mut Execution, fid: FrameId, index: usize, input: Value, item: Value) {

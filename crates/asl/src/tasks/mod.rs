@@ -4,6 +4,7 @@
 //! MockConfigFile format) when it mocks the state, then by a built-in resource (the tutorial's
 //! `MockAPIFunction`), and otherwise fails with an error that says how to mock it.
 
+pub mod csv;
 pub mod mock_api;
 pub mod mock_config;
 
