@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod errors;
 pub mod history;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod jsonpath;
 pub mod random;
 pub mod source;
