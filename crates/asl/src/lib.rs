@@ -16,6 +16,7 @@ pub mod diagnostics;
 pub mod errors;
 pub mod history;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod jsonpath;
 pub mod payload;
 pub mod random;
