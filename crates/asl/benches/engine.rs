@@ -142,26 +142,38 @@ fn scenario_loop(repeats: usize) {
     report("(a) Choice/Pass loop x4000", 1, transitions, exec.history().len(), elapsed);
 }
 
+/// `ASL_BENCH_MAP_ITEMS` overrides the item count (for profiling at a smaller scale).
+fn map_items() -> usize {
+    std::env::var("ASL_BENCH_MAP_ITEMS").ok().and_then(|v| v.parse().ok()).unwrap_or(MAP_ITEMS)
+}
+
 fn scenario_map(repeats: usize) {
     let machine = load(&map_definition());
-    let items: Vec<Value> = (0..MAP_ITEMS).map(|n| json!({"n": n})).collect();
+    let map_items = map_items();
+    let items: Vec<Value> = (0..map_items).map(|n| json!({"n": n})).collect();
     let input = json!({"items": items});
     let (exec, elapsed) = best_of(repeats, || run(&machine, input.clone()));
     check(exec.status() == ExecutionStatus::Succeeded, "(b) succeeds");
     let output = exec.describe().output;
     let results = output.as_ref().and_then(Value::as_array);
-    check(results.map(Vec::len) == Some(MAP_ITEMS), "(b) one result per item");
+    check(results.map(Vec::len) == Some(map_items), "(b) one result per item");
     let last = results.and_then(|r| r.last());
-    check(last == Some(&json!({"n": MAP_ITEMS - 1, "seen": true})), "(b) last result");
+    check(last == Some(&json!({"n": map_items - 1, "seen": true})), "(b) last result");
     // Child executions' events are not in the parent history: count each item's Pass state
     // (checked through the output above) plus the parent's own states.
-    let transitions = entered(&exec) + MAP_ITEMS;
-    report("(b) Distributed Map x10000 items", 1, transitions, exec.history().len(), elapsed);
+    let transitions = entered(&exec) + map_items;
+    report(
+        &format!("(b) Distributed Map x{map_items} items"),
+        1,
+        transitions,
+        exec.history().len(),
+        elapsed,
+    );
     println!(
         "    parent history: {} events, {} states entered; {:.0} items/s",
         exec.history().len(),
         entered(&exec),
-        per_sec(MAP_ITEMS, elapsed)
+        per_sec(map_items, elapsed)
     );
 }
 
@@ -184,10 +196,24 @@ fn scenario_tutorial(repeats: usize) {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a number argument sets the repeats (best of N).
-    let repeats = std::env::args().skip(1).find_map(|a| a.parse::<usize>().ok()).unwrap_or(3);
+    // `cargo bench` passes `--bench`. A number sets the repeats (best of N; default 3); the
+    // words `loop`, `map`, `tutorial` pick scenarios (default: all).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let repeats = args.iter().find_map(|a| a.parse::<usize>().ok()).unwrap_or(3);
+    let picked: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| matches!(*a, "loop" | "map" | "tutorial"))
+        .collect();
+    let wants = |name: &str| picked.is_empty() || picked.contains(&name);
     println!("asl engine benchmark (best of {repeats}, full history recorded)");
-    scenario_loop(repeats);
-    scenario_map(repeats);
-    scenario_tutorial(repeats);
+    if wants("loop") {
+        scenario_loop(repeats);
+    }
+    if wants("map") {
+        scenario_map(repeats);
+    }
+    if wants("tutorial") {
+        scenario_tutorial(repeats);
+    }
 }
