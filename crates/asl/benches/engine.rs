@@ -195,15 +195,54 @@ fn scenario_tutorial(repeats: usize) {
     println!("    {:.0} executions/s", per_sec(runs, elapsed));
 }
 
+/// Scenario (d), the shape of the fuzzer's slowest input: a Pass/Choice loop that never exits,
+/// stopped by the 25,000-event history quota.
+fn runaway_definition() -> String {
+    json!({
+        "StartAt": "Start",
+        "States": {
+            "Start": {
+                "Type": "Pass",
+                "Parameters": {"Iterations": 3, "Values.$": "States.ArrayRange(0, 3, 1)"},
+                "Next": "Again"
+            },
+            "Again": {
+                "Type": "Pass",
+                "Parameters": {"States": {"P": {"Type": "Pass", "End": true}}},
+                "ResultPath": "$.Values",
+                "Next": "Check"
+            },
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.Iterations", "NumericEquals": 5, "Next": "Done"}],
+                "Default": "Again"
+            },
+            "Done": {"Type": "Succeed"}
+        }
+    })
+    .to_string()
+}
+
+fn scenario_runaway(repeats: usize) {
+    let machine = load(&runaway_definition());
+    let (exec, elapsed) = best_of(repeats, || run(&machine, json!({})));
+    let describe = exec.describe();
+    check(exec.status() == ExecutionStatus::Failed, "(d) fails");
+    check(describe.error.as_deref() == Some("States.Runtime"), "(d) States.Runtime");
+    check(exec.history().len() >= asl::runner::MAX_HISTORY_EVENTS, "(d) history quota reached");
+    let transitions = entered(&exec);
+    report("(d) runaway loop to the quota", 1, transitions, exec.history().len(), elapsed);
+}
+
 fn main() {
     // `cargo bench` passes `--bench`. A number sets the repeats (best of N; default 3); the
-    // words `loop`, `map`, `tutorial` pick scenarios (default: all).
+    // words `loop`, `map`, `tutorial`, `runaway` pick scenarios (default: all).
     let args: Vec<String> = std::env::args().skip(1).collect();
     let repeats = args.iter().find_map(|a| a.parse::<usize>().ok()).unwrap_or(3);
     let picked: Vec<&str> = args
         .iter()
         .map(String::as_str)
-        .filter(|a| matches!(*a, "loop" | "map" | "tutorial"))
+        .filter(|a| matches!(*a, "loop" | "map" | "tutorial" | "runaway"))
         .collect();
     let wants = |name: &str| picked.is_empty() || picked.contains(&name);
     println!("asl engine benchmark (best of {repeats}, full history recorded)");
@@ -215,5 +254,8 @@ fn main() {
     }
     if wants("tutorial") {
         scenario_tutorial(repeats);
+    }
+    if wants("runaway") {
+        scenario_runaway(repeats);
     }
 }
