@@ -36,7 +36,7 @@ pub(super) fn states_value(
 ) -> Value {
     let mut m = Map::new();
     m.insert("input".into(), input.clone());
-    m.insert("context".into(), ctx.clone());
+    m.insert("context".into(), jsonata_context(ctx));
     if let Some(r) = result {
         m.insert("result".into(), r.clone());
     }
@@ -44,6 +44,21 @@ pub(super) fn states_value(
         m.insert("errorOutput".into(), e.clone());
     }
     Value::Object(m)
+}
+
+/// `$states.context` differs from JSONPath's `$$` as recorded on AWS: `Execution` carries
+/// `RedriveCount`, and `State` has no `RetryCount` before a retry.
+fn jsonata_context(ctx: &Value) -> Value {
+    let mut ctx = ctx.clone();
+    if let Some(Value::Object(execution)) = ctx.get_mut("Execution") {
+        execution.entry("RedriveCount").or_insert(json!(0));
+    }
+    if let Some(Value::Object(state)) = ctx.get_mut("State") {
+        if state.get("RetryCount") == Some(&json!(0)) {
+            state.remove("RetryCount");
+        }
+    }
+    ctx
 }
 
 /// A `States.QueryEvaluationError` raised for `field` (`None`: not tied to a field, e.g. the

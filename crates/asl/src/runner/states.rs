@@ -443,6 +443,15 @@ fn wait_until_jsonata(
     Ok((until.max(exec.clock), out))
 }
 
+/// An integer given as a JSON number or as a string holding one (AWS reads `…Path` values
+/// such as `"1"` as numbers).
+fn int_like(v: &Value) -> Option<i64> {
+    match v {
+        Value::String(s) => s.trim().parse().ok(),
+        other => other.as_i64(),
+    }
+}
+
 /// A value as Java's `toString` shows it in AWS messages: strings unquoted.
 fn display_plain(v: &Value) -> String {
     match v {
@@ -1312,7 +1321,7 @@ fn start_map(
         &states,
     )? {
         None => 0,
-        Some(v) => match v.as_u64() {
+        Some(v) => match int_like(&v).and_then(|n| u64::try_from(n).ok()) {
             Some(n) => n as usize,
             None => {
                 let p = match &map.max_concurrency {
@@ -1336,7 +1345,7 @@ fn start_map(
             &states,
         )? {
             None => None,
-            Some(v) => match v.as_i64() {
+            Some(v) => match int_like(&v) {
                 Some(n) if n >= 0 => Some(n as u64),
                 _ => return Err(StatesError::runtime("ToleratedFailureCount cannot be negative.")),
             },
@@ -1350,14 +1359,16 @@ fn start_map(
             &states,
         )? {
             None => None,
-            Some(v) => match v.as_f64() {
-                Some(p) if (0.0..=100.0).contains(&p) => Some(p),
-                _ => {
-                    return Err(StatesError::runtime(
-                        "ToleratedFailurePercentage must be between 0 and 100.",
-                    ))
+            Some(v) => {
+                match v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())) {
+                    Some(p) if (0.0..=100.0).contains(&p) => Some(p),
+                    _ => {
+                        return Err(StatesError::runtime(
+                            "ToleratedFailurePercentage must be between 0 and 100.",
+                        ))
+                    }
                 }
-            },
+            }
         };
         Ok((tolerated_count, tolerated_percentage))
     })();
@@ -1476,7 +1487,9 @@ fn item_reader_items(
     let config = reader.get("ReaderConfig").cloned().unwrap_or(Value::Null);
     let max_items = match (config.get("MaxItems"), config.get("MaxItemsPath")) {
         (Some(v), _) => v.as_u64(),
-        (None, Some(Value::String(p))) => io::select(scope, p)?.and_then(|v| v.as_u64()),
+        (None, Some(Value::String(p))) => {
+            io::select(scope, p)?.and_then(|v| int_like(&v)).and_then(|n| u64::try_from(n).ok())
+        }
         _ => None,
     }
     .filter(|n| *n > 0)
