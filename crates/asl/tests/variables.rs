@@ -357,3 +357,32 @@ fn choice_condition_must_be_boolean() {
         )
     );
 }
+
+#[test]
+fn test_state_reports_arguments_and_variables_for_jsonata_states() {
+    use asl::test_state::{test_state, TestMock, TestStateRequest};
+    let machine = StateMachine::from_value(&json!({"QueryLanguage": "JSONata", "StartAt": "T",
+        "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Arguments": {"FunctionName": "f", "Payload": {"n": "{% $states.input.n + $base %}"}},
+            "Assign": {"got": "{% $states.result.Payload %}"},
+            "Output": {"v": "{% $states.result.Payload * 2 %}"}, "End": true}}}))
+    .expect("valid definition");
+    let mut variables = serde_json::Map::new();
+    variables.insert("base".into(), json!(10));
+    let request = TestStateRequest {
+        state_name: "T".into(),
+        input: json!({"n": 1}),
+        mock: Some(TestMock::Result(json!({"Payload": 5}))),
+        context: None,
+        retrier_retry_count: 0,
+        variables,
+    };
+    let response = test_state(&machine, &request).expect("state exists");
+    assert_eq!(response.status, "SUCCEEDED");
+    assert_eq!(response.output, Some(json!({"v": 10})));
+    assert_eq!(
+        response.inspection_data["afterArguments"],
+        json!("{\"FunctionName\":\"f\",\"Payload\":{\"n\":11}}")
+    );
+    assert_eq!(response.inspection_data["variables"], json!("{\"base\":10,\"got\":5}"));
+}
