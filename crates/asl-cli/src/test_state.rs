@@ -31,6 +31,9 @@ pub struct TestStateArgs {
     /// How many retries have already happened (stateConfiguration.retrierRetryCount).
     #[arg(long, default_value_t = 0)]
     retry_count: u64,
+    /// Workflow variables visible to the state: a JSON object, inline or a file.
+    #[arg(long)]
+    variables: Option<String>,
 }
 
 pub fn run(args: TestStateArgs) -> Result<ExitCode, String> {
@@ -58,7 +61,15 @@ pub fn run(args: TestStateArgs) -> Result<ExitCode, String> {
         Some(c) => Some(read_json_arg(c, "--context")?),
         None => None,
     };
+    let variables = match &args.variables {
+        Some(v) => match read_json_arg(v, "--variables")? {
+            serde_json::Value::Object(m) => m,
+            _ => return Err("--variables must be a JSON object".to_string()),
+        },
+        None => serde_json::Map::new(),
+    };
     let request = asl::test_state::TestStateRequest {
+        variables,
         state_name: args.state.clone(),
         input,
         mock,

@@ -25,6 +25,8 @@ pub struct TestStateRequest {
     pub context: Option<Value>,
     /// `stateConfiguration.retrierRetryCount`: attempts already made.
     pub retrier_retry_count: u64,
+    /// Workflow variables visible to the state (`$name`).
+    pub variables: Map<String, Value>,
 }
 
 /// TestState's response.
@@ -75,18 +77,23 @@ pub fn test_state(
         )
         .context_for_test(&request.state_name),
     };
+    if state.query_language == crate::definition::QueryLanguage::Jsonata {
+        return Ok(test_jsonata_state(state, request, &context));
+    }
     let mut random = Random::new(0);
     let mut inspection = Map::new();
+    let vars = &request.variables;
+    let lookup = |n: &str| vars.get(n).cloned();
     let text = |v: &Value| json!(crate::history::json_text(v));
     inspection.insert("input".into(), text(&request.input));
     let input = &request.input;
     let fail = |e: StatesError| (e, None::<Value>);
     let outcome: Result<(Value, Option<String>), (StatesError, Option<Value>)> = (|| {
-        let scope = Scope { input, context: &context, variables: None };
+        let scope = Scope { input, context: &context, variables: Some(&lookup) };
         let effective =
             crate::runner::apply_path_for_test(&state.input_path, &scope).map_err(fail)?;
         inspection.insert("afterInputPath".into(), text(&effective));
-        let scope = Scope { input: &effective, context: &context, variables: None };
+        let scope = Scope { input: &effective, context: &context, variables: Some(&lookup) };
         let params = match &state.parameters {
             Some(p) => crate::payload::resolve_template(p, &scope, &mut random).map_err(fail)?,
             None => effective.clone(),
@@ -151,7 +158,8 @@ pub fn test_state(
                 inspection.insert("result".into(), text(&result));
                 let result = match &state.result_selector {
                     Some(sel) => {
-                        let scope = Scope { input: &result, context: &context, variables: None };
+                        let scope =
+                            Scope { input: &result, context: &context, variables: Some(&lookup) };
                         let r = crate::payload::resolve_template(sel, &scope, &mut random)
                             .map_err(fail)?;
                         inspection.insert("afterResultSelector".into(), text(&r));
@@ -167,10 +175,10 @@ pub fn test_state(
             }
             None => effective.clone(),
         };
-        let scope = Scope { input: &after_rp, context: &context, variables: None };
+        let scope = Scope { input: &after_rp, context: &context, variables: Some(&lookup) };
         let mut next = state.next().map(str::to_string);
         if let StateKind::Choice(choice) = &state.kind {
-            let scope_in = Scope { input: &effective, context: &context, variables: None };
+            let scope_in = Scope { input: &effective, context: &context, variables: Some(&lookup) };
             next = None;
             for b in &choice.choices {
                 if let crate::definition::ChoiceCondition::Rule(rule) = &b.rule {
@@ -199,6 +207,16 @@ pub fn test_state(
             }
         }
         let out = crate::runner::apply_path_for_test(&state.output_path, &scope).map_err(fail)?;
+        if let Some(assign) = &state.assign {
+            let scope = Scope { input: &after_rp, context: &context, variables: Some(&lookup) };
+            if let Value::Object(m) =
+                crate::payload::resolve_template(assign, &scope, &mut random).map_err(fail)?
+            {
+                let mut all = request.variables.clone();
+                all.extend(m);
+                inspection.insert("variables".into(), text(&Value::Object(all)));
+            }
+        }
         Ok((out, next))
     })();
     let mut response = TestStateResponse {
@@ -251,4 +269,204 @@ pub fn test_state(
     }
     response.inspection_data = Value::Object(inspection);
     Ok(response)
+}
+
+/// A JSONata state's output, next state and variables after it.
+type Finished = (Value, Option<String>, Map<String, Value>);
+
+/// TestState for a JSONata state: `Arguments` → the task (mocked) → `Output` / `Assign`, with
+/// `$states` and the request's variables; errors go through Retry / Catch (`Output`, `Assign`
+/// with `$states.errorOutput`). `inspectionData` reports `input`, `afterArguments`, `result`
+/// and `variables` (after the state's assignments).
+fn test_jsonata_state(
+    state: &crate::definition::State,
+    request: &TestStateRequest,
+    context: &Value,
+) -> TestStateResponse {
+    use crate::jsonata::{resolve, Bindings};
+    let mut random = Random::new(0);
+    let mut inspection = Map::new();
+    let text = |v: &Value| json!(crate::history::json_text(v));
+    let input = &request.input;
+    inspection.insert("input".into(), text(input));
+    let vars = &request.variables;
+    let lookup = |n: &str| vars.get(n).cloned();
+    let qerr = |e: crate::jsonata::EvalError| {
+        StatesError::new(crate::errors::names::QUERY_EVALUATION_ERROR, e.message)
+    };
+    let mut eval = |t: &Value, field: &str, states: &Value| {
+        let b = Bindings { states, variables: &lookup, now_ms: 0 };
+        resolve(t, field, &b, &mut random).map_err(qerr)
+    };
+    let states_of = |result: Option<&Value>, error: Option<&Value>| {
+        let mut m = Map::new();
+        m.insert("input".into(), input.clone());
+        m.insert("context".into(), context.clone());
+        if let Some(r) = result {
+            m.insert("result".into(), r.clone());
+        }
+        if let Some(e) = error {
+            m.insert("errorOutput".into(), e.clone());
+        }
+        Value::Object(m)
+    };
+    let with_assign = |assign: Option<&Value>,
+                       states: &Value,
+                       eval: &mut dyn FnMut(&Value, &str, &Value) -> Result<Value, StatesError>|
+     -> Result<Map<String, Value>, StatesError> {
+        let mut all = request.variables.clone();
+        if let Some(a) = assign {
+            if let Value::Object(m) = eval(a, "Assign", states)? {
+                all.extend(m);
+            }
+        }
+        Ok(all)
+    };
+    let plain = states_of(None, None);
+    let outcome: Result<Finished, StatesError> = (|| {
+        let body_result = match &state.kind {
+            StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_) => {
+                let args = match &state.arguments {
+                    Some(a) => eval(a, "Arguments", &plain)?,
+                    None => input.clone(),
+                };
+                inspection.insert("afterArguments".into(), text(&args));
+                let result = match &request.mock {
+                    Some(TestMock::Result(v)) => v.clone(),
+                    Some(TestMock::Error { error, cause }) => {
+                        return Err(StatesError::new(error.clone(), cause.clone()))
+                    }
+                    None => {
+                        return Err(StatesError::new(
+                            crate::errors::names::TASK_FAILED,
+                            "no mock given for the state: pass --mock-result or --mock-error",
+                        ))
+                    }
+                };
+                inspection.insert("result".into(), text(&result));
+                Some(result)
+            }
+            _ => None,
+        };
+        let states = states_of(body_result.as_ref(), None);
+        let (assign, output, next) = match &state.kind {
+            StateKind::Choice(choice) => {
+                let mut chosen = None;
+                for b in &choice.choices {
+                    if let crate::definition::ChoiceCondition::Condition(c) = &b.rule {
+                        if eval(c, "Condition", &states)? == Value::Bool(true) {
+                            chosen = Some((b.assign.as_ref(), b.output.as_ref(), b.next.clone()));
+                            break;
+                        }
+                    }
+                }
+                match chosen.or_else(|| {
+                    choice
+                        .default
+                        .clone()
+                        .map(|d| (state.assign.as_ref(), state.output.as_ref(), d))
+                }) {
+                    Some((a, o, n)) => (a, o, Some(n)),
+                    None => {
+                        return Err(StatesError::new(
+                            crate::errors::names::NO_CHOICE_MATCHED,
+                            "No Matching Rule in Choice State",
+                        ))
+                    }
+                }
+            }
+            StateKind::Fail(fail) => {
+                let mut field = |t: &Option<crate::definition::TextSpec>, name: &str| match t {
+                    Some(crate::definition::TextSpec::Literal(s)) => Ok(s.clone()),
+                    Some(crate::definition::TextSpec::Expression(e)) => {
+                        eval(&json!(e), name, &states).map(|v| match v {
+                            Value::String(s) => s,
+                            other => crate::history::json_text(&other),
+                        })
+                    }
+                    _ => Ok(String::new()),
+                };
+                let error = field(&fail.error, "Error")?;
+                let cause = field(&fail.cause, "Cause")?;
+                return Err(StatesError::new(error, cause));
+            }
+            _ => (state.assign.as_ref(), state.output.as_ref(), state.next().map(str::to_string)),
+        };
+        let variables = with_assign(assign, &states, &mut eval)?;
+        let out = match output {
+            Some(o) => eval(o, "Output", &states)?,
+            None => body_result.unwrap_or_else(|| input.clone()),
+        };
+        Ok((out, next, variables))
+    })();
+    let mut response = TestStateResponse {
+        status: "SUCCEEDED",
+        output: None,
+        error: None,
+        cause: None,
+        next_state: None,
+        inspection_data: Value::Null,
+    };
+    match outcome {
+        Ok((out, next, variables)) => {
+            response.output = Some(out);
+            response.next_state = next.filter(|_| !matches!(state.transition, Transition::End));
+            inspection.insert("variables".into(), text(&Value::Object(variables)));
+        }
+        Err(e) => {
+            let retry = state
+                .retry
+                .iter()
+                .enumerate()
+                .find(|(_, r)| error_equals_matches(&r.error_equals, &e.error));
+            if let Some((i, r)) =
+                retry.filter(|(_, r)| request.retrier_retry_count < r.max_attempts)
+            {
+                let interval = r.interval_seconds as f64
+                    * r.backoff_rate.powi(request.retrier_retry_count as i32);
+                response.status = "RETRIABLE";
+                inspection.insert(
+                    "errorDetails".into(),
+                    json!({"retryIndex": i, "retryBackoffIntervalSeconds": interval.round() as u64}),
+                );
+            } else if let Some((i, c)) = state
+                .catch
+                .iter()
+                .enumerate()
+                .find(|(_, c)| error_equals_matches(&c.error_equals, &e.error))
+            {
+                let err_out = json!({"Error": e.error, "Cause": e.cause});
+                let states = states_of(None, Some(&err_out));
+                let caught = with_assign(c.assign.as_ref(), &states, &mut eval).and_then(|vars| {
+                    let out = match &c.output {
+                        Some(o) => eval(o, "Output", &states)?,
+                        None => err_out.clone(),
+                    };
+                    Ok((out, vars))
+                });
+                match caught {
+                    Ok((out, vars)) => {
+                        response.status = "CAUGHT_ERROR";
+                        response.output = Some(out);
+                        response.next_state = Some(c.next.clone());
+                        inspection.insert("variables".into(), text(&Value::Object(vars)));
+                        inspection.insert("errorDetails".into(), json!({"catchIndex": i}));
+                    }
+                    Err(e2) => {
+                        response.status = "FAILED";
+                        response.error = Some(e2.error);
+                        response.cause = Some(e2.cause);
+                        response.inspection_data = Value::Object(inspection);
+                        return response;
+                    }
+                }
+            } else {
+                response.status = "FAILED";
+            }
+            response.error = Some(e.error);
+            response.cause = Some(e.cause);
+        }
+    }
+    response.inspection_data = Value::Object(inspection);
+    response
 }

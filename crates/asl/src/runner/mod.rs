@@ -10,6 +10,7 @@
 
 mod context;
 mod io;
+mod lang;
 mod states;
 
 use std::cmp::Reverse;
@@ -196,6 +197,14 @@ pub(crate) struct Frame {
     pub task_token: Option<String>,
     /// Inside a Distributed Map: the events belong to child executions, not to this history.
     pub silent: bool,
+    /// Workflow variables visible in this frame (a branch or iteration starts with a copy of
+    /// its parent's; its own assignments stay inside it).
+    pub variables: serde_json::Map<String, Value>,
+    /// `Assign` values computed for the current state, applied when it exits.
+    pub pending_assign: Option<serde_json::Map<String, Value>>,
+    /// The field whose JSONata evaluation failed last (the `EvaluationFailed` event's
+    /// `location`).
+    pub failed_field: Option<String>,
 }
 
 /// A running (or finished) execution.
@@ -253,6 +262,9 @@ impl Execution {
             children: None,
             task_token: None,
             silent: false,
+            variables: serde_json::Map::new(),
+            pending_assign: None,
+            failed_field: None,
         };
         let mut exec = Execution {
             clock: config.start_time_ms,

@@ -5,6 +5,9 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::io::{self, located};
+use super::lang::{
+    eval, eval_typed, is_jsonata, prepare_assign, query_error, states_value, var_lookup,
+};
 use super::{
     Children, Execution, Failure, Frame, FrameId, PendingItems, Phase, Role, MAX_PAYLOAD_BYTES,
 };
@@ -14,7 +17,7 @@ use crate::definition::{
 };
 use crate::errors::{error_equals_matches, names, StatesError};
 use crate::history::{self, json_text};
-use crate::jsonpath::Scope;
+use crate::jsonpath::{Scope, VariableLookup};
 use crate::tasks::{self, mock_api, Outcome, Pattern, ResourceKind};
 
 /// Advances frame `fid` by one scheduler step.
@@ -60,6 +63,8 @@ fn enter(exec: &mut Execution, fid: FrameId) {
         f.retry_counts = vec![0; state.retry.len()];
         f.retry_total = 0;
         f.entered_ms = exec.clock;
+        f.pending_assign = None;
+        f.failed_field = None;
     }
     let mut details = vec![("name".to_string(), json!(name))];
     details.extend(payload_details("input", &input));
@@ -68,40 +73,59 @@ fn enter(exec: &mut Execution, fid: FrameId) {
     if exec.frames[fid].phase_is_done() {
         return;
     }
+    let vars = exec.frames[fid].variables.clone();
+    let lookup = var_lookup(&vars);
+    let jsonata = is_jsonata(state);
     let result = match &state.kind {
+        StateKind::Pass { result } if jsonata => {
+            let _ = result;
+            simple_jsonata(exec, fid, state, &input).map(|out| leave(exec, fid, out, None))
+        }
         StateKind::Pass { result } => pass(exec, fid, state, result.as_ref(), &input),
+        StateKind::Succeed if jsonata => {
+            simple_jsonata(exec, fid, state, &input).map(|out| leave(exec, fid, out, None))
+        }
         StateKind::Succeed => {
             let ctx = exec.context(fid);
-            simple_io(state, &input, &ctx).map(|out| {
+            simple_io(state, &input, &ctx, &lookup).map(|out| {
                 leave(exec, fid, out, None);
             })
         }
         StateKind::Fail(fail) => {
             let ctx = exec.context(fid);
-            let scope = Scope { input: &input, context: &ctx, variables: None };
+            let states = states_value(&input, &ctx, None, None);
+            let scope = Scope { input: &input, context: &ctx, variables: Some(&lookup) };
             let text = |spec: &Option<TextSpec>, field: &str, exec: &mut Execution| match spec {
                 None => Ok(None),
                 Some(TextSpec::Literal(s)) => Ok(Some(s.clone())),
                 Some(TextSpec::Path(p)) => fail_path(p, field, &scope, exec).map(Some),
-                Some(TextSpec::Expression(e)) => Err(StatesError::new(
-                    names::QUERY_EVALUATION_ERROR,
-                    format!("JSONata expressions are not evaluated in this state yet: {e}"),
-                )),
-            };
-            match (text(&fail.error, "ErrorPath", exec), text(&fail.cause, "CausePath", exec)) {
-                (Ok(error), Ok(cause)) => {
-                    finish(exec, fid, Err(Failure { error, cause }));
-                    Ok(())
+                Some(TextSpec::Expression(e)) => {
+                    let v = eval_typed(exec, fid, &json!(e), field, &states, "string", |v| {
+                        v.is_string()
+                    })?;
+                    Ok(Some(display_plain(&v)))
                 }
-                (Err(e), _) | (_, Err(e)) => Err(e),
+            };
+            let (error_field, cause_field) =
+                if jsonata { ("Error", "Cause") } else { ("ErrorPath", "CausePath") };
+            match text(&fail.error, error_field, exec) {
+                Err(e) => Err(e),
+                Ok(error) => match text(&fail.cause, cause_field, exec) {
+                    Err(e) => Err(e),
+                    Ok(cause) => {
+                        finish(exec, fid, Err(Failure { error, cause }));
+                        Ok(())
+                    }
+                },
             }
         }
+        StateKind::Choice(choice) if jsonata => choice_jsonata(exec, fid, state, choice, &input),
         StateKind::Choice(choice) => {
             let ctx = exec.context(fid);
             let chosen = (|| {
-                let scope = Scope { input: &input, context: &ctx, variables: None };
+                let scope = Scope { input: &input, context: &ctx, variables: Some(&lookup) };
                 let effective = io::apply_path(&state.input_path, &scope)?;
-                let scope = Scope { input: &effective, context: &ctx, variables: None };
+                let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
                 let mut next = None;
                 for branch in &choice.choices {
                     let matched = match &branch.rule {
@@ -109,35 +133,37 @@ fn enter(exec: &mut Execution, fid: FrameId) {
                             crate::choice::evaluate(rule, &mut |p| io::select(&scope, p))?
                         }
                         ChoiceCondition::Condition(Value::Bool(b)) => *b,
-                        ChoiceCondition::Condition(other) => {
-                            return Err(StatesError::new(
-                                names::QUERY_EVALUATION_ERROR,
-                                format!("Condition is not evaluated yet: {other}"),
-                            ))
-                        }
+                        ChoiceCondition::Condition(_) => false,
                     };
                     if matched {
-                        next = Some(branch.next.clone());
+                        next = Some((branch.next.clone(), branch.assign.as_ref()));
                         break;
                     }
                 }
-                let next = match next.or_else(|| choice.default.clone()) {
+                let (next, assign) = match next {
                     Some(n) => n,
-                    None => {
-                        return Err(StatesError::new(
-                            names::NO_CHOICE_MATCHED,
-                            "No Matching Rule in Choice State".to_string(),
-                        ))
-                    }
+                    None => match &choice.default {
+                        Some(d) => (d.clone(), state.assign.as_ref()),
+                        None => {
+                            return Err(StatesError::new(
+                                names::NO_CHOICE_MATCHED,
+                                "No Matching Rule in Choice State".to_string(),
+                            ))
+                        }
+                    },
                 };
                 let out = io::apply_path(&state.output_path, &scope)?;
-                Ok((out, next))
+                Ok((out, next, assign, effective))
             })();
-            chosen.map(|(out, next)| leave(exec, fid, out, Some(next)))
+            chosen.and_then(|(out, next, assign, effective)| {
+                prepare_assign(exec, fid, assign, false, &effective, &json!({"context": ctx}))?;
+                leave(exec, fid, out, Some(next));
+                Ok(())
+            })
         }
         StateKind::Wait(wait) => {
             let ctx = exec.context(fid);
-            wait_until(exec, state, wait, &input, &ctx).map(|(until, out)| {
+            wait_until(exec, fid, state, wait, &input, &ctx, &lookup).map(|(until, out)| {
                 let f = &mut exec.frames[fid];
                 f.effective = out;
                 f.phase = Phase::WaitOver;
@@ -153,6 +179,73 @@ fn enter(exec: &mut Execution, fid: FrameId) {
     }
 }
 
+/// A JSONata Pass or Succeed state: `Assign`, then `Output` (absent: the input).
+fn simple_jsonata(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    input: &Value,
+) -> Result<Value, StatesError> {
+    let ctx = exec.context(fid);
+    let states = states_value(input, &ctx, None, None);
+    prepare_assign(exec, fid, state.assign.as_ref(), true, input, &states)?;
+    match &state.output {
+        Some(o) => eval(exec, fid, o, "Output", &states),
+        None => Ok(input.clone()),
+    }
+}
+
+/// A JSONata Choice state: the first rule whose `Condition` is true (or the Default), with
+/// that rule's `Assign` / `Output` (the state's own for the Default; absent Output: the input).
+fn choice_jsonata(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    choice: &crate::definition::ChoiceState,
+    input: &Value,
+) -> Result<(), StatesError> {
+    let ctx = exec.context(fid);
+    let states = states_value(input, &ctx, None, None);
+    let mut chosen = None;
+    for branch in &choice.choices {
+        let matched = match &branch.rule {
+            ChoiceCondition::Condition(c) => {
+                eval_typed(exec, fid, c, "Condition", &states, "boolean", Value::is_boolean)?
+                    == Value::Bool(true)
+            }
+            ChoiceCondition::Rule(rule) => {
+                let vars = exec.frames[fid].variables.clone();
+                let lookup = var_lookup(&vars);
+                let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
+                crate::choice::evaluate(rule, &mut |p| io::select(&scope, p))?
+            }
+        };
+        if matched {
+            chosen = Some((branch.next.clone(), branch.assign.as_ref(), branch.output.as_ref()));
+            break;
+        }
+    }
+    let (next, assign, output) = match chosen {
+        Some(c) => c,
+        None => match &choice.default {
+            Some(d) => (d.clone(), state.assign.as_ref(), state.output.as_ref()),
+            None => {
+                return Err(StatesError::new(
+                    names::NO_CHOICE_MATCHED,
+                    "No Matching Rule in Choice State".to_string(),
+                ))
+            }
+        },
+    };
+    prepare_assign(exec, fid, assign, true, input, &states)?;
+    let out = match output {
+        Some(o) => eval(exec, fid, o, "Output", &states)?,
+        None => input.clone(),
+    };
+    leave(exec, fid, out, Some(next));
+    Ok(())
+}
+
 impl Frame {
     fn phase_is_done(&self) -> bool {
         matches!(self.phase, Phase::Done)
@@ -160,10 +253,16 @@ impl Frame {
 }
 
 /// `InputPath` then `OutputPath` (Succeed, and the output of Wait).
-fn simple_io(state: &State, input: &Value, ctx: &Value) -> Result<Value, StatesError> {
-    let scope = Scope { input, context: ctx, variables: None };
+fn simple_io(
+    state: &State,
+    input: &Value,
+    ctx: &Value,
+    lookup: &VariableLookup,
+) -> Result<Value, StatesError> {
+    let lookup = |n: &str| lookup(n);
+    let scope = Scope { input, context: ctx, variables: Some(&lookup) };
     let effective = io::apply_path(&state.input_path, &scope)?;
-    let scope = Scope { input: &effective, context: ctx, variables: None };
+    let scope = Scope { input: &effective, context: ctx, variables: Some(&lookup) };
     io::apply_path(&state.output_path, &scope)
 }
 
@@ -201,34 +300,43 @@ fn pass(
     input: &Value,
 ) -> Result<(), StatesError> {
     let ctx = exec.context(fid);
-    let scope = Scope { input, context: &ctx, variables: None };
+    let vars = exec.frames[fid].variables.clone();
+    let lookup = var_lookup(&vars);
+    let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
     let effective = io::apply_path(&state.input_path, &scope)?;
     let result = match (result, &state.parameters) {
         (Some(r), _) => r.clone(),
         (None, Some(p)) => {
-            let scope = Scope { input: &effective, context: &ctx, variables: None };
+            let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
             io::template(p, &scope, &mut exec.random)?
         }
         (None, None) => effective,
     };
+    prepare_assign(exec, fid, state.assign.as_ref(), false, &result, &json!({"context": ctx}))?;
     let combined = io::apply_result_path(&state.result_path, input, result)?;
-    let scope = Scope { input: &combined, context: &ctx, variables: None };
+    let scope = Scope { input: &combined, context: &ctx, variables: Some(&lookup) };
     let out = io::apply_path(&state.output_path, &scope)?;
     leave(exec, fid, out, None);
     Ok(())
 }
 
-/// A Wait state's wake-up time and output.
+/// A Wait state's wake-up time and output (its `Assign` is prepared for the exit).
 fn wait_until(
-    exec: &Execution,
+    exec: &mut Execution,
+    fid: FrameId,
     state: &State,
     wait: &Wait,
     input: &Value,
     ctx: &Value,
+    lookup: &VariableLookup,
 ) -> Result<(i64, Value), StatesError> {
-    let scope = Scope { input, context: ctx, variables: None };
+    if is_jsonata(state) {
+        return wait_until_jsonata(exec, fid, state, wait, input, ctx);
+    }
+    let lookup = |n: &str| lookup(n);
+    let scope = Scope { input, context: ctx, variables: Some(&lookup) };
     let effective = io::apply_path(&state.input_path, &scope)?;
-    let scope = Scope { input: &effective, context: ctx, variables: None };
+    let scope = Scope { input: &effective, context: ctx, variables: Some(&lookup) };
     let until = match wait {
         Wait::Seconds(NumberSpec::Literal(v)) => {
             exec.clock + v.as_i64().unwrap_or(0).saturating_mul(1000)
@@ -273,16 +381,75 @@ fn wait_until(
                 }
             }
         }
-        Wait::Seconds(NumberSpec::Expression(e))
-        | Wait::Timestamp(TimestampSpec::Expression(e)) => {
-            return Err(StatesError::new(
-                names::QUERY_EVALUATION_ERROR,
-                format!("JSONata expressions are not evaluated in this state yet: {e}"),
-            ))
-        }
+        Wait::Seconds(NumberSpec::Expression(_))
+        | Wait::Timestamp(TimestampSpec::Expression(_)) => exec.clock,
     };
+    prepare_assign(exec, fid, state.assign.as_ref(), false, &effective, &json!({"context": ctx}))?;
     let out = io::apply_path(&state.output_path, &scope)?;
     Ok((until.max(exec.clock), out))
+}
+
+fn wait_until_jsonata(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    wait: &Wait,
+    input: &Value,
+    ctx: &Value,
+) -> Result<(i64, Value), StatesError> {
+    let states = states_value(input, ctx, None, None);
+    let until = match wait {
+        Wait::Seconds(NumberSpec::Literal(v)) => {
+            exec.clock + v.as_i64().unwrap_or(0).saturating_mul(1000)
+        }
+        Wait::Seconds(NumberSpec::Expression(e) | NumberSpec::Path(e)) => {
+            let v =
+                eval_typed(exec, fid, &json!(e), "Seconds", &states, "number", |v| v.is_number())?;
+            match v.as_f64() {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 => {
+                    exec.clock.saturating_add((n * 1000.0) as i64)
+                }
+                _ => {
+                    let message = format!(
+                        "The Seconds field must be a non-negative integer, but was: {}",
+                        json_text(&v)
+                    );
+                    return Err(query_error(exec, fid, Some("Seconds"), message));
+                }
+            }
+        }
+        Wait::Timestamp(TimestampSpec::Literal(s)) => {
+            crate::time::parse_timestamp(s).unwrap_or(exec.clock)
+        }
+        Wait::Timestamp(TimestampSpec::Expression(e) | TimestampSpec::Path(e)) => {
+            let v = eval(exec, fid, &json!(e), "Timestamp", &states)?;
+            match v.as_str().and_then(crate::time::parse_timestamp) {
+                Some(t) => t,
+                None => {
+                    let message = format!(
+                        "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}",
+                        display_plain(&v)
+                    );
+                    return Err(query_error(exec, fid, Some("Timestamp"), message));
+                }
+            }
+        }
+    };
+    prepare_assign(exec, fid, state.assign.as_ref(), true, input, &states)?;
+    let out = match &state.output {
+        Some(o) => eval(exec, fid, o, "Output", &states)?,
+        None => input.clone(),
+    };
+    Ok((until.max(exec.clock), out))
+}
+
+/// An integer given as a JSON number or as a string holding one (AWS reads `…Path` values
+/// such as `"1"` as numbers).
+fn int_like(v: &Value) -> Option<i64> {
+    match v {
+        Value::String(s) => s.trim().parse().ok(),
+        other => other.as_i64(),
+    }
 }
 
 /// A value as Java's `toString` shows it in AWS messages: strings unquoted.
@@ -300,8 +467,12 @@ fn prepare_task(
     input: &Value,
 ) -> Result<(), StatesError> {
     let ctx = exec.context(fid);
-    let scope = Scope { input, context: &ctx, variables: None };
-    let effective = io::apply_path(&state.input_path, &scope)?;
+    let vars = exec.frames[fid].variables.clone();
+    let lookup = var_lookup(&vars);
+    let jsonata = is_jsonata(state);
+    let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
+    let effective =
+        if jsonata { input.clone() } else { io::apply_path(&state.input_path, &scope)? };
     let wait_for_token = matches!(
         &state.kind,
         StateKind::Task(t) if matches!(
@@ -316,12 +487,16 @@ fn prepare_task(
     } else {
         ctx
     };
-    let params = match &state.parameters {
-        Some(p) => {
-            let scope = Scope { input: &effective, context: &ctx, variables: None };
+    let params = match (&state.parameters, &state.arguments) {
+        (_, Some(a)) if jsonata => {
+            let states = states_value(input, &ctx, None, None);
+            eval(exec, fid, a, "Arguments", &states)?
+        }
+        (Some(p), _) if !jsonata => {
+            let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
             io::template(p, &scope, &mut exec.random)?
         }
-        None => effective,
+        _ => effective,
     };
     exec.frames[fid].effective = params;
     invoke(exec, fid, state);
@@ -345,8 +520,16 @@ fn rerun(exec: &mut Execution, fid: FrameId) {
     }
 }
 
-/// A number from a `…Seconds` / `…SecondsPath` field, read from the effective input.
-fn task_seconds(spec: &Option<NumberSpec>, scope: &Scope) -> Result<Option<u64>, StatesError> {
+/// A number from a `…Seconds` / `…SecondsPath` field, read from the effective input (JSONPath)
+/// or computed from `$states` (JSONata).
+fn task_seconds(
+    exec: &mut Execution,
+    fid: FrameId,
+    spec: &Option<NumberSpec>,
+    field: &str,
+    scope: &Scope,
+    states: &Value,
+) -> Result<Option<u64>, StatesError> {
     match spec {
         None => Ok(None),
         Some(NumberSpec::Literal(v)) => Ok(v.as_u64()),
@@ -363,10 +546,19 @@ fn task_seconds(spec: &Option<NumberSpec>, scope: &Scope) -> Result<Option<u64>,
                 ))
             })
         }
-        Some(NumberSpec::Expression(e)) => Err(StatesError::new(
-            names::QUERY_EVALUATION_ERROR,
-            format!("JSONata expressions are not evaluated in this state yet: {e}"),
-        )),
+        Some(NumberSpec::Expression(e)) => {
+            let v = eval_typed(exec, fid, &json!(e), field, states, "number", Value::is_number)?;
+            match v.as_f64() {
+                Some(n) if n > 0.0 && n.fract() == 0.0 => Ok(Some(n as u64)),
+                _ => {
+                    let message = format!(
+                        "The {field} field must be a positive integer, but was: {}",
+                        json_text(&v)
+                    );
+                    Err(query_error(exec, fid, Some(field), message))
+                }
+            }
+        }
     }
 }
 
@@ -376,11 +568,25 @@ fn invoke(exec: &mut Execution, fid: FrameId, state: &State) {
     let input = exec.frames[fid].input.clone();
     let ctx = exec.context(fid);
     let timeouts = {
-        let scope = Scope { input: &input, context: &ctx, variables: None };
+        let vars = exec.frames[fid].variables.clone();
+        let lookup = var_lookup(&vars);
+        let states = states_value(&input, &ctx, None, None);
+        let scope = Scope { input: &input, context: &ctx, variables: Some(&lookup) };
         let effective = io::apply_path(&state.input_path, &scope).unwrap_or(Value::Null);
-        let scope = Scope { input: &effective, context: &ctx, variables: None };
-        task_seconds(&task.timeout_seconds, &scope)
-            .and_then(|t| task_seconds(&task.heartbeat_seconds, &scope).map(|h| (t, h)))
+        let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
+        task_seconds(exec, fid, &task.timeout_seconds, "TimeoutSeconds", &scope, &states).and_then(
+            |t| {
+                task_seconds(
+                    exec,
+                    fid,
+                    &task.heartbeat_seconds,
+                    "HeartbeatSeconds",
+                    &scope,
+                    &states,
+                )
+                .map(|h| (t, h))
+            },
+        )
     };
     let (timeout, heartbeat) = match timeouts {
         Ok(pair) => pair,
@@ -554,7 +760,8 @@ fn call_resource(
     ))
 }
 
-/// `ResultSelector` → `ResultPath` → `OutputPath`, then leave the state.
+/// JSONPath: `ResultSelector` → `Assign` → `ResultPath` → `OutputPath`; JSONata: `Assign` and
+/// `Output` (absent: the result) with `$states.result`. Then leave the state.
 fn finish_with_result(
     exec: &mut Execution,
     fid: FrameId,
@@ -563,15 +770,28 @@ fn finish_with_result(
 ) -> Result<(), StatesError> {
     let ctx = exec.context(fid);
     let input = exec.frames[fid].input.clone();
+    if is_jsonata(state) {
+        let states = states_value(&input, &ctx, Some(&result), None);
+        prepare_assign(exec, fid, state.assign.as_ref(), true, &result, &states)?;
+        let out = match &state.output {
+            Some(o) => eval(exec, fid, o, "Output", &states)?,
+            None => result,
+        };
+        leave(exec, fid, out, None);
+        return Ok(());
+    }
+    let vars = exec.frames[fid].variables.clone();
+    let lookup = var_lookup(&vars);
     let result = match &state.result_selector {
         Some(sel) => {
-            let scope = Scope { input: &result, context: &ctx, variables: None };
+            let scope = Scope { input: &result, context: &ctx, variables: Some(&lookup) };
             io::template(sel, &scope, &mut exec.random)?
         }
         None => result,
     };
+    prepare_assign(exec, fid, state.assign.as_ref(), false, &result, &json!({"context": ctx}))?;
     let combined = io::apply_result_path(&state.result_path, &input, result)?;
-    let scope = Scope { input: &combined, context: &ctx, variables: None };
+    let scope = Scope { input: &combined, context: &ctx, variables: Some(&lookup) };
     let out = io::apply_path(&state.output_path, &scope)?;
     leave(exec, fid, out, None);
     Ok(())
@@ -595,6 +815,10 @@ fn leave(exec: &mut Execution, fid: FrameId, output: Value, next: Option<String>
     }
     let mut d = vec![("name".to_string(), json!(name))];
     d.extend(payload_details("output", &output));
+    if let Some(assigned) = super::lang::apply_assign(exec, fid) {
+        d.push(("assignedVariables".into(), assigned));
+        d.push(("assignedVariablesDetails".into(), json!({"truncated": false})));
+    }
     if !matches!(state.kind, StateKind::Fail(_)) {
         exec.emit(fid, &format!("{}StateExited", state.type_name()), obj(d));
     }
@@ -624,6 +848,35 @@ fn state_error(exec: &mut Execution, fid: FrameId, e: StatesError, retriable: bo
     let (program, name) = current(exec, fid);
     let entered = exec.frames[fid].entered_event;
     let e = if retriable { e } else { located(e, &name, entered) };
+    if !retriable && e.error == names::QUERY_EVALUATION_ERROR {
+        // AWS records where an expression failed before handling the error.
+        let location = exec.frames[fid].failed_field.take();
+        let details = history::details(vec![
+            ("cause", Some(json!(e.cause))),
+            ("error", Some(json!(e.error))),
+            ("location", location.map(Value::String)),
+            ("state", Some(json!(name))),
+        ]);
+        exec.emit(fid, "EvaluationFailed", details);
+        if exec.frames[fid].phase_is_done() {
+            return;
+        }
+        // A Map state that fails before it starts its iterations is recorded as failed.
+        if let Some(state) = program.state(&name) {
+            let starting = !matches!(exec.frames[fid].phase, Phase::Children);
+            if matches!(state.kind, StateKind::Map(_))
+                && starting
+                && exec.frames[fid].children.is_none()
+                && !will_retry(exec, fid, state, &e.error)
+                && !state.catch.iter().any(|c| error_equals_matches(&c.error_equals, &e.error))
+            {
+                exec.emit(fid, "MapStateFailed", Value::Null);
+                if exec.frames[fid].phase_is_done() {
+                    return;
+                }
+            }
+        }
+    }
     handle_failure(exec, fid, Failure::from(e), retriable, &program, &name);
 }
 
@@ -676,8 +929,30 @@ fn handle_failure(
         if let Some(cause) = &failure.cause {
             err_output.insert("Cause".into(), json!(cause));
         }
+        let err_output = Value::Object(err_output);
         let input = exec.frames[fid].input.clone();
-        match io::apply_result_path(&c.result_path, &input, Value::Object(err_output)) {
+        let caught = if is_jsonata(state) {
+            let ctx = exec.context(fid);
+            let states = states_value(&input, &ctx, None, Some(&err_output));
+            prepare_assign(exec, fid, c.assign.as_ref(), true, &err_output, &states).and_then(
+                |()| match &c.output {
+                    Some(o) => eval(exec, fid, o, "Output", &states),
+                    None => Ok(err_output.clone()),
+                },
+            )
+        } else {
+            let ctx = exec.context(fid);
+            prepare_assign(
+                exec,
+                fid,
+                c.assign.as_ref(),
+                false,
+                &err_output,
+                &json!({"context": ctx}),
+            )
+            .and_then(|()| io::apply_result_path(&c.result_path, &input, err_output.clone()))
+        };
+        match caught {
             Ok(out) => leave(exec, fid, out, Some(c.next.clone())),
             Err(e) => {
                 let entered = exec.frames[fid].entered_event;
@@ -855,6 +1130,7 @@ fn new_child(
     let last_event = exec.frames[parent].last_event;
     let silent = exec.frames[parent].silent || is_distributed(&exec.frames[parent]);
     let inherited_item = map_item.or_else(|| exec.frames[parent].map_item.clone());
+    let variables = exec.frames[parent].variables.clone();
     let child = Frame {
         state: program.start_at.clone(),
         program,
@@ -871,6 +1147,9 @@ fn new_child(
         children: None,
         task_token: None,
         silent,
+        variables,
+        pending_assign: None,
+        failed_field: None,
     };
     exec.frames.push(child);
     let id = exec.frames.len() - 1;
@@ -893,14 +1172,26 @@ fn start_parallel(
     input: &Value,
 ) -> Result<(), StatesError> {
     let ctx = exec.context(fid);
-    let scope = Scope { input, context: &ctx, variables: None };
-    let effective = io::apply_path(&state.input_path, &scope)?;
-    let effective = match &state.parameters {
-        Some(p) => {
-            let scope = Scope { input: &effective, context: &ctx, variables: None };
-            io::template(p, &scope, &mut exec.random)?
+    let effective = if is_jsonata(state) {
+        match &state.arguments {
+            Some(a) => {
+                let states = states_value(input, &ctx, None, None);
+                eval(exec, fid, a, "Arguments", &states)?
+            }
+            None => input.clone(),
         }
-        None => effective,
+    } else {
+        let vars = exec.frames[fid].variables.clone();
+        let lookup = var_lookup(&vars);
+        let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
+        let effective = io::apply_path(&state.input_path, &scope)?;
+        match &state.parameters {
+            Some(p) => {
+                let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
+                io::template(p, &scope, &mut exec.random)?
+            }
+            None => effective,
+        }
     };
     exec.emit(fid, "ParallelStateStarted", Value::Null);
     if exec.frames[fid].phase_is_done() {
@@ -930,11 +1221,15 @@ fn start_parallel(
     Ok(())
 }
 
-/// A Map parameter (MaxConcurrency, ToleratedFailure…) given directly or by path.
+/// A Map parameter (MaxConcurrency, ToleratedFailure…) given directly, by path (JSONPath) or
+/// by expression (JSONata, which must give a number).
 fn map_number(
+    exec: &mut Execution,
+    fid: FrameId,
     spec: &Option<NumberSpec>,
     field: &str,
     scope: &Scope,
+    states: &Value,
 ) -> Result<Option<Value>, StatesError> {
     match spec {
         None => Ok(None),
@@ -947,10 +1242,31 @@ fn map_number(
             })?;
             Ok(Some(v))
         }
-        Some(NumberSpec::Expression(e)) => Err(StatesError::new(
-            names::QUERY_EVALUATION_ERROR,
-            format!("JSONata expressions are not evaluated in this state yet: {e}"),
-        )),
+        Some(NumberSpec::Expression(e)) => {
+            eval_typed(exec, fid, &json!(e), field, states, "number", Value::is_number).map(Some)
+        }
+    }
+}
+
+/// A JSONata Map state's items: `Items` (an expression giving an array, or an array whose
+/// elements may hold expressions), else the input, which must be an array.
+fn jsonata_items(
+    exec: &mut Execution,
+    fid: FrameId,
+    items: Option<&Value>,
+    input: &Value,
+    states: &Value,
+) -> Result<Value, StatesError> {
+    match items {
+        Some(t @ Value::String(_)) => {
+            eval_typed(exec, fid, t, "Items", states, "array", Value::is_array)
+        }
+        Some(t) => eval(exec, fid, t, "Items", states),
+        None if input.is_array() => Ok(input.clone()),
+        None => {
+            let message = format!("Map state input must be an array but was: {}", json_text(input));
+            Err(query_error(exec, fid, None, message))
+        }
     }
 }
 
@@ -962,11 +1278,21 @@ fn start_map(
 ) -> Result<(), StatesError> {
     let StateKind::Map(map) = &state.kind else { return Ok(()) };
     let ctx = exec.context(fid);
-    let scope = Scope { input, context: &ctx, variables: None };
-    let effective = io::apply_path(&state.input_path, &scope)?;
-    let scope = Scope { input: &effective, context: &ctx, variables: None };
+    let jsonata = is_jsonata(state);
+    let states = states_value(input, &ctx, None, None);
+    let vars = exec.frames[fid].variables.clone();
+    let lookup = var_lookup(&vars);
+    let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
+    let effective =
+        if jsonata { input.clone() } else { io::apply_path(&state.input_path, &scope)? };
+    let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
     let items_value = match &map.item_reader {
+        Some(reader) if jsonata => {
+            let reader = eval(exec, fid, reader, "ItemReader", &states)?;
+            item_reader_items(exec, &state.name, &reader, &scope)?
+        }
         Some(reader) => item_reader_items(exec, &state.name, reader, &scope)?,
+        None if jsonata => jsonata_items(exec, fid, map.items.as_ref(), input, &states)?,
         None => match &map.items_path {
             PathSpec::Path(p) if p != "$" => {
                 io::apply_path(&map.items_path, &scope).map_err(|_| {
@@ -986,9 +1312,16 @@ fn start_map(
             json_text(&items_value)
         )));
     };
-    let max_concurrency = match map_number(&map.max_concurrency, "MaxConcurrency", &scope)? {
+    let max_concurrency = match map_number(
+        exec,
+        fid,
+        &map.max_concurrency,
+        "MaxConcurrency",
+        &scope,
+        &states,
+    )? {
         None => 0,
-        Some(v) => match v.as_u64() {
+        Some(v) => match int_like(&v).and_then(|n| u64::try_from(n).ok()) {
             Some(n) => n as usize,
             None => {
                 let p = match &map.max_concurrency {
@@ -1003,32 +1336,39 @@ fn start_map(
         },
     };
     let tolerated = (|| -> Result<(Option<u64>, Option<f64>), StatesError> {
-        let tolerated_count =
-            match map_number(&map.tolerated_failure_count, "ToleratedFailureCount", &scope)? {
-                None => None,
-                Some(v) => match v.as_i64() {
-                    Some(n) if n >= 0 => Some(n as u64),
-                    _ => {
-                        return Err(StatesError::runtime(
-                            "ToleratedFailureCount cannot be negative.",
-                        ))
-                    }
-                },
-            };
+        let tolerated_count = match map_number(
+            exec,
+            fid,
+            &map.tolerated_failure_count,
+            "ToleratedFailureCount",
+            &scope,
+            &states,
+        )? {
+            None => None,
+            Some(v) => match int_like(&v) {
+                Some(n) if n >= 0 => Some(n as u64),
+                _ => return Err(StatesError::runtime("ToleratedFailureCount cannot be negative.")),
+            },
+        };
         let tolerated_percentage = match map_number(
+            exec,
+            fid,
             &map.tolerated_failure_percentage,
             "ToleratedFailurePercentage",
             &scope,
+            &states,
         )? {
             None => None,
-            Some(v) => match v.as_f64() {
-                Some(p) if (0.0..=100.0).contains(&p) => Some(p),
-                _ => {
-                    return Err(StatesError::runtime(
-                        "ToleratedFailurePercentage must be between 0 and 100.",
-                    ))
+            Some(v) => {
+                match v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())) {
+                    Some(p) if (0.0..=100.0).contains(&p) => Some(p),
+                    _ => {
+                        return Err(StatesError::runtime(
+                            "ToleratedFailurePercentage must be between 0 and 100.",
+                        ))
+                    }
                 }
-            },
+            }
         };
         Ok((tolerated_count, tolerated_percentage))
     })();
@@ -1039,15 +1379,26 @@ fn start_map(
             Some(sel) => {
                 let mut ctx = ctx.clone();
                 ctx["Map"] = json!({"Item": {"Index": index, "Value": item}});
-                let scope = Scope { input: &effective, context: &ctx, variables: None };
-                io::template(sel, &scope, &mut exec.random)?
+                if jsonata {
+                    let states = states_value(&effective, &ctx, None, None);
+                    eval(exec, fid, sel, "ItemSelector", &states)?
+                } else {
+                    let scope =
+                        Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
+                    io::template(sel, &scope, &mut exec.random)?
+                }
             }
             None => item.clone(),
         };
         pending.push_back((index, (iteration_input, item.clone())));
     }
     if let Some(batcher) = &map.item_batcher {
-        pending = batch_items(pending, batcher, &scope)?;
+        let batcher = if jsonata {
+            eval(exec, fid, batcher, "ItemBatcher", &states)?
+        } else {
+            batcher.clone()
+        };
+        pending = batch_items(pending, &batcher, &scope)?;
     }
     let count = pending.len();
     let distributed = map.mode == MapMode::Distributed;
@@ -1136,7 +1487,9 @@ fn item_reader_items(
     let config = reader.get("ReaderConfig").cloned().unwrap_or(Value::Null);
     let max_items = match (config.get("MaxItems"), config.get("MaxItemsPath")) {
         (Some(v), _) => v.as_u64(),
-        (None, Some(Value::String(p))) => io::select(scope, p)?.and_then(|v| v.as_u64()),
+        (None, Some(Value::String(p))) => {
+            io::select(scope, p)?.and_then(|v| int_like(&v)).and_then(|n| u64::try_from(n).ok())
+        }
         _ => None,
     }
     .filter(|n| *n > 0)
