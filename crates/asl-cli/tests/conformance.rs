@@ -11,7 +11,9 @@ use std::process::Command;
 
 fn shared_dir() -> Option<PathBuf> {
     if let Ok(dir) = std::env::var("STEPWISE_CONFORMANCE_DIR") {
-        return Some(PathBuf::from(dir));
+        // Accept the conformance folder or its `cases` folder (the engine's tests take the latter).
+        let dir = PathBuf::from(dir);
+        return Some(if dir.ends_with("cases") { dir.parent()?.to_path_buf() } else { dir });
     }
     let candidate = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance");
     candidate.join("cases").is_dir().then_some(candidate)
