@@ -125,6 +125,10 @@ pub struct State {
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
     pub kind: StateKind,
+    /// Whether any field of the state can read the context object (`$$`, `$states.context`,
+    /// or `$states` as a whole). The runner builds the context only for such states: it holds
+    /// a copy of the execution input, which is costly for large inputs.
+    pub uses_context: bool,
 }
 
 impl State {

@@ -186,6 +186,38 @@ fn type_of(v: &Value) -> &'static str {
     }
 }
 
+/// Whether a state's JSON mentions the context object: `$$`, `$states.context`, or `$states`
+/// other than `$states.input` / `.result` / `.errorOutput`. Conservative: a mention inside a
+/// literal string counts too. Nested programs (branches, iterators) do not count: their states
+/// have their own flag.
+fn reads_context(state: &Value) -> bool {
+    let mut own = state.clone();
+    if let Value::Object(o) = &mut own {
+        for nested in ["Branches", "ItemProcessor", "Iterator"] {
+            o.remove(nested);
+        }
+    }
+    let text = serde_json::to_string(&own).unwrap_or_default();
+    if text.contains("$$") {
+        return true;
+    }
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("$states") {
+        rest = &rest[i + "$states".len()..];
+        let plain = ["input", "result", "errorOutput"].iter().any(|f| {
+            rest.strip_prefix('.').is_some_and(|r| {
+                r.strip_prefix(f).is_some_and(|after| {
+                    !after.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                })
+            })
+        });
+        if !plain {
+            return true;
+        }
+    }
+    false
+}
+
 /// Whether a string is a JSONata expression `{% … %}`.
 pub fn is_jsonata_expression(s: &str) -> bool {
     let t = s.trim();
@@ -439,6 +471,7 @@ impl Parser {
             _ => return None,
         };
         Some(State {
+            uses_context: reads_context(value),
             name: name.to_string(),
             pointer: pointer.to_string(),
             comment,
@@ -1050,6 +1083,16 @@ impl Parser {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn knows_which_states_read_the_context() {
+        assert!(!reads_context(&json!({"Type": "Pass", "Parameters": {"a.$": "$.x"}})));
+        assert!(reads_context(&json!({"Type": "Pass", "Parameters": {"a.$": "$$.Execution.Id"}})));
+        assert!(!reads_context(&json!({"Type": "Pass", "Output": "{% $states.input.a %}"})));
+        assert!(reads_context(&json!({"Type": "Pass", "Output": "{% $states.context.State %}"})));
+        assert!(reads_context(&json!({"Type": "Pass", "Output": "{% $states %}"})));
+        assert!(reads_context(&json!({"Type": "Pass", "Output": "{% $states.inputs %}"})));
+    }
 
     #[test]
     fn parses_the_tutorial_shape() {

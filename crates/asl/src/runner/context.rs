@@ -6,8 +6,19 @@ use super::{Execution, FrameId};
 use crate::time::format_millis;
 
 impl Execution {
-    /// `$$` for frame `fid` at its current state.
+    /// `$$` for frame `fid` at its current state; `null` when the state never reads it (see
+    /// `State::uses_context`), which keeps large execution inputs from being copied per state.
     pub(crate) fn context(&self, fid: FrameId) -> Value {
+        let frame = &self.frames[fid];
+        let needed = frame.program.state(&frame.state).is_none_or(|s| s.uses_context);
+        if !needed {
+            return Value::Null;
+        }
+        self.full_context(fid)
+    }
+
+    /// `$$` for frame `fid`, always built.
+    pub(crate) fn full_context(&self, fid: FrameId) -> Value {
         let frame = &self.frames[fid];
         let mut ctx = json!({
             "Execution": {

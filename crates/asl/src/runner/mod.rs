@@ -560,6 +560,6 @@ impl Execution {
     /// The context object a state would see as the first state of this execution.
     pub(crate) fn context_for_test(&mut self, state: &str) -> Value {
         self.frames[0].state = state.to_string();
-        self.context(0)
+        self.full_context(0)
     }
 }
