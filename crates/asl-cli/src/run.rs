@@ -1,0 +1,86 @@
+//! `asl run`: one execution, printed as one JSON object.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Args;
+use serde_json::{json, Value};
+
+use crate::{print_diagnostics, read_json_arg, read_source};
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// The definition file (`-` for standard input).
+    definition: String,
+    /// The execution input: inline JSON, or a file holding it (default `{}`).
+    #[arg(long)]
+    input: Option<String>,
+    /// A mock configuration file (AWS Step Functions Local MockConfigFile format).
+    #[arg(long, requires = "test_case")]
+    mock_config: Option<String>,
+    /// The test case of the mock configuration to use.
+    #[arg(long, requires = "mock_config")]
+    test_case: Option<String>,
+    /// The state machine name (the mock configuration's StateMachines key, and the ARNs).
+    #[arg(long, default_value = "Case")]
+    state_machine_name: String,
+    /// Also print the history as a table on standard error.
+    #[arg(long)]
+    history: bool,
+    /// Seed of the random source (retry jitter, States.UUID, request ids).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+}
+
+pub fn run(args: RunArgs) -> Result<ExitCode, String> {
+    let text = read_source(&args.definition)?;
+    let machine = match asl::StateMachine::from_text(&text) {
+        Ok(m) => m,
+        Err(diagnostics) => {
+            let name = if args.definition == "-" { "<stdin>" } else { &args.definition };
+            print_diagnostics(name, &diagnostics);
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let input = match &args.input {
+        Some(arg) => read_json_arg(arg, "--input")?,
+        None => json!({}),
+    };
+    let mock_config = match &args.mock_config {
+        Some(path) => Some(asl::MockConfig::from_text(&read_source(path)?)?),
+        None => None,
+    };
+    let config = asl::ExecutionConfig {
+        input,
+        mock_config,
+        test_case: args.test_case.clone(),
+        seed: args.seed,
+        state_machine_name: args.state_machine_name.clone(),
+        ..asl::ExecutionConfig::default()
+    };
+    let mut exec = asl::Execution::start(Arc::new(machine), config);
+    exec.run_to_completion();
+    let d = exec.describe();
+    let events: Vec<Value> = exec.history().iter().map(|e| e.to_aws_json()).collect();
+    if args.history {
+        let start = d.start_ms;
+        for e in exec.history() {
+            eprintln!(
+                "{:>5}  {:<28} {:<24} {:>8} ms",
+                e.id,
+                e.event_type,
+                e.state_name.as_deref().unwrap_or(""),
+                e.timestamp_ms - start
+            );
+        }
+    }
+    let out = json!({
+        "status": d.status.as_str(),
+        "output": d.output,
+        "error": d.error,
+        "cause": d.cause,
+        "events": events,
+    });
+    println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+    Ok(ExitCode::SUCCESS)
+}

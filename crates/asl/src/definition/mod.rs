@@ -1,0 +1,254 @@
+//! The typed model of a state machine definition.
+//!
+//! [`parse`](parse::parse) builds it from JSON and reports every problem as a located
+//! [`Diagnostic`](crate::Diagnostic); the runner only ever sees a model that parsed cleanly.
+//! Fields that hold data-flow expressions (payload templates, paths, JSONata) keep their JSON
+//! form: the data-flow layer interprets them at run time.
+
+pub mod parse;
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+/// `JSONPath` (the default) or `JSONata`, per state machine and per state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueryLanguage {
+    #[default]
+    JsonPath,
+    Jsonata,
+}
+
+impl QueryLanguage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueryLanguage::JsonPath => "JSONPath",
+            QueryLanguage::Jsonata => "JSONata",
+        }
+    }
+}
+
+/// A whole definition.
+#[derive(Debug, Clone)]
+pub struct StateMachine {
+    pub comment: Option<String>,
+    pub timeout_seconds: Option<u64>,
+    pub query_language: QueryLanguage,
+    pub program: Arc<Program>,
+}
+
+/// A `StartAt` + `States` pair: the top level, a Parallel branch or a Map's item processor.
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub start_at: String,
+    pub states: IndexMap<String, State>,
+    /// JSON pointer of this program's object (`""` for the top level).
+    pub pointer: String,
+}
+
+impl Program {
+    pub fn state(&self, name: &str) -> Option<&State> {
+        self.states.get(name)
+    }
+}
+
+/// An optional path field: absent (the default applies), `null`, or a path string.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PathSpec {
+    #[default]
+    Default,
+    Null,
+    Path(String),
+}
+
+/// A number given directly, read from a path, or computed by a JSONata expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NumberSpec {
+    Literal(Value),
+    Path(String),
+    Expression(String),
+}
+
+/// Where a state goes next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transition {
+    Next(String),
+    End,
+    /// Choice, Succeed and Fail states decide by themselves.
+    Terminal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Jitter {
+    #[default]
+    None,
+    Full,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retrier {
+    pub error_equals: Vec<String>,
+    pub interval_seconds: u64,
+    pub max_attempts: u64,
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<u64>,
+    pub jitter: Jitter,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catcher {
+    pub error_equals: Vec<String>,
+    pub next: String,
+    pub result_path: PathSpec,
+    pub output: Option<Value>,
+    pub assign: Option<Value>,
+}
+
+/// One state with the fields every type shares; the rest is in [`StateKind`].
+#[derive(Debug, Clone)]
+pub struct State {
+    pub name: String,
+    /// JSON pointer of the state object, e.g. `/States/Call API`.
+    pub pointer: String,
+    pub comment: Option<String>,
+    pub query_language: QueryLanguage,
+    pub transition: Transition,
+    pub input_path: PathSpec,
+    pub output_path: PathSpec,
+    pub result_path: PathSpec,
+    pub parameters: Option<Value>,
+    pub result_selector: Option<Value>,
+    pub arguments: Option<Value>,
+    pub output: Option<Value>,
+    pub assign: Option<Value>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    pub kind: StateKind,
+}
+
+impl State {
+    /// AWS's name of the state type (`"Task"`, `"Map"`, …).
+    pub fn type_name(&self) -> &'static str {
+        self.kind.type_name()
+    }
+
+    pub fn next(&self) -> Option<&str> {
+        match &self.transition {
+            Transition::Next(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum StateKind {
+    Pass { result: Option<Value> },
+    Task(Task),
+    Choice(ChoiceState),
+    Wait(Wait),
+    Succeed,
+    Fail(Fail),
+    Parallel { branches: Vec<Arc<Program>> },
+    Map(Box<MapState>),
+}
+
+impl StateKind {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            StateKind::Pass { .. } => "Pass",
+            StateKind::Task(_) => "Task",
+            StateKind::Choice(_) => "Choice",
+            StateKind::Wait(_) => "Wait",
+            StateKind::Succeed => "Succeed",
+            StateKind::Fail(_) => "Fail",
+            StateKind::Parallel { .. } => "Parallel",
+            StateKind::Map(_) => "Map",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub resource: String,
+    pub timeout_seconds: Option<NumberSpec>,
+    pub heartbeat_seconds: Option<NumberSpec>,
+    pub credentials: Option<Value>,
+}
+
+/// A Choice rule as written: the rule object and, for JSONata, its `Condition`.
+#[derive(Debug, Clone)]
+pub struct ChoiceBranch {
+    pub rule: ChoiceCondition,
+    pub next: String,
+    pub assign: Option<Value>,
+    pub output: Option<Value>,
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum ChoiceCondition {
+    /// A JSONPath comparison / boolean rule.
+    Rule(crate::choice::ChoiceRule),
+    /// A JSONata `Condition` (an expression string or a literal boolean).
+    Condition(Value),
+}
+
+#[derive(Debug, Clone)]
+pub struct ChoiceState {
+    pub choices: Vec<ChoiceBranch>,
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Wait {
+    Seconds(NumberSpec),
+    Timestamp(TimestampSpec),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimestampSpec {
+    Literal(String),
+    Path(String),
+    Expression(String),
+}
+
+/// A Fail state's error and cause, each fixed, read from a path, or a JSONata expression.
+#[derive(Debug, Clone, Default)]
+pub struct Fail {
+    pub error: Option<TextSpec>,
+    pub cause: Option<TextSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TextSpec {
+    Literal(String),
+    Path(String),
+    Expression(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MapMode {
+    #[default]
+    Inline,
+    Distributed,
+}
+
+#[derive(Debug, Clone)]
+pub struct MapState {
+    pub processor: Arc<Program>,
+    pub mode: MapMode,
+    /// `ItemsPath` (JSONPath).
+    pub items_path: PathSpec,
+    /// `Items` (JSONata expression or literal array).
+    pub items: Option<Value>,
+    /// `ItemSelector`, or the legacy `Parameters` of a Map.
+    pub item_selector: Option<Value>,
+    pub max_concurrency: Option<NumberSpec>,
+    pub tolerated_failure_count: Option<NumberSpec>,
+    pub tolerated_failure_percentage: Option<NumberSpec>,
+    pub item_batcher: Option<Value>,
+    pub item_reader: Option<Value>,
+    pub result_writer: Option<Value>,
+    pub label: Option<String>,
+}

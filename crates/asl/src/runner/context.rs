@@ -1,0 +1,55 @@
+//! The Context object (`$$`): what an execution knows about itself at a given state.
+
+use serde_json::{json, Value};
+
+use super::{Execution, FrameId};
+use crate::time::format_millis;
+
+impl Execution {
+    /// `$$` for frame `fid` at its current state.
+    pub(crate) fn context(&self, fid: FrameId) -> Value {
+        let frame = &self.frames[fid];
+        let mut ctx = json!({
+            "Execution": {
+                "Id": self.config.execution_arn(),
+                "Input": self.config.input,
+                "StartTime": format_millis(self.config.start_time_ms),
+                "Name": self.config.execution_name,
+                "RoleArn": self.config.role_arn
+            },
+            "StateMachine": {
+                "Id": self.config.state_machine_arn(),
+                "Name": self.config.state_machine_name
+            },
+            "State": {
+                "EnteredTime": format_millis(frame.entered_ms),
+                "Name": frame.state,
+                "RetryCount": frame.retry_total
+            }
+        });
+        if let Some(token) = &frame.task_token {
+            ctx["Task"] = json!({"Token": token});
+        }
+        if let Some((index, value)) = self.map_item(fid) {
+            ctx["Map"] = json!({"Item": {"Index": index, "Value": value}});
+        }
+        ctx
+    }
+
+    /// The nearest enclosing Map iteration's item.
+    fn map_item(&self, fid: FrameId) -> Option<(usize, Value)> {
+        self.frames[fid].map_item.clone()
+    }
+
+    /// A task token for `.waitForTaskToken` resources, deterministic per execution.
+    pub(crate) fn task_token(&mut self) -> String {
+        let a = self.random.next_u64();
+        let b = self.random.next_u64();
+        format!("AQB{a:016x}{b:016x}")
+    }
+
+    /// A request id shaped like AWS's (a UUID), deterministic per execution.
+    pub(crate) fn request_id(&mut self) -> String {
+        self.random.uuid_v4()
+    }
+}

@@ -1,0 +1,70 @@
+//! The bridge from the definition model's path fields to the data-flow layer, and AWS's
+//! error-message prefix for errors raised while a state runs.
+
+use serde_json::Value;
+
+use crate::dataflow::{self, PathField, ResultPathSpec};
+use crate::definition::PathSpec;
+use crate::errors::{names, StatesError};
+use crate::jsonpath::{select_in, Scope};
+use crate::payload::resolve_template;
+use crate::random::Random;
+
+pub(crate) fn path_field(spec: &PathSpec) -> PathField<'_> {
+    match spec {
+        PathSpec::Default => PathField::Absent,
+        PathSpec::Null => PathField::Null,
+        PathSpec::Path(p) => PathField::Path(p),
+    }
+}
+
+pub(crate) fn result_path_spec(spec: &PathSpec) -> ResultPathSpec<'_> {
+    match spec {
+        PathSpec::Default => ResultPathSpec::Replace,
+        PathSpec::Null => ResultPathSpec::Discard,
+        PathSpec::Path(p) if p == "$" => ResultPathSpec::Replace,
+        PathSpec::Path(p) => ResultPathSpec::Path(p),
+    }
+}
+
+/// `InputPath` / `OutputPath` / `ItemsPath` applied to `scope.input`.
+pub(crate) fn apply_path(spec: &PathSpec, scope: &Scope) -> Result<Value, StatesError> {
+    dataflow::apply_path_field(path_field(spec), scope)
+}
+
+pub(crate) fn apply_result_path(
+    spec: &PathSpec,
+    state_input: &Value,
+    result: Value,
+) -> Result<Value, StatesError> {
+    dataflow::apply_result_path(result_path_spec(spec), state_input, result)
+}
+
+pub(crate) fn template(
+    template: &Value,
+    scope: &Scope,
+    random: &mut Random,
+) -> Result<Value, StatesError> {
+    resolve_template(template, scope, random)
+}
+
+/// A path a Choice rule or a `…Path` field reads; `None` when it selects nothing.
+pub(crate) fn select(scope: &Scope, path: &str) -> Result<Option<Value>, StatesError> {
+    select_in(scope, path)
+        .map_err(|e| StatesError::runtime(format!("Invalid path '{path}' : {}", e.message)))
+}
+
+/// AWS prefixes the causes of errors the service raises while running a state (as opposed to
+/// errors a task reports) with where it happened.
+pub(crate) fn located(mut e: StatesError, state: &str, entered_event: u64) -> StatesError {
+    if e.error == names::RUNTIME
+        || e.error == names::QUERY_EVALUATION_ERROR
+        || e.error == names::INTRINSIC_FAILURE
+    {
+        e.cause = format!(
+            "An error occurred while executing the state '{state}' (entered at the event id #{entered_event}). {}",
+            e.cause
+        );
+    }
+    e
+}

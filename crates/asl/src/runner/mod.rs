@@ -1,0 +1,553 @@
+//! The execution engine: a discrete-event scheduler on a virtual clock.
+//!
+//! An execution is a set of *frames*: the top-level program, and one per running Parallel
+//! branch or Map iteration. Each frame is at one state and in one phase. The scheduler keeps a
+//! queue of `(virtual time, sequence, frame)` wake-ups; [`Execution::step`] pops the earliest,
+//! moves the clock there and advances that frame until it has to wait (a Wait state, a retry
+//! interval, its children). Branches and iterations therefore interleave deterministically,
+//! and the caller decides how fast virtual time passes: all at once ([`Execution::run_to_completion`]),
+//! one step at a time, or up to a virtual instant ([`Execution::advance_to`]).
+
+mod context;
+mod io;
+mod states;
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use crate::definition::{Program, StateMachine};
+use crate::errors::StatesError;
+use crate::history::{self, HistoryEvent};
+use crate::random::Random;
+use crate::tasks::mock_config::{MockConfig, TestCase};
+
+/// The largest payload (state input or output, task result) AWS accepts: 256 KiB.
+pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+/// AWS's quota of events in one execution's history.
+pub const MAX_HISTORY_EVENTS: usize = 25_000;
+
+/// Everything an execution needs from outside: input, mocks, identity, time and a seed.
+#[derive(Debug, Clone)]
+pub struct ExecutionConfig {
+    pub input: Value,
+    pub mock_config: Option<MockConfig>,
+    pub test_case: Option<String>,
+    /// Virtual start time, milliseconds since the Unix epoch.
+    pub start_time_ms: i64,
+    pub seed: u64,
+    pub execution_name: String,
+    pub state_machine_name: String,
+    pub region: String,
+    pub account: String,
+    pub role_arn: String,
+}
+
+impl Default for ExecutionConfig {
+    fn default() -> Self {
+        ExecutionConfig {
+            input: json!({}),
+            mock_config: None,
+            test_case: None,
+            // 2024-01-01T00:00:00Z: a fixed, readable default for reproducible runs.
+            start_time_ms: 1_704_067_200_000,
+            seed: 0,
+            execution_name: "stepwise-execution".into(),
+            state_machine_name: "MyStateMachine".into(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            role_arn: "arn:aws:iam::123456789012:role/StepFunctionsExecutionRole".into(),
+        }
+    }
+}
+
+impl ExecutionConfig {
+    pub fn state_machine_arn(&self) -> String {
+        format!(
+            "arn:aws:states:{}:{}:stateMachine:{}",
+            self.region, self.account, self.state_machine_name
+        )
+    }
+
+    pub fn execution_arn(&self) -> String {
+        format!(
+            "arn:aws:states:{}:{}:execution:{}:{}",
+            self.region, self.account, self.state_machine_name, self.execution_name
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecutionStatus {
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl ExecutionStatus {
+    /// AWS's spelling: `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionStatus::Running => "RUNNING",
+            ExecutionStatus::Succeeded => "SUCCEEDED",
+            ExecutionStatus::Failed => "FAILED",
+            ExecutionStatus::TimedOut => "TIMED_OUT",
+            ExecutionStatus::Aborted => "ABORTED",
+        }
+    }
+}
+
+/// `DescribeExecution`'s answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Describe {
+    pub status: ExecutionStatus,
+    pub input: Value,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub start_ms: i64,
+    pub stop_ms: Option<i64>,
+}
+
+/// How a frame ended unsuccessfully: a Fail state may leave out its error and cause.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Failure {
+    pub error: Option<String>,
+    pub cause: Option<String>,
+}
+
+impl From<StatesError> for Failure {
+    fn from(e: StatesError) -> Self {
+        Failure { error: Some(e.error), cause: Some(e.cause) }
+    }
+}
+
+pub(crate) type FrameId = usize;
+/// Queue entries with this frame id are the execution's own timeout.
+const TIMEOUT_FRAME: FrameId = usize::MAX;
+
+/// What a frame does when it is next woken.
+#[derive(Debug, Clone)]
+pub(crate) enum Phase {
+    /// Enter the current state with `input`.
+    Enter,
+    /// (Re)invoke the current Task with the effective parameters stored in the frame.
+    Invoke,
+    /// A Wait state's time is up: leave it.
+    WaitOver,
+    /// Waiting for child frames (Parallel branches / Map iterations).
+    Children,
+    /// Finished; ignore stale wake-ups.
+    Done,
+}
+
+/// Why a frame exists: it tells where its outcome goes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Role {
+    Root,
+    Branch { parent: FrameId, index: usize },
+    Iteration { parent: FrameId, index: usize },
+}
+
+/// Map iterations not started yet: (index, (iteration input, item value)).
+pub(crate) type PendingItems = std::collections::VecDeque<(usize, (Value, Value))>;
+
+/// Bookkeeping of a Parallel or Map state waiting for its children.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Children {
+    pub results: Vec<Option<Value>>,
+    /// Iteration inputs not started yet (Map with MaxConcurrency), in index order.
+    pub pending: PendingItems,
+    pub first_failure: Option<Failure>,
+    pub running: Vec<FrameId>,
+    pub finished: usize,
+    pub failed: usize,
+    pub max_concurrency: usize,
+    pub tolerated_count: Option<u64>,
+    pub tolerated_percentage: Option<f64>,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Frame {
+    pub program: Arc<Program>,
+    pub state: String,
+    pub phase: Phase,
+    /// The current state's raw input.
+    pub input: Value,
+    /// Task: the effective parameters being sent; Wait: the output to leave with.
+    pub effective: Value,
+    pub role: Role,
+    pub last_event: u64,
+    /// The `StateEntered` event id of the current state (for AWS's error message prefix).
+    pub entered_event: u64,
+    pub entered_ms: i64,
+    /// `$$.Map.Item` for iterations.
+    pub map_item: Option<(usize, Value)>,
+    /// Attempts used per retrier of the current state, and in total (`$$.State.RetryCount`).
+    pub retry_counts: Vec<u64>,
+    pub retry_total: u64,
+    pub children: Option<Children>,
+    /// `$$.Task.Token` while a `.waitForTaskToken` task runs.
+    pub task_token: Option<String>,
+    /// Inside a Distributed Map: the events belong to child executions, not to this history.
+    pub silent: bool,
+}
+
+/// A running (or finished) execution.
+pub struct Execution {
+    pub(crate) machine: Arc<StateMachine>,
+    pub(crate) config: ExecutionConfig,
+    pub(crate) clock: i64,
+    seq: u64,
+    queue: BinaryHeap<Reverse<(i64, u64, FrameId)>>,
+    pub(crate) frames: Vec<Frame>,
+    history: Vec<HistoryEvent>,
+    status: ExecutionStatus,
+    output: Option<Value>,
+    error: Option<String>,
+    cause: Option<String>,
+    stop_ms: Option<i64>,
+    pub(crate) random: Random,
+    pub(crate) test_case: Option<TestCase>,
+    /// Invocations so far per state name (the mock configuration's index).
+    pub(crate) invocations: HashMap<String, u64>,
+    /// A configuration problem found at start (unknown test case): the execution fails with it.
+    setup_error: Option<StatesError>,
+}
+
+impl Execution {
+    /// Starts an execution: records `ExecutionStarted` and schedules the first state.
+    pub fn start(machine: Arc<StateMachine>, config: ExecutionConfig) -> Execution {
+        let mut setup_error = None;
+        let test_case = match (&config.mock_config, &config.test_case) {
+            (Some(mocks), Some(case)) => {
+                match mocks.test_case(Some(&config.state_machine_name), case) {
+                    Ok(tc) => Some(tc),
+                    Err(message) => {
+                        setup_error = Some(StatesError::new("States.Runtime", message));
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        let program = machine.program.clone();
+        let root = Frame {
+            state: program.start_at.clone(),
+            program,
+            phase: Phase::Enter,
+            input: config.input.clone(),
+            effective: Value::Null,
+            role: Role::Root,
+            last_event: 0,
+            entered_event: 0,
+            entered_ms: config.start_time_ms,
+            map_item: None,
+            retry_counts: Vec::new(),
+            retry_total: 0,
+            children: None,
+            task_token: None,
+            silent: false,
+        };
+        let mut exec = Execution {
+            clock: config.start_time_ms,
+            random: Random::new(config.seed),
+            machine,
+            seq: 0,
+            queue: BinaryHeap::new(),
+            frames: vec![root],
+            history: Vec::new(),
+            status: ExecutionStatus::Running,
+            output: None,
+            error: None,
+            cause: None,
+            stop_ms: None,
+            test_case,
+            invocations: HashMap::new(),
+            setup_error,
+            config,
+        };
+        let started = history::details(vec![
+            ("input", Some(json!(history::json_text(&exec.config.input)))),
+            ("inputDetails", Some(json!({"truncated": false}))),
+            ("roleArn", Some(json!(exec.config.role_arn))),
+        ]);
+        exec.emit(0, "ExecutionStarted", started);
+        exec.frames[0].last_event = 0;
+        if let Some(secs) = exec.machine.timeout_seconds {
+            let at = exec.clock + (secs as i64) * 1000;
+            exec.seq += 1;
+            exec.queue.push(Reverse((at, exec.seq, TIMEOUT_FRAME)));
+        }
+        exec.schedule(0, exec.clock);
+        exec
+    }
+
+    /// Runs one scheduler step; `false` once the execution has ended.
+    pub fn step(&mut self) -> bool {
+        if self.status != ExecutionStatus::Running {
+            return false;
+        }
+        if let Some(e) = self.setup_error.take() {
+            self.end_failed(0, Failure::from(e));
+            return false;
+        }
+        let Some(Reverse((at, _, fid))) = self.queue.pop() else {
+            return false;
+        };
+        self.clock = self.clock.max(at);
+        if fid == TIMEOUT_FRAME {
+            self.end(
+                ExecutionStatus::TimedOut,
+                "ExecutionTimedOut",
+                history::details(vec![("error", Some(json!("States.Timeout")))]),
+                None,
+                Some("States.Timeout".into()),
+                None,
+            );
+            return false;
+        }
+        states::advance(self, fid);
+        self.status == ExecutionStatus::Running
+    }
+
+    /// The virtual time of the next pending step, if any.
+    pub fn next_wakeup_ms(&self) -> Option<i64> {
+        if self.status != ExecutionStatus::Running {
+            return None;
+        }
+        if self.setup_error.is_some() {
+            return Some(self.clock);
+        }
+        self.queue.peek().map(|Reverse((at, _, _))| *at)
+    }
+
+    /// Runs every step due at or before `t_ms` (at most `max_steps`), then moves the clock to
+    /// `t_ms` if nothing is left before it. Returns the number of steps taken.
+    pub fn advance_to(&mut self, t_ms: i64, max_steps: usize) -> usize {
+        let mut steps = 0;
+        while steps < max_steps {
+            match self.next_wakeup_ms() {
+                Some(at) if at <= t_ms => {
+                    self.step();
+                    steps += 1;
+                }
+                _ => {
+                    if self.status == ExecutionStatus::Running {
+                        self.clock = self.clock.max(t_ms);
+                    }
+                    break;
+                }
+            }
+        }
+        steps
+    }
+
+    /// Runs until the execution ends (the history quota bounds runaway executions).
+    pub fn run_to_completion(&mut self) {
+        while self.step() {}
+    }
+
+    /// `StopExecution`: ends a running execution as ABORTED.
+    pub fn stop(&mut self, error: Option<String>, cause: Option<String>) {
+        if self.status != ExecutionStatus::Running {
+            return;
+        }
+        let running: Vec<FrameId> = (0..self.frames.len())
+            .filter(|&f| !matches!(self.frames[f].phase, Phase::Done))
+            .collect();
+        for fid in running.into_iter().rev() {
+            let frame = &self.frames[fid];
+            if let Some(state) = frame.program.state(&frame.state) {
+                if frame.entered_event != 0 {
+                    let ty = format!("{}StateAborted", state.type_name());
+                    let name = state.name.clone();
+                    self.emit(fid, &ty, json!({"name": name}));
+                }
+            }
+            self.frames[fid].phase = Phase::Done;
+        }
+        let details = history::details(vec![
+            ("error", error.clone().map(Value::String)),
+            ("cause", cause.clone().map(Value::String)),
+        ]);
+        self.end(ExecutionStatus::Aborted, "ExecutionAborted", details, None, error, cause);
+    }
+
+    pub fn status(&self) -> ExecutionStatus {
+        self.status
+    }
+
+    /// The virtual clock, milliseconds since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.clock
+    }
+
+    pub fn history(&self) -> &[HistoryEvent] {
+        &self.history
+    }
+
+    pub fn machine(&self) -> &StateMachine {
+        &self.machine
+    }
+
+    pub fn describe(&self) -> Describe {
+        Describe {
+            status: self.status,
+            input: self.config.input.clone(),
+            output: self.output.clone(),
+            error: self.error.clone(),
+            cause: self.cause.clone(),
+            start_ms: self.config.start_time_ms,
+            stop_ms: self.stop_ms,
+        }
+    }
+
+    // ----- internals shared by the state implementations -----
+
+    pub(crate) fn schedule(&mut self, fid: FrameId, at: i64) {
+        self.seq += 1;
+        self.queue.push(Reverse((at, self.seq, fid)));
+    }
+
+    /// Appends an event for frame `fid` (its `previousEventId` is that frame's last event).
+    pub(crate) fn emit(&mut self, fid: FrameId, event_type: &str, details: Value) -> u64 {
+        if self.frames.get(fid).is_some_and(|f| f.silent) {
+            return 0;
+        }
+        let id = self.history.len() as u64 + 1;
+        let (previous, state_name, resource) = match self.frames.get(fid) {
+            Some(frame) => {
+                let state = frame.program.state(&frame.state);
+                let resource = match state.map(|s| &s.kind) {
+                    Some(crate::definition::StateKind::Task(t)) => Some(t.resource.clone()),
+                    _ => None,
+                };
+                let named = !event_type.starts_with("Execution");
+                (frame.last_event, named.then(|| frame.state.clone()), resource)
+            }
+            None => (self.history.len() as u64, None, None),
+        };
+        self.history.push(HistoryEvent {
+            id,
+            previous_event_id: previous,
+            timestamp_ms: self.clock,
+            event_type: event_type.to_string(),
+            state_name,
+            resource,
+            details,
+        });
+        if let Some(frame) = self.frames.get_mut(fid) {
+            frame.last_event = id;
+        }
+        if self.history.len() + 1 >= MAX_HISTORY_EVENTS && self.status == ExecutionStatus::Running {
+            self.end_failed(
+                fid,
+                Failure {
+                    error: Some("States.Runtime".into()),
+                    cause: Some(format!(
+                        "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
+                    )),
+                },
+            );
+        }
+        id
+    }
+
+    pub(crate) fn end_succeeded(&mut self, fid: FrameId, output: Value) {
+        let details = history::details(vec![
+            ("output", Some(json!(history::json_text(&output)))),
+            ("outputDetails", Some(json!({"truncated": false}))),
+        ]);
+        let _ = fid;
+        self.frames[0].last_event = self.frames.get(fid).map_or(0, |f| f.last_event);
+        self.end(
+            ExecutionStatus::Succeeded,
+            "ExecutionSucceeded",
+            details,
+            Some(output),
+            None,
+            None,
+        );
+    }
+
+    pub(crate) fn end_failed(&mut self, fid: FrameId, failure: Failure) {
+        let details = history::details(vec![
+            ("error", failure.error.clone().map(Value::String)),
+            ("cause", failure.cause.clone().filter(|c| !c.is_empty()).map(Value::String)),
+        ]);
+        self.frames[0].last_event = self.frames.get(fid).map_or(0, |f| f.last_event);
+        self.end(
+            ExecutionStatus::Failed,
+            "ExecutionFailed",
+            details,
+            None,
+            failure.error,
+            failure.cause,
+        );
+    }
+
+    fn end(
+        &mut self,
+        status: ExecutionStatus,
+        event_type: &str,
+        details: Value,
+        output: Option<Value>,
+        error: Option<String>,
+        cause: Option<String>,
+    ) {
+        if self.status != ExecutionStatus::Running {
+            return;
+        }
+        // Set the status first: the event below must not trip the history quota again.
+        self.status = status;
+        let id = self.history.len() as u64 + 1;
+        self.history.push(HistoryEvent {
+            id,
+            previous_event_id: self.frames.first().map_or(0, |f| f.last_event),
+            timestamp_ms: self.clock,
+            event_type: event_type.to_string(),
+            state_name: None,
+            resource: None,
+            details,
+        });
+        self.output = output;
+        self.error = error;
+        self.cause = cause;
+        self.stop_ms = Some(self.clock);
+        self.queue.clear();
+        for f in &mut self.frames {
+            f.phase = Phase::Done;
+        }
+    }
+}
+
+/// `InputPath` / `OutputPath` as the runner applies them (for TestState).
+pub(crate) fn apply_path_for_test(
+    spec: &crate::definition::PathSpec,
+    scope: &crate::jsonpath::Scope,
+) -> Result<Value, StatesError> {
+    io::apply_path(spec, scope)
+}
+
+/// `ResultPath` as the runner applies it (for TestState).
+pub(crate) fn apply_result_path_for_test(
+    spec: &crate::definition::PathSpec,
+    input: &Value,
+    result: Value,
+) -> Result<Value, StatesError> {
+    io::apply_result_path(spec, input, result)
+}
+
+impl Execution {
+    /// The context object a state would see as the first state of this execution.
+    pub(crate) fn context_for_test(&mut self, state: &str) -> Value {
+        self.frames[0].state = state.to_string();
+        self.context(0)
+    }
+}

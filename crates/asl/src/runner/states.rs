@@ -1,0 +1,1184 @@
+//! What each state type does when its frame is woken, and the Retry / Catch machinery.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use super::io::{self, located};
+use super::{
+    Children, Execution, Failure, Frame, FrameId, PendingItems, Phase, Role, MAX_PAYLOAD_BYTES,
+};
+use crate::definition::{
+    ChoiceCondition, Jitter, MapMode, NumberSpec, PathSpec, Program, State, StateKind, TextSpec,
+    TimestampSpec, Transition, Wait,
+};
+use crate::errors::{error_equals_matches, names, StatesError};
+use crate::history::{self, json_text};
+use crate::jsonpath::Scope;
+use crate::tasks::{self, mock_api, Outcome, Pattern, ResourceKind};
+
+/// Advances frame `fid` by one scheduler step.
+pub(super) fn advance(exec: &mut Execution, fid: FrameId) {
+    let Some(frame) = exec.frames.get(fid) else { return };
+    match frame.phase {
+        Phase::Enter => enter(exec, fid),
+        Phase::Invoke => rerun(exec, fid),
+        Phase::WaitOver => {
+            let output = exec.frames[fid].effective.clone();
+            leave(exec, fid, output, None);
+        }
+        Phase::Children => children_progress(exec, fid),
+        Phase::Done => {}
+    }
+}
+
+/// The current state of a frame (programs are shared, so this borrows nothing from `exec`).
+fn current(exec: &Execution, fid: FrameId) -> (Arc<Program>, String) {
+    let f = &exec.frames[fid];
+    (f.program.clone(), f.state.clone())
+}
+
+fn payload_details(key: &str, value: &Value) -> Vec<(String, Value)> {
+    let (k, v, dk, dv) = history::payload(key, value);
+    vec![(k, v), (dk, dv)]
+}
+
+fn obj(pairs: Vec<(String, Value)>) -> Value {
+    Value::Object(pairs.into_iter().collect())
+}
+
+fn enter(exec: &mut Execution, fid: FrameId) {
+    let (program, name) = current(exec, fid);
+    let Some(state) = program.state(&name) else {
+        let e = StatesError::runtime(format!("State '{name}' does not exist"));
+        finish(exec, fid, Err(e.into()));
+        return;
+    };
+    let input = exec.frames[fid].input.clone();
+    {
+        let f = &mut exec.frames[fid];
+        f.retry_counts = vec![0; state.retry.len()];
+        f.retry_total = 0;
+        f.entered_ms = exec.clock;
+    }
+    let mut details = vec![("name".to_string(), json!(name))];
+    details.extend(payload_details("input", &input));
+    let id = exec.emit(fid, &format!("{}StateEntered", state.type_name()), obj(details));
+    exec.frames[fid].entered_event = id;
+    if exec.frames[fid].phase_is_done() {
+        return;
+    }
+    let result = match &state.kind {
+        StateKind::Pass { result } => pass(exec, fid, state, result.as_ref(), &input),
+        StateKind::Succeed => {
+            let ctx = exec.context(fid);
+            simple_io(state, &input, &ctx).map(|out| {
+                leave(exec, fid, out, None);
+            })
+        }
+        StateKind::Fail(fail) => {
+            let ctx = exec.context(fid);
+            let scope = Scope { input: &input, context: &ctx, variables: None };
+            let text = |spec: &Option<TextSpec>, field: &str, exec: &mut Execution| match spec {
+                None => Ok(None),
+                Some(TextSpec::Literal(s)) => Ok(Some(s.clone())),
+                Some(TextSpec::Path(p)) => fail_path(p, field, &scope, exec).map(Some),
+                Some(TextSpec::Expression(e)) => Err(StatesError::new(
+                    names::QUERY_EVALUATION_ERROR,
+                    format!("JSONata expressions are not evaluated in this state yet: {e}"),
+                )),
+            };
+            match (text(&fail.error, "ErrorPath", exec), text(&fail.cause, "CausePath", exec)) {
+                (Ok(error), Ok(cause)) => {
+                    finish(exec, fid, Err(Failure { error, cause }));
+                    Ok(())
+                }
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            }
+        }
+        StateKind::Choice(choice) => {
+            let ctx = exec.context(fid);
+            let chosen = (|| {
+                let scope = Scope { input: &input, context: &ctx, variables: None };
+                let effective = io::apply_path(&state.input_path, &scope)?;
+                let scope = Scope { input: &effective, context: &ctx, variables: None };
+                let mut next = None;
+                for branch in &choice.choices {
+                    let matched = match &branch.rule {
+                        ChoiceCondition::Rule(rule) => {
+                            crate::choice::evaluate(rule, &mut |p| io::select(&scope, p))?
+                        }
+                        ChoiceCondition::Condition(Value::Bool(b)) => *b,
+                        ChoiceCondition::Condition(other) => {
+                            return Err(StatesError::new(
+                                names::QUERY_EVALUATION_ERROR,
+                                format!("Condition is not evaluated yet: {other}"),
+                            ))
+                        }
+                    };
+                    if matched {
+                        next = Some(branch.next.clone());
+                        break;
+                    }
+                }
+                let next = match next.or_else(|| choice.default.clone()) {
+                    Some(n) => n,
+                    None => {
+                        return Err(StatesError::new(
+                            names::NO_CHOICE_MATCHED,
+                            "No Matching Rule in Choice State".to_string(),
+                        ))
+                    }
+                };
+                let out = io::apply_path(&state.output_path, &scope)?;
+                Ok((out, next))
+            })();
+            chosen.map(|(out, next)| leave(exec, fid, out, Some(next)))
+        }
+        StateKind::Wait(wait) => {
+            let ctx = exec.context(fid);
+            wait_until(exec, state, wait, &input, &ctx).map(|(until, out)| {
+                let f = &mut exec.frames[fid];
+                f.effective = out;
+                f.phase = Phase::WaitOver;
+                exec.schedule(fid, until);
+            })
+        }
+        StateKind::Task(_) => prepare_task(exec, fid, state, &input),
+        StateKind::Parallel { branches } => start_parallel(exec, fid, state, branches, &input),
+        StateKind::Map(_) => start_map(exec, fid, state, &input),
+    };
+    if let Err(e) = result {
+        state_error(exec, fid, e, false);
+    }
+}
+
+impl Frame {
+    fn phase_is_done(&self) -> bool {
+        matches!(self.phase, Phase::Done)
+    }
+}
+
+/// `InputPath` then `OutputPath` (Succeed, and the output of Wait).
+fn simple_io(state: &State, input: &Value, ctx: &Value) -> Result<Value, StatesError> {
+    let scope = Scope { input, context: ctx, variables: None };
+    let effective = io::apply_path(&state.input_path, &scope)?;
+    let scope = Scope { input: &effective, context: ctx, variables: None };
+    io::apply_path(&state.output_path, &scope)
+}
+
+fn fail_path(
+    path: &str,
+    field: &str,
+    scope: &Scope,
+    exec: &mut Execution,
+) -> Result<String, StatesError> {
+    if crate::intrinsics::is_intrinsic(path) {
+        let call = crate::intrinsics::parse_intrinsic(path)
+            .map_err(|e| StatesError::intrinsic(e.message))?;
+        let v =
+            crate::intrinsics::evaluate_intrinsic_in_field(&call, field, scope, &mut exec.random)?;
+        return Ok(match v {
+            Value::String(s) => s,
+            other => json_text(&other),
+        });
+    }
+    match io::select(scope, path)? {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Ok(json_text(&other)),
+        None => Err(StatesError::runtime(format!(
+            "The JSONPath '{path}' specified for the field '{field}' could not be found in the input '{}'",
+            json_text(scope.input)
+        ))),
+    }
+}
+
+fn pass(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    result: Option<&Value>,
+    input: &Value,
+) -> Result<(), StatesError> {
+    let ctx = exec.context(fid);
+    let scope = Scope { input, context: &ctx, variables: None };
+    let effective = io::apply_path(&state.input_path, &scope)?;
+    let result = match (result, &state.parameters) {
+        (Some(r), _) => r.clone(),
+        (None, Some(p)) => {
+            let scope = Scope { input: &effective, context: &ctx, variables: None };
+            io::template(p, &scope, &mut exec.random)?
+        }
+        (None, None) => effective,
+    };
+    let combined = io::apply_result_path(&state.result_path, input, result)?;
+    let scope = Scope { input: &combined, context: &ctx, variables: None };
+    let out = io::apply_path(&state.output_path, &scope)?;
+    leave(exec, fid, out, None);
+    Ok(())
+}
+
+/// A Wait state's wake-up time and output.
+fn wait_until(
+    exec: &Execution,
+    state: &State,
+    wait: &Wait,
+    input: &Value,
+    ctx: &Value,
+) -> Result<(i64, Value), StatesError> {
+    let scope = Scope { input, context: ctx, variables: None };
+    let effective = io::apply_path(&state.input_path, &scope)?;
+    let scope = Scope { input: &effective, context: ctx, variables: None };
+    let until = match wait {
+        Wait::Seconds(NumberSpec::Literal(v)) => {
+            exec.clock + v.as_i64().unwrap_or(0).saturating_mul(1000)
+        }
+        Wait::Seconds(NumberSpec::Path(p)) => {
+            let v = io::select(&scope, p)?.ok_or_else(|| {
+                StatesError::runtime(format!(
+                    "The SecondsPath parameter does not reference an input value: {p}"
+                ))
+            })?;
+            match v.as_i64() {
+                Some(n) if n < 0 => {
+                    return Err(StatesError::runtime(format!(
+                        "The SecondsPath parameter references a negative value: {p} == {v}"
+                    )))
+                }
+                Some(n) => exec.clock + n.saturating_mul(1000),
+                None => {
+                    return Err(StatesError::runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {p} == {}",
+                        display_plain(&v)
+                    )))
+                }
+            }
+        }
+        Wait::Timestamp(TimestampSpec::Literal(s)) => {
+            crate::time::parse_timestamp(s).unwrap_or(exec.clock)
+        }
+        Wait::Timestamp(TimestampSpec::Path(p)) => {
+            let v = io::select(&scope, p)?.ok_or_else(|| {
+                StatesError::runtime(format!(
+                    "The TimestampPath parameter does not reference an input value: {p}"
+                ))
+            })?;
+            match v.as_str().and_then(crate::time::parse_timestamp) {
+                Some(t) => t,
+                None => {
+                    return Err(StatesError::runtime(format!(
+                        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {p} == {}",
+                        display_plain(&v)
+                    )))
+                }
+            }
+        }
+        Wait::Seconds(NumberSpec::Expression(e))
+        | Wait::Timestamp(TimestampSpec::Expression(e)) => {
+            return Err(StatesError::new(
+                names::QUERY_EVALUATION_ERROR,
+                format!("JSONata expressions are not evaluated in this state yet: {e}"),
+            ))
+        }
+    };
+    let out = io::apply_path(&state.output_path, &scope)?;
+    Ok((until.max(exec.clock), out))
+}
+
+/// A value as Java's `toString` shows it in AWS messages: strings unquoted.
+fn display_plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => json_text(other),
+    }
+}
+
+fn prepare_task(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    input: &Value,
+) -> Result<(), StatesError> {
+    let ctx = exec.context(fid);
+    let scope = Scope { input, context: &ctx, variables: None };
+    let effective = io::apply_path(&state.input_path, &scope)?;
+    let wait_for_token = matches!(
+        &state.kind,
+        StateKind::Task(t) if matches!(
+            ResourceKind::of(&t.resource),
+            ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. }
+        )
+    );
+    let ctx = if wait_for_token {
+        let token = exec.task_token();
+        exec.frames[fid].task_token = Some(token);
+        exec.context(fid)
+    } else {
+        ctx
+    };
+    let params = match &state.parameters {
+        Some(p) => {
+            let scope = Scope { input: &effective, context: &ctx, variables: None };
+            io::template(p, &scope, &mut exec.random)?
+        }
+        None => effective,
+    };
+    exec.frames[fid].effective = params;
+    invoke(exec, fid, state);
+    Ok(())
+}
+
+/// Runs a Task / Parallel / Map state's body again after a retry interval.
+fn rerun(exec: &mut Execution, fid: FrameId) {
+    let (program, name) = current(exec, fid);
+    let Some(state) = program.state(&name) else { return };
+    let input = exec.frames[fid].input.clone();
+    let result = match &state.kind {
+        // Parameters are evaluated again: `$$.State.RetryCount` has changed.
+        StateKind::Task(_) => prepare_task(exec, fid, state, &input),
+        StateKind::Parallel { branches } => start_parallel(exec, fid, state, branches, &input),
+        StateKind::Map(_) => start_map(exec, fid, state, &input),
+        _ => Ok(()),
+    };
+    if let Err(e) = result {
+        state_error(exec, fid, e, false);
+    }
+}
+
+/// A number from a `…Seconds` / `…SecondsPath` field, read from the effective input.
+fn task_seconds(spec: &Option<NumberSpec>, scope: &Scope) -> Result<Option<u64>, StatesError> {
+    match spec {
+        None => Ok(None),
+        Some(NumberSpec::Literal(v)) => Ok(v.as_u64()),
+        Some(NumberSpec::Path(p)) => {
+            let target = crate::jsonpath::parse_target(p)
+                .map_err(|e| StatesError::runtime(format!("Invalid path '{p}' : {}", e.message)))?;
+            let v = scope
+                .evaluate(&target)
+                .map_err(|e| StatesError::runtime(format!("Invalid path '{p}' : {}", e.message)))?;
+            v.as_u64().filter(|n| *n > 0).map(Some).ok_or_else(|| {
+                StatesError::runtime(format!(
+                    "The value of the path '{p}' must be a positive integer, but was {}",
+                    json_text(&v)
+                ))
+            })
+        }
+        Some(NumberSpec::Expression(e)) => Err(StatesError::new(
+            names::QUERY_EVALUATION_ERROR,
+            format!("JSONata expressions are not evaluated in this state yet: {e}"),
+        )),
+    }
+}
+
+fn invoke(exec: &mut Execution, fid: FrameId, state: &State) {
+    let StateKind::Task(task) = &state.kind else { return };
+    let params = exec.frames[fid].effective.clone();
+    let input = exec.frames[fid].input.clone();
+    let ctx = exec.context(fid);
+    let timeouts = {
+        let scope = Scope { input: &input, context: &ctx, variables: None };
+        let effective = io::apply_path(&state.input_path, &scope).unwrap_or(Value::Null);
+        let scope = Scope { input: &effective, context: &ctx, variables: None };
+        task_seconds(&task.timeout_seconds, &scope)
+            .and_then(|t| task_seconds(&task.heartbeat_seconds, &scope).map(|h| (t, h)))
+    };
+    let (timeout, heartbeat) = match timeouts {
+        Ok(pair) => pair,
+        Err(e) => {
+            state_error(exec, fid, e, false);
+            return;
+        }
+    };
+    let kind = ResourceKind::of(&task.resource);
+    let (resource_type, resource_name) = ResourceKind::type_and_name(&task.resource);
+    let family = match &kind {
+        ResourceKind::LambdaFunction { .. } => Family::Lambda,
+        ResourceKind::Activity { .. } => Family::Activity,
+        _ => Family::Task,
+    };
+    let service_ids = || {
+        vec![
+            ("resourceType".to_string(), json!(resource_type)),
+            ("resource".to_string(), json!(resource_name)),
+        ]
+    };
+    match family {
+        Family::Lambda | Family::Activity => {
+            let mut d = vec![("resource".to_string(), json!(task.resource))];
+            d.extend(payload_details("input", &params));
+            if let Some(t) = timeout {
+                d.push(("timeoutInSeconds".into(), json!(t)));
+            }
+            if let (Family::Activity, Some(h)) = (family, heartbeat) {
+                d.push(("heartbeatInSeconds".into(), json!(h)));
+            }
+            let prefix = family.prefix();
+            exec.emit(fid, &format!("{prefix}Scheduled"), obj(d));
+            exec.emit(fid, &format!("{prefix}Started"), Value::Null);
+        }
+        Family::Task => {
+            let mut d = service_ids();
+            d.push(("region".into(), json!(exec.config.region)));
+            d.push(("parameters".into(), json!(json_text(&params))));
+            if let Some(t) = timeout {
+                d.push(("timeoutInSeconds".into(), json!(t)));
+            }
+            if let Some(h) = heartbeat {
+                d.push(("heartbeatInSeconds".into(), json!(h)));
+            }
+            exec.emit(fid, "TaskScheduled", obj(d));
+            exec.emit(fid, "TaskStarted", obj(service_ids()));
+        }
+    }
+    if exec.frames[fid].phase_is_done() {
+        return;
+    }
+    let outcome = call_resource(exec, &state.name, &task.resource, &kind, &params);
+    let outcome = match outcome {
+        Outcome::Success(v) if json_text(&v).len() > MAX_PAYLOAD_BYTES => {
+            Outcome::Failure(StatesError::new(
+                names::DATA_LIMIT_EXCEEDED,
+                format!(
+                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                    state.name
+                ),
+            ))
+        }
+        other => other,
+    };
+    let submits = matches!(
+        kind,
+        ResourceKind::Service { pattern: Pattern::Sync | Pattern::WaitForTaskToken, .. }
+    );
+    if submits {
+        // The service accepted the request; a mock gives only the final answer, so the
+        // submission's own response is not known (docs/compatibility.md).
+        let mut d = service_ids();
+        d.extend(payload_details("output", &json!({})));
+        exec.emit(fid, "TaskSubmitted", obj(d));
+    }
+    match outcome {
+        Outcome::Success(result) => {
+            let mut d = if family == Family::Task { service_ids() } else { Vec::new() };
+            d.extend(payload_details("output", &result));
+            exec.emit(fid, &format!("{}Succeeded", family.prefix()), obj(d));
+            if exec.frames[fid].phase_is_done() {
+                return;
+            }
+            if let Err(e) = finish_with_result(exec, fid, state, result) {
+                state_error(exec, fid, e, false);
+            }
+        }
+        Outcome::Failure(e) => {
+            let mut d = if family == Family::Task { service_ids() } else { Vec::new() };
+            d.push(("error".into(), json!(e.error)));
+            if !e.cause.is_empty() {
+                d.push(("cause".into(), json!(e.cause)));
+            }
+            let what = if e.error == names::TIMEOUT { "TimedOut" } else { "Failed" };
+            exec.emit(fid, &format!("{}{what}", family.prefix()), obj(d));
+            if exec.frames[fid].phase_is_done() {
+                return;
+            }
+            state_error(exec, fid, e, true);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Lambda,
+    Activity,
+    Task,
+}
+
+impl Family {
+    fn prefix(self) -> &'static str {
+        match self {
+            Family::Lambda => "LambdaFunction",
+            Family::Activity => "Activity",
+            Family::Task => "Task",
+        }
+    }
+}
+
+/// Who answers a task: the test case's mock, the built-in MockAPIFunction, or nobody.
+fn call_resource(
+    exec: &mut Execution,
+    state: &str,
+    resource: &str,
+    kind: &ResourceKind,
+    params: &Value,
+) -> Outcome {
+    let counter = exec.invocations.entry(state.to_string()).or_insert(0);
+    let index = *counter;
+    *counter += 1;
+    if let Some(answer) = exec.test_case.as_ref().and_then(|tc| tc.answer(state, index)) {
+        return match answer {
+            Ok(Outcome::Success(v)) => match kind {
+                // A bare Lambda ARN's mock holds the Invoke response: the result is its Payload.
+                ResourceKind::LambdaFunction { .. } => match v {
+                    Value::Object(ref m) if m.contains_key("Payload") => {
+                        Outcome::Success(m.get("Payload").cloned().unwrap_or(Value::Null))
+                    }
+                    other => Outcome::Success(other),
+                },
+                _ => Outcome::Success(v),
+            },
+            Ok(failure) => failure,
+            Err(message) => Outcome::Failure(StatesError::new(names::TASK_FAILED, message)),
+        };
+    }
+    if tasks::lambda_function_name(kind, params).as_deref() == Some(mock_api::FUNCTION_NAME) {
+        let request_id = exec.request_id();
+        return match kind {
+            ResourceKind::LambdaFunction { .. } => mock_api::invoke(params, &request_id),
+            _ => {
+                let payload = params.get("Payload").cloned().unwrap_or(Value::Null);
+                match mock_api::invoke(&payload, &request_id) {
+                    Outcome::Success(v) => {
+                        Outcome::Success(mock_api::invoke_response(v, &request_id))
+                    }
+                    failure => failure,
+                }
+            }
+        };
+    }
+    Outcome::Failure(StatesError::new(
+        names::TASK_FAILED,
+        format!(
+            "Stepwise has no answer for the resource '{resource}' called by state '{state}'. Mock it with a mock configuration (AWS Step Functions Local MockConfigFile format) whose test case maps '{state}' to a mocked response, or call the built-in {} ({}).",
+            mock_api::FUNCTION_NAME,
+            crate::validate::MOCK_API_FUNCTION_ARN
+        ),
+    ))
+}
+
+/// `ResultSelector` → `ResultPath` → `OutputPath`, then leave the state.
+fn finish_with_result(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    result: Value,
+) -> Result<(), StatesError> {
+    let ctx = exec.context(fid);
+    let input = exec.frames[fid].input.clone();
+    let result = match &state.result_selector {
+        Some(sel) => {
+            let scope = Scope { input: &result, context: &ctx, variables: None };
+            io::template(sel, &scope, &mut exec.random)?
+        }
+        None => result,
+    };
+    let combined = io::apply_result_path(&state.result_path, &input, result)?;
+    let scope = Scope { input: &combined, context: &ctx, variables: None };
+    let out = io::apply_path(&state.output_path, &scope)?;
+    leave(exec, fid, out, None);
+    Ok(())
+}
+
+/// Emits `<Type>StateExited` and moves on: to `next` (Choice, Catch), the state's `Next`, or
+/// the end of the frame.
+fn leave(exec: &mut Execution, fid: FrameId, output: Value, next: Option<String>) {
+    let (program, name) = current(exec, fid);
+    let Some(state) = program.state(&name) else { return };
+    if json_text(&output).len() > MAX_PAYLOAD_BYTES {
+        // The engine's own size check is terminal: no Retry or Catch applies.
+        let e = StatesError::new(
+            names::DATA_LIMIT_EXCEEDED,
+            format!(
+                "The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."
+            ),
+        );
+        finish(exec, fid, Err(e.into()));
+        return;
+    }
+    let mut d = vec![("name".to_string(), json!(name))];
+    d.extend(payload_details("output", &output));
+    if !matches!(state.kind, StateKind::Fail(_)) {
+        exec.emit(fid, &format!("{}StateExited", state.type_name()), obj(d));
+    }
+    if exec.frames[fid].phase_is_done() {
+        return;
+    }
+    let target = next.or_else(|| match &state.transition {
+        Transition::Next(n) => Some(n.clone()),
+        _ => None,
+    });
+    match target {
+        Some(n) => {
+            let f = &mut exec.frames[fid];
+            f.state = n;
+            f.input = output;
+            f.phase = Phase::Enter;
+            f.entered_event = 0;
+            exec.schedule(fid, exec.clock);
+        }
+        None => finish(exec, fid, Ok(output)),
+    }
+}
+
+/// An error in the current state: retry (Task / Parallel / Map, when `retriable`), catch, or
+/// fail the frame.
+fn state_error(exec: &mut Execution, fid: FrameId, e: StatesError, retriable: bool) {
+    let (program, name) = current(exec, fid);
+    let entered = exec.frames[fid].entered_event;
+    let e = if retriable { e } else { located(e, &name, entered) };
+    handle_failure(exec, fid, Failure::from(e), retriable, &program, &name);
+}
+
+fn handle_failure(
+    exec: &mut Execution,
+    fid: FrameId,
+    failure: Failure,
+    retriable: bool,
+    program: &Program,
+    name: &str,
+) {
+    let Some(state) = program.state(name) else { return };
+    let error = failure.error.clone().unwrap_or_default();
+    let can_retry =
+        matches!(state.kind, StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_));
+    if can_retry {
+        let _ = retriable;
+        if let Some((i, r)) = state
+            .retry
+            .iter()
+            .enumerate()
+            .find(|(_, r)| error_equals_matches(&r.error_equals, &error))
+        {
+            let attempt = exec.frames[fid].retry_counts.get(i).copied().unwrap_or(0);
+            if attempt < r.max_attempts {
+                let mut delay = r.interval_seconds as f64 * r.backoff_rate.powi(attempt as i32);
+                if let Some(max) = r.max_delay_seconds {
+                    delay = delay.min(max as f64);
+                }
+                if r.jitter == Jitter::Full {
+                    delay *= exec.random.next_f64();
+                }
+                let f = &mut exec.frames[fid];
+                if let Some(c) = f.retry_counts.get_mut(i) {
+                    *c += 1;
+                }
+                f.retry_total += 1;
+                f.phase = Phase::Invoke;
+                let at = exec.clock + (delay * 1000.0).round() as i64;
+                exec.schedule(fid, at);
+                return;
+            }
+        }
+    }
+    if let Some(c) = state.catch.iter().find(|c| error_equals_matches(&c.error_equals, &error)) {
+        let mut err_output = serde_json::Map::new();
+        if let Some(e) = &failure.error {
+            err_output.insert("Error".into(), json!(e));
+        }
+        if let Some(cause) = &failure.cause {
+            err_output.insert("Cause".into(), json!(cause));
+        }
+        let input = exec.frames[fid].input.clone();
+        match io::apply_result_path(&c.result_path, &input, Value::Object(err_output)) {
+            Ok(out) => leave(exec, fid, out, Some(c.next.clone())),
+            Err(e) => {
+                let entered = exec.frames[fid].entered_event;
+                finish(exec, fid, Err(located(e, name, entered).into()));
+            }
+        }
+        return;
+    }
+    finish(exec, fid, Err(failure));
+}
+
+/// Whether `handle_failure` would retry this error now.
+fn will_retry(exec: &Execution, fid: FrameId, state: &State, error: &str) -> bool {
+    state
+        .retry
+        .iter()
+        .enumerate()
+        .find(|(_, r)| error_equals_matches(&r.error_equals, error))
+        .is_some_and(|(i, r)| {
+            exec.frames[fid].retry_counts.get(i).copied().unwrap_or(0) < r.max_attempts
+        })
+}
+
+/// A frame has ended: report to the execution or to the parent state.
+fn finish(exec: &mut Execution, fid: FrameId, result: Result<Value, Failure>) {
+    exec.frames[fid].phase = Phase::Done;
+    match exec.frames[fid].role {
+        Role::Root => match result {
+            Ok(out) => exec.end_succeeded(fid, out),
+            Err(f) => exec.end_failed(fid, f),
+        },
+        Role::Branch { parent, index } => child_finished(exec, parent, fid, index, result),
+        Role::Iteration { parent, index } => {
+            let map_name = exec.frames[parent].state.clone();
+            let last = exec.frames[fid].last_event;
+            exec.frames[parent].last_event = last;
+            let ty = if result.is_ok() { "MapIterationSucceeded" } else { "MapIterationFailed" };
+            if !is_distributed(&exec.frames[parent]) {
+                exec.emit(parent, ty, json!({"index": index, "name": map_name}));
+            }
+            exec.frames[parent].last_event = last;
+            child_finished(exec, parent, fid, index, result)
+        }
+    }
+}
+
+fn child_finished(
+    exec: &mut Execution,
+    parent: FrameId,
+    child: FrameId,
+    index: usize,
+    result: Result<Value, Failure>,
+) {
+    if exec.frames[parent].phase_is_done() {
+        return;
+    }
+    let last = exec.frames[child].last_event;
+    exec.frames[parent].last_event = last;
+    let Some(ch) = exec.frames[parent].children.as_mut() else { return };
+    ch.running.retain(|&f| f != child);
+    ch.finished += 1;
+    match result {
+        Ok(v) => {
+            if let Some(slot) = ch.results.get_mut(index) {
+                *slot = Some(v);
+            }
+        }
+        Err(f) => {
+            ch.failed += 1;
+            ch.first_failure.get_or_insert(f);
+        }
+    }
+    exec.schedule(parent, exec.clock);
+}
+
+impl Children {
+    fn tolerates(&self) -> bool {
+        if self.failed == 0 {
+            return true;
+        }
+        let by_count = self.tolerated_count.is_some_and(|c| self.failed as u64 <= c);
+        let by_pct = self.tolerated_percentage.is_some_and(|p| {
+            self.total > 0 && (self.failed as f64) * 100.0 / (self.total as f64) <= p
+        });
+        by_count || by_pct
+    }
+}
+
+/// A Parallel / Map state checks on its children.
+fn children_progress(exec: &mut Execution, fid: FrameId) {
+    let (program, name) = current(exec, fid);
+    let Some(state) = program.state(&name) else { return };
+    let is_map = matches!(state.kind, StateKind::Map(_));
+    let prefix = if is_map { "MapState" } else { "ParallelState" };
+    let Some(ch) = exec.frames[fid].children.as_ref() else { return };
+    if !ch.tolerates() {
+        let failure =
+            if is_map && (ch.tolerated_count.is_some() || ch.tolerated_percentage.is_some()) {
+                Failure {
+                    error: Some(names::EXCEED_TOLERATED_FAILURE_THRESHOLD.into()),
+                    cause: Some("The specified tolerated failure threshold was exceeded".into()),
+                }
+            } else {
+                ch.first_failure.clone().unwrap_or(Failure { error: None, cause: None })
+            };
+        abort_children(exec, fid);
+        let distributed = is_distributed(&exec.frames[fid]);
+        if distributed {
+            exec.emit(fid, "MapRunFailed", Value::Null);
+        }
+        if !will_retry(exec, fid, state, failure.error.as_deref().unwrap_or_default()) {
+            exec.emit(fid, &format!("{prefix}Failed"), Value::Null);
+        }
+        if exec.frames[fid].phase_is_done() {
+            return;
+        }
+        exec.frames[fid].children = None;
+        handle_failure(exec, fid, failure, true, &program, &name);
+        return;
+    }
+    // Start pending iterations up to MaxConcurrency.
+    loop {
+        let Some(ch) = exec.frames[fid].children.as_mut() else { return };
+        let limit = if ch.max_concurrency == 0 { usize::MAX } else { ch.max_concurrency };
+        if ch.running.len() >= limit {
+            break;
+        }
+        let Some((index, (input, item))) = ch.pending.pop_front() else { break };
+        start_iteration(exec, fid, index, input, item);
+    }
+    let Some(ch) = exec.frames[fid].children.as_ref() else { return };
+    if ch.finished < ch.total {
+        return;
+    }
+    let results: Vec<Value> = ch.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect();
+    if is_distributed(&exec.frames[fid]) {
+        exec.emit(fid, "MapRunSucceeded", Value::Null);
+    }
+    exec.frames[fid].children = None;
+    exec.emit(fid, &format!("{prefix}Succeeded"), Value::Null);
+    if exec.frames[fid].phase_is_done() {
+        return;
+    }
+    exec.frames[fid].phase = Phase::Enter;
+    if let Err(e) = finish_with_result(exec, fid, state, Value::Array(results)) {
+        state_error(exec, fid, e, false);
+    }
+}
+
+/// Marks every descendant frame of `fid` as done (their queued wake-ups become no-ops).
+fn abort_children(exec: &mut Execution, fid: FrameId) {
+    let mut stack = vec![fid];
+    while let Some(p) = stack.pop() {
+        for (i, f) in exec.frames.iter_mut().enumerate() {
+            let parent = match f.role {
+                Role::Branch { parent, .. } | Role::Iteration { parent, .. } => Some(parent),
+                Role::Root => None,
+            };
+            if parent == Some(p) && !matches!(f.phase, Phase::Done) {
+                f.phase = Phase::Done;
+                stack.push(i);
+            }
+        }
+    }
+}
+
+fn new_child(
+    exec: &mut Execution,
+    parent: FrameId,
+    program: Arc<Program>,
+    input: Value,
+    role: Role,
+    map_item: Option<(usize, Value)>,
+) -> FrameId {
+    let last_event = exec.frames[parent].last_event;
+    let silent = exec.frames[parent].silent || is_distributed(&exec.frames[parent]);
+    let inherited_item = map_item.or_else(|| exec.frames[parent].map_item.clone());
+    let child = Frame {
+        state: program.start_at.clone(),
+        program,
+        phase: Phase::Enter,
+        input,
+        effective: Value::Null,
+        role,
+        last_event,
+        entered_event: 0,
+        entered_ms: exec.clock,
+        map_item: inherited_item,
+        retry_counts: Vec::new(),
+        retry_total: 0,
+        children: None,
+        task_token: None,
+        silent,
+    };
+    exec.frames.push(child);
+    let id = exec.frames.len() - 1;
+    exec.schedule(id, exec.clock);
+    id
+}
+
+fn is_distributed(frame: &Frame) -> bool {
+    matches!(
+        frame.program.state(&frame.state).map(|s| &s.kind),
+        Some(StateKind::Map(m)) if m.mode == MapMode::Distributed
+    )
+}
+
+fn start_parallel(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    branches: &[Arc<Program>],
+    input: &Value,
+) -> Result<(), StatesError> {
+    let ctx = exec.context(fid);
+    let scope = Scope { input, context: &ctx, variables: None };
+    let effective = io::apply_path(&state.input_path, &scope)?;
+    let effective = match &state.parameters {
+        Some(p) => {
+            let scope = Scope { input: &effective, context: &ctx, variables: None };
+            io::template(p, &scope, &mut exec.random)?
+        }
+        None => effective,
+    };
+    exec.emit(fid, "ParallelStateStarted", Value::Null);
+    if exec.frames[fid].phase_is_done() {
+        return Ok(());
+    }
+    exec.frames[fid].children = Some(Children {
+        results: vec![None; branches.len()],
+        total: branches.len(),
+        ..Children::default()
+    });
+    exec.frames[fid].phase = Phase::Children;
+    let mut running = Vec::new();
+    for (i, b) in branches.iter().enumerate() {
+        let id = new_child(
+            exec,
+            fid,
+            b.clone(),
+            effective.clone(),
+            Role::Branch { parent: fid, index: i },
+            None,
+        );
+        running.push(id);
+    }
+    if let Some(ch) = exec.frames[fid].children.as_mut() {
+        ch.running = running;
+    }
+    Ok(())
+}
+
+/// A Map parameter (MaxConcurrency, ToleratedFailure…) given directly or by path.
+fn map_number(
+    spec: &Option<NumberSpec>,
+    field: &str,
+    scope: &Scope,
+) -> Result<Option<Value>, StatesError> {
+    match spec {
+        None => Ok(None),
+        Some(NumberSpec::Literal(v)) => Ok(Some(v.clone())),
+        Some(NumberSpec::Path(p)) => {
+            let v = io::select(scope, p)?.ok_or_else(|| {
+                StatesError::runtime(format!(
+                    "The {field}Path field refers to a path that does not exist: {p}"
+                ))
+            })?;
+            Ok(Some(v))
+        }
+        Some(NumberSpec::Expression(e)) => Err(StatesError::new(
+            names::QUERY_EVALUATION_ERROR,
+            format!("JSONata expressions are not evaluated in this state yet: {e}"),
+        )),
+    }
+}
+
+fn start_map(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    input: &Value,
+) -> Result<(), StatesError> {
+    let StateKind::Map(map) = &state.kind else { return Ok(()) };
+    let ctx = exec.context(fid);
+    let scope = Scope { input, context: &ctx, variables: None };
+    let effective = io::apply_path(&state.input_path, &scope)?;
+    let scope = Scope { input: &effective, context: &ctx, variables: None };
+    let items_value = match &map.item_reader {
+        Some(reader) => item_reader_items(exec, &state.name, reader, &scope)?,
+        None => match &map.items_path {
+            PathSpec::Path(p) if p != "$" => {
+                io::apply_path(&map.items_path, &scope).map_err(|_| {
+                    StatesError::runtime(format!("Invalid path '{p}' : No results for path: {p}"))
+                })?
+            }
+            _ => effective.clone(),
+        },
+    };
+    let Value::Array(items) = items_value else {
+        return Err(StatesError::runtime(format!(
+            "Item path {} evaluated to a non-array value: {}",
+            match &map.items_path {
+                PathSpec::Path(p) => p.as_str(),
+                _ => "$",
+            },
+            json_text(&items_value)
+        )));
+    };
+    let max_concurrency = match map_number(&map.max_concurrency, "MaxConcurrency", &scope)? {
+        None => 0,
+        Some(v) => match v.as_u64() {
+            Some(n) => n as usize,
+            None => {
+                let p = match &map.max_concurrency {
+                    Some(NumberSpec::Path(p)) => p.clone(),
+                    _ => String::new(),
+                };
+                return Err(StatesError::runtime(format!(
+                    "The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {p}",
+                    json_text(&v)
+                )));
+            }
+        },
+    };
+    let tolerated = (|| -> Result<(Option<u64>, Option<f64>), StatesError> {
+        let tolerated_count =
+            match map_number(&map.tolerated_failure_count, "ToleratedFailureCount", &scope)? {
+                None => None,
+                Some(v) => match v.as_i64() {
+                    Some(n) if n >= 0 => Some(n as u64),
+                    _ => {
+                        return Err(StatesError::runtime(
+                            "ToleratedFailureCount cannot be negative.",
+                        ))
+                    }
+                },
+            };
+        let tolerated_percentage = match map_number(
+            &map.tolerated_failure_percentage,
+            "ToleratedFailurePercentage",
+            &scope,
+        )? {
+            None => None,
+            Some(v) => match v.as_f64() {
+                Some(p) if (0.0..=100.0).contains(&p) => Some(p),
+                _ => {
+                    return Err(StatesError::runtime(
+                        "ToleratedFailurePercentage must be between 0 and 100.",
+                    ))
+                }
+            },
+        };
+        Ok((tolerated_count, tolerated_percentage))
+    })();
+    // Iteration inputs (ItemSelector sees the item through $$.Map.Item).
+    let mut pending = std::collections::VecDeque::new();
+    for (index, item) in items.iter().enumerate() {
+        let iteration_input = match &map.item_selector {
+            Some(sel) => {
+                let mut ctx = ctx.clone();
+                ctx["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                let scope = Scope { input: &effective, context: &ctx, variables: None };
+                io::template(sel, &scope, &mut exec.random)?
+            }
+            None => item.clone(),
+        };
+        pending.push_back((index, (iteration_input, item.clone())));
+    }
+    if let Some(batcher) = &map.item_batcher {
+        pending = batch_items(pending, batcher, &scope)?;
+    }
+    let count = pending.len();
+    let distributed = map.mode == MapMode::Distributed;
+    exec.emit(fid, "MapStateStarted", json!({"length": count}));
+    // AWS checks the tolerated-failure settings after MapStateStarted (recorded).
+    let (tolerated_count, tolerated_percentage) = tolerated?;
+    if distributed {
+        let arn = format!(
+            "{}/{}:{}",
+            exec.config.state_machine_arn().replace(":stateMachine:", ":mapRun:"),
+            state.name,
+            exec.random.uuid_v4()
+        );
+        exec.emit(fid, "MapRunStarted", json!({"mapRunArn": arn}));
+    }
+    if exec.frames[fid].phase_is_done() {
+        return Ok(());
+    }
+    exec.frames[fid].children = Some(Children {
+        results: vec![None; count],
+        total: count,
+        pending,
+        max_concurrency,
+        tolerated_count,
+        tolerated_percentage,
+        ..Children::default()
+    });
+    exec.frames[fid].phase = Phase::Children;
+    exec.schedule(fid, exec.clock);
+    Ok(())
+}
+
+/// `ItemBatcher`: groups iteration inputs into `{"Items": [...], "BatchInput": ...}` of at most
+/// `MaxItemsPerBatch` items (default: all in one batch).
+fn batch_items(
+    pending: PendingItems,
+    batcher: &Value,
+    scope: &Scope,
+) -> Result<PendingItems, StatesError> {
+    let max = match (batcher.get("MaxItemsPerBatch"), batcher.get("MaxItemsPerBatchPath")) {
+        (Some(v), _) => v.as_u64(),
+        (None, Some(Value::String(p))) => io::select(scope, p)?.and_then(|v| v.as_u64()),
+        _ => None,
+    }
+    .filter(|n| *n > 0)
+    .map_or(usize::MAX, |n| n as usize);
+    let batch_input = match batcher.get("BatchInput") {
+        Some(t) => Some(io::template(t, scope, &mut crate::random::Random::new(0))?),
+        None => None,
+    };
+    let items: Vec<Value> = pending.into_iter().map(|(_, (input, _))| input).collect();
+    let mut out = std::collections::VecDeque::new();
+    for (index, chunk) in items.chunks(max.min(items.len().max(1))).enumerate() {
+        let mut batch = serde_json::Map::new();
+        if let Some(b) = &batch_input {
+            batch.insert("BatchInput".into(), b.clone());
+        }
+        batch.insert("Items".into(), Value::Array(chunk.to_vec()));
+        let batch = Value::Object(batch);
+        out.push_back((index, (batch.clone(), batch)));
+    }
+    Ok(out)
+}
+
+/// Items of a Map state's `ItemReader`: the mock configuration answers for the Map state itself
+/// (as the conformance recordings do for S3 reads) with `{"Body": "<object text>"}`, which is
+/// parsed per `ReaderConfig` (`InputType` JSON or CSV, `MaxItems` / `MaxItemsPath`).
+fn item_reader_items(
+    exec: &mut Execution,
+    state: &str,
+    reader: &Value,
+    scope: &Scope,
+) -> Result<Value, StatesError> {
+    let failed = |m: &str| StatesError::new(names::ITEM_READER_FAILED, m.to_string());
+    let answer = exec.test_case.as_ref().and_then(|tc| tc.answer(state, 0));
+    let body = match answer {
+        Some(Ok(Outcome::Success(v))) => v.get("Body").cloned().unwrap_or(v),
+        Some(Ok(Outcome::Failure(e))) => return Err(e),
+        Some(Err(m)) => return Err(failed(&m)),
+        None => {
+            return Err(failed(&format!(
+                "Stepwise has no items for the ItemReader of state '{state}': mock the Map state '{state}' in the mock configuration with a Return of {{\"Body\": \"<the object's text>\"}}"
+            )))
+        }
+    };
+    let config = reader.get("ReaderConfig").cloned().unwrap_or(Value::Null);
+    let max_items = match (config.get("MaxItems"), config.get("MaxItemsPath")) {
+        (Some(v), _) => v.as_u64(),
+        (None, Some(Value::String(p))) => io::select(scope, p)?.and_then(|v| v.as_u64()),
+        _ => None,
+    }
+    .filter(|n| *n > 0)
+    .map_or(usize::MAX, |n| n as usize);
+    let items = match config.get("InputType").and_then(Value::as_str) {
+        Some("CSV") => {
+            let text = body.as_str().unwrap_or_default();
+            crate::tasks::csv::items(text, &config).map_err(|m| failed(&m))?
+        }
+        _ => {
+            let parsed = match body {
+                Value::String(text) => serde_json::from_str(&text)
+                    .map_err(|_| failed("Attempting to map over non-iterable node."))?,
+                other => other,
+            };
+            match parsed {
+                Value::Array(items) => items,
+                _ => return Err(failed("Attempting to map over non-iterable node.")),
+            }
+        }
+    };
+    Ok(Value::Array(items.into_iter().take(max_items).collect()))
+}
+
+fn start_iteration(exec: &mut Execution, fid: FrameId, index: usize, input: Value, item: Value) {
+    let (program, name) = current(exec, fid);
+    let Some(StateKind::Map(map)) = program.state(&name).map(|s| &s.kind) else { return };
+    if map.mode != MapMode::Distributed {
+        exec.emit(fid, "MapIterationStarted", json!({"index": index, "name": name}));
+    }
+    if exec.frames[fid].phase_is_done() {
+        return;
+    }
+    let id = new_child(
+        exec,
+        fid,
+        map.processor.clone(),
+        input,
+        Role::Iteration { parent: fid, index },
+        Some((index, item)),
+    );
+    if let Some(ch) = exec.frames[fid].children.as_mut() {
+        ch.running.push(id);
+    }
+}

@@ -1,0 +1,195 @@
+//! Mocks in AWS Step Functions Local's MockConfigFile format.
+//!
+//! ```json
+//! {"StateMachines": {"MyMachine": {"TestCases": {"HappyPath": {"Call API": "CallOk"}}}},
+//!  "MockedResponses": {"CallOk": {"0": {"Return": "200 OK"},
+//!                                 "1-2": {"Throw": {"Error": "Boom", "Cause": "why"}}}}}
+//! ```
+//! A test case maps state names to mocked responses; a response maps zero-based invocation
+//! indexes of that state (single or `a-b` ranges) to a `Return` value or a `Throw`n error.
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::Outcome;
+use crate::errors::StatesError;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MockConfig {
+    /// State machine → test case → state → mocked response name.
+    pub state_machines: IndexMap<String, IndexMap<String, IndexMap<String, String>>>,
+    /// Response name → (first index, last index, answer).
+    pub responses: IndexMap<String, Vec<(u64, u64, Outcome)>>,
+}
+
+/// One test case chosen from a configuration.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TestCase {
+    pub name: String,
+    states: IndexMap<String, Vec<(u64, u64, Outcome)>>,
+}
+
+impl TestCase {
+    /// Whether `state` is mocked in this test case.
+    pub fn mocks(&self, state: &str) -> bool {
+        self.states.contains_key(state)
+    }
+
+    /// The answer for the `invocation`-th call (zero-based) of `state`; `None` when the state is
+    /// not mocked, an error when it is but has no answer for that invocation.
+    pub fn answer(&self, state: &str, invocation: u64) -> Option<Result<Outcome, String>> {
+        let answers = self.states.get(state)?;
+        Some(
+            answers
+                .iter()
+                .find(|(lo, hi, _)| (*lo..=*hi).contains(&invocation))
+                .map(|(_, _, o)| o.clone())
+                .ok_or_else(|| {
+                    format!(
+                        "The mock for state '{state}' in test case '{}' has no response for invocation {invocation} (responses are keyed by zero-based invocation index, e.g. \"0\" or \"1-2\")",
+                        self.name
+                    )
+                }),
+        )
+    }
+}
+
+impl MockConfig {
+    pub fn from_text(text: &str) -> Result<MockConfig, String> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| format!("mock configuration is not valid JSON: {e}"))?;
+        Self::from_value(&value)
+    }
+
+    pub fn from_value(value: &Value) -> Result<MockConfig, String> {
+        let root = value.as_object().ok_or("mock configuration must be a JSON object")?;
+        let mut config = MockConfig::default();
+        if let Some(sms) = root.get("StateMachines") {
+            let sms = sms.as_object().ok_or("StateMachines must be an object")?;
+            for (sm, body) in sms {
+                let cases = body
+                    .get("TestCases")
+                    .and_then(Value::as_object)
+                    .ok_or_else(|| format!("StateMachines.{sm}.TestCases must be an object"))?;
+                let mut out = IndexMap::new();
+                for (case, states) in cases {
+                    let states = states.as_object().ok_or_else(|| {
+                        format!("StateMachines.{sm}.TestCases.{case} must be an object")
+                    })?;
+                    let mut map = IndexMap::new();
+                    for (state, mock) in states {
+                        let mock = mock.as_str().ok_or_else(|| {
+                            format!("StateMachines.{sm}.TestCases.{case}.{state} must name a mocked response")
+                        })?;
+                        map.insert(state.clone(), mock.to_string());
+                    }
+                    out.insert(case.clone(), map);
+                }
+                config.state_machines.insert(sm.clone(), out);
+            }
+        }
+        if let Some(responses) = root.get("MockedResponses") {
+            let responses = responses.as_object().ok_or("MockedResponses must be an object")?;
+            for (name, answers) in responses {
+                let answers = answers
+                    .as_object()
+                    .ok_or_else(|| format!("MockedResponses.{name} must be an object"))?;
+                let mut list = Vec::new();
+                for (key, answer) in answers {
+                    let (lo, hi) = parse_range(key).ok_or_else(|| {
+                        format!("MockedResponses.{name}: \"{key}\" is not an invocation index or range like \"0\" or \"1-2\"")
+                    })?;
+                    let outcome = if let Some(ret) = answer.get("Return") {
+                        Outcome::Success(ret.clone())
+                    } else if let Some(throw) = answer.get("Throw") {
+                        let text = |k: &str| {
+                            throw.get(k).and_then(Value::as_str).unwrap_or("").to_string()
+                        };
+                        Outcome::Failure(StatesError::new(text("Error"), text("Cause")))
+                    } else {
+                        return Err(format!(
+                            "MockedResponses.{name}.{key} needs a Return or a Throw"
+                        ));
+                    };
+                    list.push((lo, hi, outcome));
+                }
+                config.responses.insert(name.clone(), list);
+            }
+        }
+        Ok(config)
+    }
+
+    /// Selects a test case: from the named state machine if it has it, else from the first
+    /// state machine that does.
+    pub fn test_case(&self, state_machine: Option<&str>, case: &str) -> Result<TestCase, String> {
+        let found = state_machine
+            .and_then(|sm| self.state_machines.get(sm))
+            .and_then(|cases| cases.get(case))
+            .or_else(|| self.state_machines.values().find_map(|cases| cases.get(case)));
+        let Some(states) = found else {
+            let known: Vec<String> =
+                self.state_machines.values().flat_map(|c| c.keys().cloned()).collect();
+            return Err(format!(
+                "test case '{case}' is not in the mock configuration (it has: {})",
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            ));
+        };
+        let mut resolved = IndexMap::new();
+        for (state, mock) in states {
+            let answers = self.responses.get(mock).ok_or_else(|| {
+                format!("state '{state}' uses mocked response '{mock}', which MockedResponses does not define")
+            })?;
+            resolved.insert(state.clone(), answers.clone());
+        }
+        Ok(TestCase { name: case.to_string(), states: resolved })
+    }
+}
+
+fn parse_range(key: &str) -> Option<(u64, u64)> {
+    match key.split_once('-') {
+        Some((a, b)) => {
+            let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+            (a <= b).then_some((a, b))
+        }
+        None => {
+            let n = key.trim().parse().ok()?;
+            Some((n, n))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const CONFIG: &str = r#"{
+      "StateMachines": {"M": {"TestCases": {"T": {"Call": "CallMock"}}}},
+      "MockedResponses": {"CallMock": {
+        "0": {"Throw": {"Error": "Boom", "Cause": "first"}},
+        "1-2": {"Return": {"ok": true}}
+      }}
+    }"#;
+
+    #[test]
+    fn answers_by_invocation_index() {
+        let config = MockConfig::from_text(CONFIG).unwrap();
+        let case = config.test_case(Some("M"), "T").unwrap();
+        assert_eq!(
+            case.answer("Call", 0),
+            Some(Ok(Outcome::Failure(StatesError::new("Boom", "first"))))
+        );
+        assert_eq!(case.answer("Call", 2), Some(Ok(Outcome::Success(json!({"ok": true})))));
+        assert!(case.answer("Call", 3).unwrap().is_err());
+        assert_eq!(case.answer("Other", 0), None);
+    }
+
+    #[test]
+    fn explains_bad_configurations() {
+        assert!(MockConfig::from_text("{").unwrap_err().contains("not valid JSON"));
+        let config = MockConfig::from_text(CONFIG).unwrap();
+        assert!(config.test_case(None, "Nope").unwrap_err().contains("it has: T"));
+        let bad = r#"{"MockedResponses": {"X": {"zero": {"Return": 1}}}}"#;
+        assert!(MockConfig::from_text(bad).unwrap_err().contains("\"zero\""));
+    }
+}

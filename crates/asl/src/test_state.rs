@@ -1,0 +1,254 @@
+//! AWS's `TestState` API: run one state of a definition on a given input, with an optional
+//! mocked task result or error, and report each data-flow stage (`inspectionData`).
+
+use serde_json::{json, Map, Value};
+
+use crate::definition::{StateKind, StateMachine, Transition};
+use crate::errors::{error_equals_matches, StatesError};
+use crate::jsonpath::Scope;
+use crate::random::Random;
+use crate::runner::{Execution, ExecutionConfig};
+
+/// What a task returns in a TestState call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TestMock {
+    Result(Value),
+    Error { error: String, cause: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct TestStateRequest {
+    pub state_name: String,
+    pub input: Value,
+    pub mock: Option<TestMock>,
+    /// `$$` as the caller wants it; a default context object otherwise.
+    pub context: Option<Value>,
+    /// `stateConfiguration.retrierRetryCount`: attempts already made.
+    pub retrier_retry_count: u64,
+}
+
+/// TestState's response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestStateResponse {
+    pub status: &'static str,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub next_state: Option<String>,
+    pub inspection_data: Value,
+}
+
+impl TestStateResponse {
+    pub fn to_json(&self) -> Value {
+        let mut o = Map::new();
+        o.insert("status".into(), json!(self.status));
+        if let Some(out) = &self.output {
+            o.insert("output".into(), json!(crate::history::json_text(out)));
+        }
+        if let Some(e) = &self.error {
+            o.insert("error".into(), json!(e));
+        }
+        if let Some(c) = &self.cause {
+            o.insert("cause".into(), json!(c));
+        }
+        if let Some(n) = &self.next_state {
+            o.insert("nextState".into(), json!(n));
+        }
+        o.insert("inspectionData".into(), self.inspection_data.clone());
+        Value::Object(o)
+    }
+}
+
+/// Runs `request.state_name` of `machine` (top-level states only).
+pub fn test_state(
+    machine: &StateMachine,
+    request: &TestStateRequest,
+) -> Result<TestStateResponse, String> {
+    let state = machine.program.state(&request.state_name).ok_or_else(|| {
+        format!("state '{}' is not in the definition's top-level States", request.state_name)
+    })?;
+    let context = match &request.context {
+        Some(c) => c.clone(),
+        None => Execution::start(
+            std::sync::Arc::new(machine.clone()),
+            ExecutionConfig { input: request.input.clone(), ..ExecutionConfig::default() },
+        )
+        .context_for_test(&request.state_name),
+    };
+    let mut random = Random::new(0);
+    let mut inspection = Map::new();
+    let text = |v: &Value| json!(crate::history::json_text(v));
+    inspection.insert("input".into(), text(&request.input));
+    let input = &request.input;
+    let fail = |e: StatesError| (e, None::<Value>);
+    let outcome: Result<(Value, Option<String>), (StatesError, Option<Value>)> = (|| {
+        let scope = Scope { input, context: &context, variables: None };
+        let effective =
+            crate::runner::apply_path_for_test(&state.input_path, &scope).map_err(fail)?;
+        inspection.insert("afterInputPath".into(), text(&effective));
+        let scope = Scope { input: &effective, context: &context, variables: None };
+        let params = match &state.parameters {
+            Some(p) => crate::payload::resolve_template(p, &scope, &mut random).map_err(fail)?,
+            None => effective.clone(),
+        };
+        if matches!(
+            state.kind,
+            StateKind::Task(_)
+                | StateKind::Pass { .. }
+                | StateKind::Parallel { .. }
+                | StateKind::Map(_)
+        ) {
+            inspection.insert("afterParameters".into(), text(&params));
+        }
+        let result = match &state.kind {
+            StateKind::Pass { result } => Some(result.clone().unwrap_or(params)),
+            StateKind::Task(task) => match &request.mock {
+                Some(TestMock::Result(v)) => Some(v.clone()),
+                Some(TestMock::Error { error, cause }) => {
+                    return Err((StatesError::new(error.clone(), cause.clone()), None))
+                }
+                None => {
+                    let kind = crate::tasks::ResourceKind::of(&task.resource);
+                    if crate::tasks::lambda_function_name(&kind, &params).as_deref()
+                        == Some(crate::tasks::mock_api::FUNCTION_NAME)
+                    {
+                        let payload = match kind {
+                            crate::tasks::ResourceKind::LambdaFunction { .. } => params.clone(),
+                            _ => params.get("Payload").cloned().unwrap_or(Value::Null),
+                        };
+                        match crate::tasks::mock_api::invoke(
+                            &payload,
+                            "00000000-0000-4000-8000-000000000000",
+                        ) {
+                            crate::tasks::Outcome::Success(v) => Some(v),
+                            crate::tasks::Outcome::Failure(e) => return Err((e, None)),
+                        }
+                    } else {
+                        return Err((
+                            StatesError::new(
+                                crate::errors::names::TASK_FAILED,
+                                format!("no mock given for the resource '{}': pass --mock-result or --mock-error", task.resource),
+                            ),
+                            None,
+                        ));
+                    }
+                }
+            },
+            StateKind::Fail(fail) => {
+                let lit = |t: &Option<crate::definition::TextSpec>| match t {
+                    Some(crate::definition::TextSpec::Literal(s)) => s.clone(),
+                    _ => String::new(),
+                };
+                return Err((
+                    StatesError::new(lit(&fail.error), lit(&fail.cause)),
+                    Some(Value::Null),
+                ));
+            }
+            _ => None,
+        };
+        let after_rp = match result {
+            Some(result) => {
+                inspection.insert("result".into(), text(&result));
+                let result = match &state.result_selector {
+                    Some(sel) => {
+                        let scope = Scope { input: &result, context: &context, variables: None };
+                        let r = crate::payload::resolve_template(sel, &scope, &mut random)
+                            .map_err(fail)?;
+                        inspection.insert("afterResultSelector".into(), text(&r));
+                        r
+                    }
+                    None => result,
+                };
+                let combined =
+                    crate::runner::apply_result_path_for_test(&state.result_path, input, result)
+                        .map_err(fail)?;
+                inspection.insert("afterResultPath".into(), text(&combined));
+                combined
+            }
+            None => effective.clone(),
+        };
+        let scope = Scope { input: &after_rp, context: &context, variables: None };
+        let mut next = state.next().map(str::to_string);
+        if let StateKind::Choice(choice) = &state.kind {
+            let scope_in = Scope { input: &effective, context: &context, variables: None };
+            next = None;
+            for b in &choice.choices {
+                if let crate::definition::ChoiceCondition::Rule(rule) = &b.rule {
+                    let hit = crate::choice::evaluate(rule, &mut |p| {
+                        crate::jsonpath::select_in(&scope_in, p)
+                            .map_err(|e| StatesError::runtime(e.message))
+                    })
+                    .map_err(fail)?;
+                    if hit {
+                        next = Some(b.next.clone());
+                        break;
+                    }
+                }
+            }
+            if next.is_none() {
+                next = choice.default.clone();
+            }
+            if next.is_none() {
+                return Err((
+                    StatesError::new(
+                        crate::errors::names::NO_CHOICE_MATCHED,
+                        "No Matching Rule in Choice State",
+                    ),
+                    None,
+                ));
+            }
+        }
+        let out = crate::runner::apply_path_for_test(&state.output_path, &scope).map_err(fail)?;
+        Ok((out, next))
+    })();
+    let mut response = TestStateResponse {
+        status: "SUCCEEDED",
+        output: None,
+        error: None,
+        cause: None,
+        next_state: None,
+        inspection_data: Value::Null,
+    };
+    match outcome {
+        Ok((out, next)) => {
+            response.output = Some(out);
+            response.next_state = next.filter(|_| !matches!(state.transition, Transition::End));
+        }
+        Err((e, _)) => {
+            let retry = state
+                .retry
+                .iter()
+                .enumerate()
+                .find(|(_, r)| error_equals_matches(&r.error_equals, &e.error));
+            if let Some((i, r)) =
+                retry.filter(|(_, r)| request.retrier_retry_count < r.max_attempts)
+            {
+                let interval = r.interval_seconds as f64
+                    * r.backoff_rate.powi(request.retrier_retry_count as i32);
+                response.status = "RETRIABLE";
+                inspection.insert(
+                    "errorDetails".into(),
+                    json!({"retryIndex": i, "retryBackoffIntervalSeconds": interval.round() as u64}),
+                );
+            } else if let Some((i, c)) = state
+                .catch
+                .iter()
+                .enumerate()
+                .find(|(_, c)| error_equals_matches(&c.error_equals, &e.error))
+            {
+                response.status = "CAUGHT_ERROR";
+                let err_out = json!({"Error": e.error, "Cause": e.cause});
+                response.output =
+                    crate::runner::apply_result_path_for_test(&c.result_path, input, err_out).ok();
+                response.next_state = Some(c.next.clone());
+                inspection.insert("errorDetails".into(), json!({"catchIndex": i}));
+            } else {
+                response.status = "FAILED";
+            }
+            response.error = Some(e.error);
+            response.cause = Some(e.cause);
+        }
+    }
+    response.inspection_data = Value::Object(inspection);
+    Ok(response)
+}

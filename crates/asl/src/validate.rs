@@ -1,0 +1,460 @@
+//! `ValidateStateMachineDefinition`: text in, AWS-shaped diagnostics out.
+//!
+//! Three layers, each only when the previous one passed: JSON syntax (with line and column),
+//! the schema (the typed model's parser), then the graph (transition targets, terminal states,
+//! reachability) and expressions (paths, intrinsics, resources).
+
+use serde_json::Value;
+
+use crate::definition::parse::parse;
+use crate::definition::{Program, StateKind, StateMachine, Transition};
+use crate::diagnostics::{codes, Diagnostic, Validation};
+use crate::source::{self, escape_token, SourceMap};
+
+/// The ARN of the built-in tutorial function, suggested for placeholder resources.
+pub const MOCK_API_FUNCTION_ARN: &str =
+    "arn:aws:lambda:us-east-1:123456789012:function:MockAPIFunction";
+
+/// Validates definition text the way AWS's `ValidateStateMachineDefinition` does.
+pub fn validate(text: &str) -> Validation {
+    match load(text) {
+        Ok((_, warnings)) => Validation::from_diagnostics(warnings),
+        Err(diagnostics) => Validation::from_diagnostics(diagnostics),
+    }
+}
+
+impl StateMachine {
+    /// Parses and validates definition text; on success the model, on failure every located
+    /// diagnostic (errors first).
+    pub fn from_text(text: &str) -> Result<StateMachine, Vec<Diagnostic>> {
+        load(text).map(|(m, _)| m)
+    }
+
+    /// Parses and validates an already-parsed JSON definition (no line/column information).
+    pub fn from_value(value: &Value) -> Result<StateMachine, Vec<Diagnostic>> {
+        check(value, &SourceMap::default()).map(|(m, _)| m)
+    }
+}
+
+/// Parses and validates; Ok carries the warnings.
+fn load(text: &str) -> Result<(StateMachine, Vec<Diagnostic>), Vec<Diagnostic>> {
+    if text.trim().is_empty() {
+        return Err(vec![Diagnostic::error(
+            codes::MISSING_DESCRIPTION,
+            "The definition is empty",
+            "/",
+        )]);
+    }
+    let (value, map) = match source::parse(text) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let mut d = Diagnostic::error(
+                codes::INVALID_JSON_DESCRIPTION,
+                format!("Invalid JSON: {}", e.message),
+                "/",
+            );
+            d.line = Some(e.position.line);
+            d.column = Some(e.position.column);
+            return Err(vec![d]);
+        }
+    };
+    check(&value, &map)
+}
+
+fn check(
+    value: &Value,
+    map: &SourceMap,
+) -> Result<(StateMachine, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    for dup in map.duplicate_keys() {
+        let is_state = dup
+            .rsplit_once('/')
+            .is_some_and(|(parent, _)| parent == "/States" || parent.ends_with("/States"));
+        if is_state {
+            let name = dup.rsplit('/').next().unwrap_or_default();
+            errors.push(Diagnostic::error(
+                codes::DUPLICATE_STATE_NAME,
+                format!("Duplicate State name: {}", unescape(name)),
+                dup.clone(),
+            ));
+        } else {
+            errors.push(Diagnostic::error(
+                codes::SCHEMA_VALIDATION_FAILED,
+                "Duplicate field name",
+                dup.clone(),
+            ));
+        }
+    }
+    let machine = match parse(value) {
+        Ok(m) => Some(m),
+        Err(mut schema) => {
+            errors.append(&mut schema);
+            None
+        }
+    };
+    let mut warnings = Vec::new();
+    if let Some(m) = &machine {
+        let mut v = GraphCheck { errors: &mut errors, warnings: &mut warnings };
+        v.program(&m.program);
+    }
+    locate(&mut errors, map);
+    locate(&mut warnings, map);
+    match machine {
+        Some(m) if errors.is_empty() => Ok((m, warnings)),
+        _ => Err(errors),
+    }
+}
+
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+fn locate(diagnostics: &mut [Diagnostic], map: &SourceMap) {
+    for d in diagnostics {
+        if d.line.is_none() {
+            let pointer = if d.location == "/" { "" } else { d.location.as_str() };
+            if let Some(pos) = map.position(pointer) {
+                d.line = Some(pos.line);
+                d.column = Some(pos.column);
+            }
+        }
+    }
+}
+
+struct GraphCheck<'a> {
+    errors: &'a mut Vec<Diagnostic>,
+    warnings: &'a mut Vec<Diagnostic>,
+}
+
+impl GraphCheck<'_> {
+    fn missing_target(&mut self, target: &str, location: String) {
+        self.errors.push(Diagnostic::error(
+            codes::MISSING_TRANSITION_TARGET,
+            format!("Missing 'Next' target: {target}"),
+            location,
+        ));
+    }
+
+    fn program(&mut self, program: &Program) {
+        let p = &program.pointer;
+        if !program.states.contains_key(&program.start_at) {
+            self.missing_target(&program.start_at, format!("{p}/StartAt"));
+        }
+        let mut has_terminal = false;
+        for state in program.states.values() {
+            let sp = &state.pointer;
+            match &state.transition {
+                Transition::Next(n) if !program.states.contains_key(n) => {
+                    self.missing_target(n, format!("{sp}/Next"));
+                }
+                Transition::End | Transition::Terminal
+                    if !matches!(state.kind, StateKind::Choice(_)) =>
+                {
+                    has_terminal = true;
+                }
+                _ => {}
+            }
+            for (i, c) in state.catch.iter().enumerate() {
+                if !program.states.contains_key(&c.next) {
+                    self.missing_target(&c.next, format!("{sp}/Catch/{i}/Next"));
+                }
+            }
+            if state.query_language == crate::definition::QueryLanguage::JsonPath {
+                self.expressions(state);
+            }
+            match &state.kind {
+                StateKind::Choice(choice) => {
+                    for (i, b) in choice.choices.iter().enumerate() {
+                        if !program.states.contains_key(&b.next) {
+                            self.missing_target(&b.next, format!("{sp}/Choices/{i}/Next"));
+                        }
+                    }
+                    if let Some(d) = &choice.default {
+                        if !program.states.contains_key(d) {
+                            self.missing_target(d, format!("{sp}/Default"));
+                        }
+                    }
+                }
+                StateKind::Task(task) => self.resource(&task.resource, sp),
+                StateKind::Parallel { branches } => {
+                    for b in branches {
+                        self.program(b);
+                    }
+                }
+                StateKind::Map(map) => self.program(&map.processor),
+                _ => {}
+            }
+        }
+        if !has_terminal && !program.states.is_empty() {
+            self.errors.push(Diagnostic::error(
+                codes::MISSING_END_STATE,
+                "Workflow has no terminal state",
+                if p.is_empty() { "/".to_string() } else { p.clone() },
+            ));
+        }
+        self.reachability(program);
+    }
+
+    fn bad_path(&mut self, location: String, message: String) {
+        self.errors.push(Diagnostic::error(codes::SCHEMA_VALIDATION_FAILED, message, location));
+    }
+
+    /// A path field (`InputPath`, `SecondsPath`, a Choice `Variable`, …): `$…`, `$$…` or `$var…`.
+    fn path(&mut self, path: &str, location: String) {
+        if let Err(e) = crate::jsonpath::parse_target(path) {
+            self.bad_path(
+                location,
+                format!("The value for the field must be a valid JSONPath: {path} ({})", e.message),
+            );
+        }
+    }
+
+    /// A payload template: every `….$` value is a path or an intrinsic function call.
+    fn template(&mut self, value: &serde_json::Value, location: &str) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, v) in map {
+                    let at = format!("{location}/{}", escape_token(key));
+                    match (key.ends_with(".$"), v) {
+                        (true, serde_json::Value::String(expr)) => self.path_or_intrinsic(expr, at),
+                        (true, _) => self.bad_path(
+                            at,
+                            format!("The value for the field '{key}' must be a STRING that contains a JSONPath or an intrinsic function"),
+                        ),
+                        (false, _) => self.template(v, &at),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.template(v, &format!("{location}/{i}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn path_or_intrinsic(&mut self, expr: &str, location: String) {
+        if crate::intrinsics::is_intrinsic(expr) {
+            if let Err(e) = crate::intrinsics::parse_intrinsic(expr) {
+                self.errors.push(Diagnostic::error(
+                    codes::INVALID_INTRINSIC_FUNCTION,
+                    format!("Invalid intrinsic function call {expr}: {}", e.message),
+                    location,
+                ));
+            }
+        } else if let Err(e) = crate::jsonpath::parse_target(expr) {
+            self.errors.push(Diagnostic::error(
+                codes::INVALID_JSON_PATH,
+                format!("Invalid JSONPath {expr}: {}", e.message),
+                location,
+            ));
+        }
+    }
+
+    fn expressions(&mut self, state: &crate::definition::State) {
+        use crate::definition::{NumberSpec, PathSpec, TextSpec, TimestampSpec, Wait};
+        let sp = &state.pointer;
+        for (field, spec) in [("InputPath", &state.input_path), ("OutputPath", &state.output_path)]
+        {
+            if let PathSpec::Path(p) = spec {
+                self.path(p, format!("{sp}/{field}"));
+            }
+        }
+        if let PathSpec::Path(p) = &state.result_path {
+            let ok = crate::jsonpath::JsonPath::parse(p).map(|j| j.is_reference_path());
+            if !matches!(ok, Ok(true)) {
+                self.bad_path(
+                    format!("{sp}/ResultPath"),
+                    format!("ResultPath must be a reference path (only $, .field, ['field'] and [n]): {p}"),
+                );
+            }
+        }
+        for (field, t) in
+            [("Parameters", &state.parameters), ("ResultSelector", &state.result_selector)]
+        {
+            if let Some(t) = t {
+                self.template(t, &format!("{sp}/{field}"));
+            }
+        }
+        let number_path = |s: &Option<NumberSpec>| match s {
+            Some(NumberSpec::Path(p)) => Some(p.clone()),
+            _ => None,
+        };
+        match &state.kind {
+            StateKind::Task(t) => {
+                for (field, spec) in [
+                    ("TimeoutSecondsPath", &t.timeout_seconds),
+                    ("HeartbeatSecondsPath", &t.heartbeat_seconds),
+                ] {
+                    if let Some(p) = number_path(spec) {
+                        self.path(&p, format!("{sp}/{field}"));
+                    }
+                }
+            }
+            StateKind::Wait(Wait::Seconds(NumberSpec::Path(p))) => {
+                self.path(p, format!("{sp}/SecondsPath"))
+            }
+            StateKind::Wait(Wait::Timestamp(TimestampSpec::Path(p))) => {
+                self.path(p, format!("{sp}/TimestampPath"))
+            }
+            StateKind::Fail(f) => {
+                for (field, spec) in [("ErrorPath", &f.error), ("CausePath", &f.cause)] {
+                    if let Some(TextSpec::Path(p)) = spec {
+                        self.path_or_intrinsic(p, format!("{sp}/{field}"));
+                    }
+                }
+            }
+            StateKind::Choice(c) => {
+                for (i, b) in c.choices.iter().enumerate() {
+                    if let crate::definition::ChoiceCondition::Rule(rule) = &b.rule {
+                        for p in crate::choice::paths(rule) {
+                            self.path(p, format!("{sp}/Choices/{i}"));
+                        }
+                    }
+                }
+            }
+            StateKind::Map(m) => {
+                if let PathSpec::Path(p) = &m.items_path {
+                    self.path(p, format!("{sp}/ItemsPath"));
+                }
+                if let Some(t) = &m.item_selector {
+                    self.template(t, &format!("{sp}/ItemSelector"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn reachability(&mut self, program: &Program) {
+        let mut seen = vec![program.start_at.as_str()];
+        let mut i = 0;
+        while i < seen.len() {
+            if let Some(state) = program.states.get(seen[i]) {
+                let mut targets: Vec<&str> = Vec::new();
+                if let Transition::Next(n) = &state.transition {
+                    targets.push(n);
+                }
+                targets.extend(state.catch.iter().map(|c| c.next.as_str()));
+                if let StateKind::Choice(c) = &state.kind {
+                    targets.extend(c.choices.iter().map(|b| b.next.as_str()));
+                    targets.extend(c.default.as_deref());
+                }
+                for t in targets {
+                    if !seen.contains(&t) {
+                        seen.push(t);
+                    }
+                }
+            }
+            i += 1;
+        }
+        for (name, state) in &program.states {
+            if !seen.contains(&name.as_str()) {
+                self.errors.push(Diagnostic::error(
+                    codes::SCHEMA_VALIDATION_FAILED,
+                    format!("State \"{name}\" is not reachable"),
+                    state.pointer.clone(),
+                ));
+            }
+        }
+    }
+
+    fn resource(&mut self, resource: &str, state_pointer: &str) {
+        if resource.starts_with("arn:") {
+            return;
+        }
+        let mut message = format!(
+            "The resource provided {resource} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region."
+        );
+        message.push_str(&format!(
+            " To call the built-in mock API of the tutorial, use {MOCK_API_FUNCTION_ARN}"
+        ));
+        self.errors.push(Diagnostic::error(
+            codes::SCHEMA_VALIDATION_FAILED,
+            message,
+            format!("{state_pointer}/Resource"),
+        ));
+        let _ = &self.warnings;
+    }
+}
+
+/// The JSON pointer of a state in the top-level `States`.
+pub fn state_pointer(name: &str) -> String {
+    format!("/States/{}", escape_token(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::ValidationResult;
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let v = validate("{\n  \"StartAt\": \"A\",\n  \"States\": {\n}");
+        assert_eq!(v.result, ValidationResult::Fail);
+        assert_eq!(v.diagnostics[0].code, "INVALID_JSON_DESCRIPTION");
+        assert_eq!(v.diagnostics[0].line, Some(4));
+    }
+
+    #[test]
+    fn missing_targets_point_at_the_field() {
+        let text = r#"{"StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Next": "B"},
+  "C": {"Type": "Succeed"}
+}}"#;
+        let v = validate(text);
+        let d = v.diagnostics.iter().find(|d| d.code == "MISSING_TRANSITION_TARGET").unwrap();
+        assert_eq!(d.location, "/States/A/Next");
+        assert_eq!(d.message, "Missing 'Next' target: B");
+        assert_eq!((d.line, d.column), (Some(2), Some(25)));
+        assert!(v.diagnostics.iter().any(|d| d.message == "State \"C\" is not reachable"));
+    }
+
+    #[test]
+    fn duplicate_state_names() {
+        let v = validate(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "A": {"Type": "Succeed"}}}"#,
+        );
+        assert_eq!(v.diagnostics[0].code, "DUPLICATE_STATE_NAME");
+        assert_eq!(v.diagnostics[0].location, "/States/A");
+    }
+
+    #[test]
+    fn no_terminal_state() {
+        let v = validate(
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}}"#,
+        );
+        assert!(v.diagnostics.iter().any(|d| d.code == "MISSING_END_STATE"), "{v:?}");
+    }
+
+    #[test]
+    fn placeholder_resource_suggests_the_mock_api() {
+        let v = validate(
+            r#"{"StartAt": "Call API", "States": {"Call API": {"Type": "Task", "Resource": "lambda function arn paste here", "End": true}}}"#,
+        );
+        let d = &v.diagnostics[0];
+        assert_eq!(d.location, "/States/Call API/Resource");
+        assert!(d.message.contains(MOCK_API_FUNCTION_ARN), "{}", d.message);
+    }
+
+    #[test]
+    fn invalid_paths_and_intrinsics_are_located() {
+        let v = validate(
+            r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "x.y",
+                "Parameters": {"a.$": "States.Format('{}'", "b": {"c.$": "$..[["}},
+                "ResultPath": "$.a[*]", "End": true}}}"#,
+        );
+        let at: Vec<&str> = v.diagnostics.iter().map(|d| d.location.as_str()).collect();
+        assert!(at.contains(&"/States/P/InputPath"), "{v:?}");
+        assert!(at.contains(&"/States/P/Parameters/a.$"), "{v:?}");
+        assert!(at.contains(&"/States/P/Parameters/b/c.$"), "{v:?}");
+        assert!(at.contains(&"/States/P/ResultPath"), "{v:?}");
+        assert!(v.diagnostics.iter().any(|d| d.code == "INVALID_INTRINSIC_FUNCTION"));
+    }
+
+    #[test]
+    fn valid_definition_is_ok() {
+        let v = validate(r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#);
+        assert!(v.is_ok(), "{v:?}");
+    }
+}
