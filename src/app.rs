@@ -116,7 +116,7 @@ pub fn App() -> impl IntoView {
             return;
         }
         let result =
-            definition.with_untracked(|d| mocks.with_untracked(|m| run::start(d, &value, m)));
+            definition.with_untracked(|d| mocks.with_untracked(|m| run::start(d, &value, m, None)));
         match result {
             Ok(view) => {
                 notice.set(None);

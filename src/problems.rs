@@ -1,8 +1,5 @@
 //! Problems found in the definition, with 1-based line:column positions for the editor's lint
 //! markers and the problems list.
-//!
-//! Until the engine's `asl::validate` is merged into this branch, only JSON syntax and the
-//! top-level shape are checked here; see `docs/compatibility/app.md`.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -64,36 +61,24 @@ pub fn parse_json(text: &str) -> Result<Value, Problem> {
     })
 }
 
-/// Checks a state machine definition.
+/// Checks a state machine definition with the engine's validator (as AWS's
+/// `ValidateStateMachineDefinition` does): JSON syntax, schema, graph and expressions.
 pub fn check_definition(text: &str) -> Vec<Problem> {
-    let value = match parse_json(text) {
-        Ok(value) => value,
-        Err(problem) => return vec![problem],
-    };
-    let Some(object) = value.as_object() else {
-        return vec![Problem {
-            severity: Severity::Error,
-            code: "SCHEMA_VALIDATION_FAILED".into(),
-            message: "The definition must be a JSON object".into(),
-            location: String::new(),
-            line: Some(1),
-            column: Some(1),
-        }];
-    };
-    let mut problems = Vec::new();
-    for field in ["StartAt", "States"] {
-        if !object.contains_key(field) {
-            problems.push(Problem {
-                severity: Severity::Error,
-                code: "SCHEMA_VALIDATION_FAILED".into(),
-                message: format!("The field \"{field}\" is required"),
-                location: String::new(),
-                line: Some(1),
-                column: Some(1),
-            });
-        }
-    }
-    problems
+    asl::validate(text)
+        .diagnostics
+        .into_iter()
+        .map(|d| Problem {
+            severity: match d.severity {
+                asl::Severity::Error => Severity::Error,
+                asl::Severity::Warning => Severity::Warning,
+            },
+            code: d.code,
+            message: d.message,
+            location: d.location,
+            line: d.line,
+            column: d.column,
+        })
+        .collect()
 }
 
 /// Diagnostics in the shape the editor's `setDiagnostics` takes, as a JSON array.
@@ -132,10 +117,11 @@ mod tests {
     #[test]
     fn shape_is_checked() {
         let problems = check_definition("[]");
-        assert_eq!(problems[0].message, "The definition must be a JSON object");
+        assert_eq!(problems[0].message, "The definition must be a JSON object, not array");
+        assert_eq!(problems[0].code, "INVALID_JSON_DESCRIPTION");
         let problems = check_definition("{\"States\": {}}");
-        assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].message, "The field \"StartAt\" is required");
+        assert!(!problems.is_empty());
+        assert!(problems.iter().all(|p| p.severity == Severity::Error));
     }
 
     #[test]

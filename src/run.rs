@@ -1,6 +1,5 @@
 //! The app's view of an execution: what the status banner, the input/output tabs and the
-//! event history table show. Filled from the engine (`asl::Execution`) once it is merged into
-//! this branch; until then `start` reports that no engine is present.
+//! event history table show, filled from the engine (`asl::Execution`).
 
 use serde_json::Value;
 
@@ -91,11 +90,68 @@ pub struct RunView {
     pub events: Vec<EventRow>,
 }
 
-/// Starts an execution. The engine is not part of this branch yet, so this says so.
-pub fn start(_definition: &str, _input: &Value, _mocks: &str) -> Result<RunView, String> {
-    Err("The execution engine is not part of this build yet: the definition is checked, but \
-         executions cannot run."
-        .into())
+/// Runs an execution of `definition` on `input` to completion on the engine's virtual clock
+/// (Waits and retry intervals take no wall time). `mocks` is an optional mock configuration in
+/// AWS Step Functions Local's format; `test_case` selects its test case.
+pub fn start(
+    definition: &str,
+    input: &Value,
+    mocks: &str,
+    test_case: Option<&str>,
+) -> Result<RunView, String> {
+    let machine = asl::StateMachine::from_text(definition).map_err(|diagnostics| {
+        let first = diagnostics.first().map(|d| d.message.clone()).unwrap_or_default();
+        format!("The definition is not valid: {first}")
+    })?;
+    let mock_config = if mocks.trim().is_empty() {
+        None
+    } else {
+        Some(
+            asl::MockConfig::from_text(mocks)
+                .map_err(|e| format!("The mock configuration is not valid: {e}"))?,
+        )
+    };
+    let config = asl::ExecutionConfig {
+        input: input.clone(),
+        mock_config,
+        test_case: test_case.map(str::to_string),
+        ..asl::ExecutionConfig::default()
+    };
+    let mut execution = asl::Execution::start(std::sync::Arc::new(machine), config);
+    execution.run_to_completion();
+    Ok(view_of(&execution))
+}
+
+/// The panels' view of an execution.
+pub fn view_of(execution: &asl::Execution) -> RunView {
+    let describe = execution.describe();
+    let start = describe.start_ms;
+    RunView {
+        status: match describe.status {
+            asl::ExecutionStatus::Running => Status::Running,
+            asl::ExecutionStatus::Succeeded => Status::Succeeded,
+            asl::ExecutionStatus::Failed => Status::Failed,
+            asl::ExecutionStatus::TimedOut => Status::TimedOut,
+            asl::ExecutionStatus::Aborted => Status::Aborted,
+        },
+        error: describe.error,
+        cause: describe.cause,
+        input: describe.input,
+        output: describe.output,
+        events: execution
+            .history()
+            .iter()
+            .map(|e| EventRow {
+                id: e.id,
+                event_type: e.event_type.clone(),
+                step: e.state_name.clone(),
+                resource: e.resource.clone(),
+                elapsed_ms: e.timestamp_ms - start,
+                timestamp_ms: e.timestamp_ms,
+                details: e.to_aws_json(),
+            })
+            .collect(),
+    }
 }
 
 /// `2025-11-21 08:47:03.123 UTC` for milliseconds since the Unix epoch.
@@ -145,9 +201,47 @@ mod tests {
         assert_eq!(Clock::Times10.speed(), Some(10.0));
     }
 
+    const TUTORIAL: &str = include_str!("../examples/tutorial.asl.json");
+
+    fn run(code: &str) -> RunView {
+        let input = serde_json::json!({ "statuscode": code });
+        match start(TUTORIAL, &input, "", None) {
+            Ok(view) => view,
+            Err(e) => panic!("cannot start: {e}"),
+        }
+    }
+
     #[test]
-    fn start_says_the_engine_is_missing() {
-        let err = start("{}", &Value::Null, "").err().unwrap_or_default();
-        assert!(err.starts_with("The execution engine is not part of this build yet"));
+    fn tutorial_200_succeeds() {
+        let view = run("200");
+        assert_eq!(view.status, Status::Succeeded);
+        assert_eq!(view.output, Some(Value::String("The request has succeeded.".into())));
+        assert_eq!(view.events.first().map(|e| e.event_type.as_str()), Some("ExecutionStarted"));
+        assert_eq!(view.events.first().map(|e| e.elapsed_ms), Some(0));
+    }
+
+    #[test]
+    fn tutorial_503_fails_with_eight_events() {
+        let view = run("503");
+        assert_eq!(view.status, Status::Failed);
+        assert_eq!(view.error.as_deref(), Some("ServerUnavailable"));
+        assert_eq!(
+            view.cause.as_deref(),
+            Some("The server is currently unable to handle the request.")
+        );
+        assert_eq!(view.events.len(), 8);
+    }
+
+    #[test]
+    fn tutorial_429_succeeds_after_retries() {
+        let view = run("429");
+        assert_eq!(view.status, Status::Succeeded);
+        assert!(view.events.iter().any(|e| e.step.as_deref() == Some("Wait and Try Later")));
+    }
+
+    #[test]
+    fn bad_mocks_are_reported() {
+        let err = start(TUTORIAL, &Value::Null, "{not json", None).err().unwrap_or_default();
+        assert!(err.starts_with("The mock configuration is not valid"), "{err}");
     }
 }

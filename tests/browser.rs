@@ -1,7 +1,6 @@
 //! Browser tests: run by `cargo xtask test` with wasm-bindgen-test-runner in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-
 use stepwise::app::{App, TUTORIAL};
 use stepwise::editor::{get_text, set_text, view_of, EditorView};
 use stepwise::share::{self, Shared};
@@ -98,13 +97,11 @@ async fn invalid_json_shows_a_located_problem_and_the_page_keeps_working() {
 
     // Still working: a sample input button fills the input box, and fixing the text clears the
     // problem.
-    let button: HtmlElement = query("button[data-sample='503']")
-        .and_then(|b| b.dyn_into().ok())
-        .expect("sample button");
+    let button: HtmlElement =
+        query("button[data-sample='503']").and_then(|b| b.dyn_into().ok()).expect("sample button");
     button.click();
-    let input: web_sys::HtmlTextAreaElement = query("#execution-input")
-        .and_then(|e| e.dyn_into().ok())
-        .expect("input box");
+    let input: web_sys::HtmlTextAreaElement =
+        query("#execution-input").and_then(|e| e.dyn_into().ok()).expect("input box");
     wait_for("the 503 sample", || input.value().contains("\"503\"").then_some(())).await;
     set_text(&view, TUTORIAL);
     wait_for("no problems", || query(".problems .empty.ok")).await;
@@ -129,9 +126,8 @@ async fn share_link_round_trips_through_the_app() {
     let (container, handle) = mount();
     let view = editor_view().await;
     assert_eq!(get_text(&view), shared.definition);
-    let input: web_sys::HtmlTextAreaElement = query("#execution-input")
-        .and_then(|e| e.dyn_into().ok())
-        .expect("input box");
+    let input: web_sys::HtmlTextAreaElement =
+        query("#execution-input").and_then(|e| e.dyn_into().ok()).expect("input box");
     assert_eq!(input.value(), shared.input);
     assert!(query("#execution-status").is_none(), "nothing was executed");
 
@@ -168,9 +164,8 @@ async fn local_storage_persists_edits_across_reloads() {
     let (container, handle) = mount();
     let view = editor_view().await;
     assert_eq!(get_text(&view), edited);
-    let input: web_sys::HtmlTextAreaElement = query("#execution-input")
-        .and_then(|e| e.dyn_into().ok())
-        .expect("input box");
+    let input: web_sys::HtmlTextAreaElement =
+        query("#execution-input").and_then(|e| e.dyn_into().ok()).expect("input box");
     assert!(input.value().contains("\"500\""), "input restored: {}", input.value());
 
     // Reset to example brings the tutorial back.
