@@ -155,7 +155,7 @@ pub fn App() -> impl IntoView {
                         on_stop=on_stop
                     />
                     <StatusBanner run=run_signal notice=notice />
-                    <GraphPanel valid=valid />
+                    <GraphPanel definition=definition run=run_signal />
                     <IoTabs run=run_signal />
                     <HistoryTable run=run_signal />
                 </div>
