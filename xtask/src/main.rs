@@ -79,7 +79,11 @@ fn cmd(program: &str) -> Command {
 
 /// Runs a command to completion, failing on a non-zero exit.
 fn run(mut command: Command) -> Result<()> {
-    let shown = format!("{command:?}");
+    let mut shown = command.get_program().to_string_lossy().into_owned();
+    for arg in command.get_args() {
+        shown.push(' ');
+        shown.push_str(&arg.to_string_lossy());
+    }
     eprintln!("xtask: $ {shown}");
     let status = command.status().map_err(|e| format!("cannot run {shown}: {e}"))?;
     if status.success() {
@@ -269,15 +273,13 @@ fn browser_tests() -> Result<()> {
         "{{\n  \"goog:chromeOptions\": {{\n    \"binary\": \"{CHROMIUM}\",\n    \"args\": [{}]\n  }}\n}}\n",
         list.join(", ")
     );
-    // wasm-bindgen-test-runner reads webdriver.json from the current directory.
-    let work = root().join("target").join("browser-tests");
-    fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
-    fs::write(work.join("webdriver.json"), webdriver)
+    // wasm-bindgen-test-runner reads webdriver.json from its working directory, which cargo
+    // sets to the package root (git-ignored; written fresh for every run).
+    fs::write(root().join("webdriver.json"), webdriver)
         .map_err(|e| format!("cannot write webdriver.json: {e}"))?;
 
     let mut c = cmd("cargo");
     c.args(["test", "-p", "stepwise", "--target", "wasm32-unknown-unknown"])
-        .current_dir(&work)
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
