@@ -1,2 +1,4 @@
-//! Stepwise: the browser playground (the Leptos app is built on top of this entry point).
-fn main() {}
+//! Stepwise: the browser playground (see `lib.rs`).
+fn main() {
+    stepwise::start();
+}

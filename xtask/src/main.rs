@@ -1,15 +1,39 @@
 //! `cargo xtask <command>`: the build tool of the Stepwise workspace.
 //!
-//! * `test` — everything CI runs: rustfmt check, clippy (`-D warnings`), all native tests.
+//! * `serve` — bundle the editor, then `trunk serve` on 127.0.0.1:8080 with live reload.
+//! * `test`  — everything CI runs, in order: rustfmt check, clippy, native tests, browser tests
+//!   (wasm-bindgen-test in headless Chromium), release build into `dist/`.
+//! * `dist`  — release build into `dist/` and a size report (raw and gzipped) with the budget.
+//! * `setup` — only install the missing tools.
+//!
+//! Every command first installs what a fresh machine lacks (skipping tools whose exact version
+//! is already present), so nothing is ever downloaded by trunk or at run time.
 
+use std::env;
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// Transfer budget for the app's wasm + js + css, gzipped.
+const BUDGET_GZIP_BYTES: u64 = 600 * 1024;
+/// trunk release series we build with (newer series may need a newer rustc).
+const TRUNK_SERIES: &str = "0.21";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+type Result<T> = std::result::Result<T, String>;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = env::args().skip(1).collect();
     let outcome = match args.first().map(String::as_str) {
+        Some("serve") => serve(),
         Some("test") => test(),
+        Some("dist") => dist(),
+        Some("setup") => setup().map(|_| ()),
         _ => {
-            eprintln!("usage: cargo xtask test");
+            eprintln!("usage: cargo xtask <serve|test|dist|setup>");
             return ExitCode::from(2);
         }
     };
@@ -22,21 +46,296 @@ fn main() -> ExitCode {
     }
 }
 
-fn cargo(args: &[&str]) -> Result<(), String> {
-    eprintln!("xtask: cargo {}", args.join(" "));
-    let status = Command::new(env!("CARGO"))
-        .args(args)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+/// The workspace root (the parent of this crate's directory).
+fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+fn editor_dir() -> PathBuf {
+    root().join("editor")
+}
+
+/// PATH with the npm tool directory (esbuild, wasm-opt from npm's binaryen) and cargo's bin
+/// directory in front, so trunk finds exactly the tools installed here.
+fn tool_path() -> OsString {
+    let mut dirs = vec![editor_dir().join("node_modules").join(".bin")];
+    if let Some(home) = env::var_os("CARGO_HOME") {
+        dirs.push(PathBuf::from(home).join("bin"));
+    } else if let Some(home) = env::var_os("HOME") {
+        dirs.push(PathBuf::from(home).join(".cargo").join("bin"));
+    }
+    if let Some(path) = env::var_os("PATH") {
+        dirs.extend(env::split_paths(&path));
+    }
+    env::join_paths(dirs).unwrap_or_else(|_| env::var_os("PATH").unwrap_or_default())
+}
+
+fn cmd(program: &str) -> Command {
+    let mut command = Command::new(program);
+    command.current_dir(root()).env("PATH", tool_path());
+    command
+}
+
+/// Runs a command to completion, failing on a non-zero exit.
+fn run(mut command: Command) -> Result<()> {
+    let mut shown = command.get_program().to_string_lossy().into_owned();
+    for arg in command.get_args() {
+        shown.push(' ');
+        shown.push_str(&arg.to_string_lossy());
+    }
+    eprintln!("xtask: $ {shown}");
+    let status = command.status().map_err(|e| format!("cannot run {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("`cargo {}` failed ({status})", args.join(" ")))
+        Err(format!("{shown} failed ({status})"))
     }
 }
 
-fn test() -> Result<(), String> {
-    cargo(&["fmt", "--all", "--check"])?;
-    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
-    cargo(&["test", "--workspace"])
+/// A command's whole stdout, or None when it cannot run or fails.
+fn output_all(command: &mut Command) -> Option<String> {
+    let out = command.output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// First line of a command's stdout, or None when it cannot run or fails.
+fn output_of(mut command: Command) -> Option<String> {
+    let text = output_all(&mut command)?;
+    Some(text.lines().next().unwrap_or_default().trim().to_string())
+}
+
+/// The `wasm-bindgen` version pinned in Cargo.lock.
+fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
+                return Ok(version.trim_matches('"').to_string());
+            }
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".into())
+}
+
+struct Tools {
+    wasm_bindgen: String,
+}
+
+/// Installs whatever is missing; tools already present at the required version are skipped.
+fn setup() -> Result<Tools> {
+    // 1. The wasm target.
+    let targets = output_all(cmd("rustup").args(["target", "list", "--installed"]));
+    if !targets.is_some_and(|t| t.lines().any(|l| l.trim() == "wasm32-unknown-unknown")) {
+        let mut c = cmd("rustup");
+        c.args(["target", "add", "wasm32-unknown-unknown"]);
+        run(c)?;
+    }
+
+    // 2. trunk 0.21.x.
+    let trunk = output_of({
+        let mut c = cmd("trunk");
+        c.arg("--version");
+        c
+    });
+    let trunk_ok = trunk
+        .as_deref()
+        .and_then(|v| v.strip_prefix("trunk "))
+        .is_some_and(|v| v.starts_with(&format!("{TRUNK_SERIES}.")));
+    if !trunk_ok {
+        let mut c = cmd("cargo");
+        c.args(["install", "trunk", "--version", &format!("~{TRUNK_SERIES}"), "--locked"]);
+        run(c)?;
+    }
+
+    // 3. wasm-bindgen-cli at exactly the version in Cargo.lock (trunk and the test runner
+    //    both refuse a mismatch).
+    let wanted = locked_wasm_bindgen_version()?;
+    let have = output_of({
+        let mut c = cmd("wasm-bindgen");
+        c.arg("--version");
+        c
+    });
+    if have.as_deref() != Some(format!("wasm-bindgen {wanted}").as_str()) {
+        let mut c = cmd("cargo");
+        c.args(["install", "wasm-bindgen-cli", "--version", &wanted]);
+        run(c)?;
+    }
+
+    // 4. npm packages: CodeMirror, esbuild, binaryen (wasm-opt). Debian's binaryen is too old
+    //    for current wasm-bindgen output, so wasm-opt comes from npm.
+    let stamp = editor_dir().join("node_modules").join(".package-lock.json");
+    let lock = editor_dir().join("package-lock.json");
+    let fresh = match (fs::metadata(&stamp), fs::metadata(&lock)) {
+        (Ok(s), Ok(l)) => match (s.modified(), l.modified()) {
+            (Ok(s), Ok(l)) => s >= l,
+            _ => false,
+        },
+        _ => false,
+    };
+    if !fresh {
+        let mut c = cmd("npm");
+        c.current_dir(editor_dir()).args(["ci", "--no-audit", "--no-fund"]);
+        run(c)?;
+    }
+
+    Ok(Tools { wasm_bindgen: wanted })
+}
+
+/// Chromium and ChromeDriver for the browser tests (Debian packages).
+fn setup_browser() -> Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    let mut update = cmd("apt-get");
+    update.arg("update");
+    run(update)?;
+    let mut install = cmd("apt-get");
+    install
+        .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    run(install)
+}
+
+/// Bundles the CodeMirror glue into editor/dist/editor.js (the Rust code imports it).
+fn bundle_editor() -> Result<()> {
+    let mut c = cmd("node");
+    c.arg(editor_dir().join("bundle.mjs"));
+    run(c)
+}
+
+fn trunk(tools: &Tools, args: &[&str]) -> Command {
+    let mut c = cmd("trunk");
+    c.args(args).env("TRUNK_TOOLS_WASM_BINDGEN", &tools.wasm_bindgen);
+    c
+}
+
+fn serve() -> Result<()> {
+    let tools = setup()?;
+    bundle_editor()?;
+    run(trunk(&tools, &["serve", "--address", "127.0.0.1", "--port", "8080"]))
+}
+
+fn release_build(tools: &Tools) -> Result<()> {
+    bundle_editor()?;
+    run(trunk(tools, &["build", "--release"]))
+}
+
+fn test() -> Result<()> {
+    let started = Instant::now();
+    let tools = setup()?;
+    setup_browser()?;
+    bundle_editor()?;
+
+    let mut fmt = cmd("cargo");
+    fmt.args(["fmt", "--all", "--check"]);
+    run(fmt)?;
+
+    let mut clippy = cmd("cargo");
+    clippy.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    run(clippy)?;
+
+    let mut native = cmd("cargo");
+    native.args(["test", "--workspace"]);
+    run(native)?;
+
+    browser_tests()?;
+    release_build(&tools)?;
+
+    eprintln!("xtask: all checks passed in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+/// The app's wasm-bindgen-test tests, run by wasm-bindgen-test-runner in headless Chromium.
+fn browser_tests() -> Result<()> {
+    let profile = env::temp_dir().join(format!("stepwise-chromium-{}", std::process::id()));
+    // A fresh profile directory per run; the flags keep Chromium (running as root, in a
+    // sandbox without GPU) quiet on the network.
+    let args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
+    let mut list: Vec<String> = args.iter().map(|a| format!("\"{a}\"")).collect();
+    list.push(format!("\"--user-data-dir={}\"", profile.display()));
+    let webdriver = format!(
+        "{{\n  \"goog:chromeOptions\": {{\n    \"binary\": \"{CHROMIUM}\",\n    \"args\": [{}]\n  }}\n}}\n",
+        list.join(", ")
+    );
+    // wasm-bindgen-test-runner reads webdriver.json from its working directory, which cargo
+    // sets to the package root (git-ignored; written fresh for every run).
+    fs::write(root().join("webdriver.json"), webdriver)
+        .map_err(|e| format!("cannot write webdriver.json: {e}"))?;
+
+    let mut c = cmd("cargo");
+    c.args(["test", "-p", "stepwise", "--target", "wasm32-unknown-unknown"])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    let result = run(c);
+    let _ = fs::remove_dir_all(&profile);
+    result
+}
+
+fn dist() -> Result<()> {
+    let tools = setup()?;
+    release_build(&tools)?;
+    report_sizes(&root().join("dist"))
+}
+
+fn gzip_len(bytes: &[u8]) -> u64 {
+    // gzip = 10-byte header + raw deflate + 8-byte trailer.
+    miniz_oxide::deflate::compress_to_vec(bytes, 9).len() as u64 + 18
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn report_sizes(dist: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    collect(dist, &mut files)?;
+    files.sort();
+    let mut transfer = 0;
+    println!("{:<60} {:>10} {:>10}", "file", "raw", "gzip");
+    for file in &files {
+        let bytes = fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let gz = gzip_len(&bytes);
+        let name = file.strip_prefix(dist).unwrap_or(file).display().to_string();
+        println!("{name:<60} {:>10} {:>10}", bytes.len(), gz);
+        let counted =
+            matches!(file.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css"));
+        if counted {
+            transfer += gz;
+        }
+    }
+    println!(
+        "total gzipped transfer (wasm + js + css): {transfer} bytes ({:.1} KB; budget {} KB)",
+        transfer as f64 / 1024.0,
+        BUDGET_GZIP_BYTES / 1024
+    );
+    if transfer > BUDGET_GZIP_BYTES {
+        return Err(format!("over the {} KB budget", BUDGET_GZIP_BYTES / 1024));
+    }
+    Ok(())
 }

@@ -1,0 +1,195 @@
+//! The page: header, definition editor and problems on the left; input, controls, status,
+//! graph, input/output tabs and the event history on the right.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use crate::editor::{DefinitionEditor, EditorHandle};
+use crate::graph::GraphPanel;
+use crate::header::Header;
+use crate::history::HistoryTable;
+use crate::input_panel::{sample_input, InputPanel};
+use crate::problems::{check_definition, parse_json, Severity};
+use crate::problems_list::ProblemsList;
+use crate::run::{self, Clock, RunView, Status};
+use crate::share::{self, Shared};
+use crate::status::{IoTabs, StatusBanner};
+use crate::storage;
+
+/// The tutorial state machine shown on first visit and by "Reset to example".
+pub const TUTORIAL: &str = include_str!("../examples/tutorial.asl.json");
+
+/// The starting document: a share link wins, then what this browser saved, then the tutorial.
+/// A link's contents are only placed into the editors; nothing runs until Start is pressed.
+pub fn initial_state(fragment: &str, saved: storage::Saved) -> (Shared, Option<String>) {
+    match share::decode(fragment) {
+        Ok(shared) => (shared, None),
+        Err(error) => {
+            let notice = match error {
+                share::ShareError::NotAShareLink => None,
+                corrupt => Some(corrupt.to_string()),
+            };
+            let state = Shared {
+                definition: saved.definition.unwrap_or_else(|| TUTORIAL.to_string()),
+                input: saved.input.unwrap_or_else(|| sample_input("200")),
+                mocks: saved.mocks.unwrap_or_default(),
+            };
+            (state, notice)
+        }
+    }
+}
+
+fn current_fragment() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// Replaces the address bar's fragment without navigating ("" removes it).
+fn set_fragment(fragment: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let base = match (location.pathname(), location.search()) {
+        (Ok(path), Ok(search)) => format!("{path}{search}"),
+        _ => return,
+    };
+    let url = if fragment.is_empty() { base } else { format!("{base}#{fragment}") };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let from_link = share::decode(&current_fragment()).is_ok();
+    let (start, link_notice) = initial_state(&current_fragment(), storage::load());
+    if from_link {
+        // The link has been read: keep it out of the address bar so later edits (saved
+        // locally) are what a reload shows.
+        storage::save_all(&start);
+        set_fragment("");
+    }
+
+    let definition = RwSignal::new(start.definition);
+    let input = RwSignal::new(start.input);
+    let mocks = RwSignal::new(start.mocks);
+    let clock = RwSignal::new(Clock::Instant);
+    let run_view = RwSignal::new(None::<RunView>);
+    let notice = RwSignal::new(link_notice);
+    let editor = EditorHandle::new();
+
+    let problems = Memo::new(move |_| definition.with(|d| check_definition(d)));
+    let valid =
+        Signal::derive(move || problems.with(|p| p.iter().all(|p| p.severity != Severity::Error)));
+    let running = Signal::derive(move || {
+        run_view.with(|r| r.as_ref().is_some_and(|r| r.status == Status::Running))
+    });
+
+    Effect::new(move |_| definition.with(|d| storage::save(storage::KEY_DEFINITION, d)));
+    Effect::new(move |_| input.with(|i| storage::save(storage::KEY_INPUT, i)));
+    Effect::new(move |_| mocks.with(|m| storage::save(storage::KEY_MOCKS, m)));
+
+    let on_share = Callback::new(move |_| {
+        let shared = Shared {
+            definition: definition.get_untracked(),
+            input: input.get_untracked(),
+            mocks: mocks.get_untracked(),
+        };
+        set_fragment(&share::encode(&shared));
+    });
+    let on_reset = Callback::new(move |_| {
+        storage::clear();
+        set_fragment("");
+        editor.load(TUTORIAL.to_string());
+        input.set(sample_input("200"));
+        mocks.set(String::new());
+        run_view.set(None);
+        notice.set(None);
+    });
+    let on_start = Callback::new(move |_| {
+        let parsed = input.with_untracked(|i| parse_json(i));
+        let Ok(value) = parsed else {
+            return;
+        };
+        if !valid.get_untracked() {
+            notice.set(Some("Fix the problems in the definition first.".into()));
+            return;
+        }
+        let result =
+            definition.with_untracked(|d| mocks.with_untracked(|m| run::start(d, &value, m, None)));
+        match result {
+            Ok(view) => {
+                notice.set(None);
+                run_view.set(Some(view));
+            }
+            Err(message) => notice.set(Some(message)),
+        }
+    });
+    let on_stop = Callback::new(move |_| {
+        run_view.update(|r| {
+            if let Some(r) = r.as_mut().filter(|r| r.status == Status::Running) {
+                r.status = Status::Aborted;
+            }
+        })
+    });
+
+    let run_signal: Signal<Option<RunView>> = run_view.into();
+    view! {
+        <div class="app">
+            <Header on_share=on_share on_reset=on_reset />
+            <main class="layout">
+                <div class="col left">
+                    <section class="panel editor-panel" aria-label="Definition">
+                        <h2 class="panel-title">"Definition"</h2>
+                        <DefinitionEditor handle=editor text=definition problems=problems />
+                    </section>
+                    <ProblemsList problems=problems editor=editor />
+                </div>
+                <div class="col right">
+                    <InputPanel
+                        input=input
+                        mocks=mocks
+                        clock=clock
+                        running=running
+                        on_start=on_start
+                        on_stop=on_stop
+                    />
+                    <StatusBanner run=run_signal notice=notice />
+                    <GraphPanel definition=definition run=run_signal />
+                    <IoTabs run=run_signal />
+                    <HistoryTable run=run_signal />
+                </div>
+            </main>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_share_link_wins_over_saved_state() {
+        let shared = Shared { definition: "{}".into(), input: "[]".into(), mocks: "m".into() };
+        let saved = storage::Saved { definition: Some("saved".into()), ..Default::default() };
+        let (state, notice) = initial_state(&format!("#{}", share::encode(&shared)), saved);
+        assert_eq!(state, shared);
+        assert_eq!(notice, None);
+    }
+
+    #[test]
+    fn saved_state_then_tutorial() {
+        let saved = storage::Saved { input: Some("{\"a\":1}".into()), ..Default::default() };
+        let (state, notice) = initial_state("", saved);
+        assert_eq!(state.definition, TUTORIAL);
+        assert_eq!(state.input, "{\"a\":1}");
+        assert_eq!(notice, None);
+    }
+
+    #[test]
+    fn a_damaged_link_is_reported_not_applied() {
+        let (state, notice) = initial_state("#s=1.%%%", storage::Saved::default());
+        assert_eq!(state.definition, TUTORIAL);
+        assert!(notice.unwrap_or_default().starts_with("the share link is damaged"));
+    }
+}

@@ -1,0 +1,116 @@
+//! The definition editor: CodeMirror 6 (bundled from npm into `editor/dist/editor.js`) driven
+//! from Rust through wasm-bindgen module imports.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use crate::problems::{to_editor_json, Problem};
+
+// On wasm the functions come from the bundled module; native builds (clippy, unit tests) never
+// call them and so do not need the bundle to exist.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen(module = "/editor/dist/editor.js"))]
+#[cfg_attr(not(target_arch = "wasm32"), wasm_bindgen)]
+extern "C" {
+    /// An `EditorView`.
+    #[derive(Clone)]
+    pub type EditorView;
+
+    #[wasm_bindgen(js_name = createEditor)]
+    fn create_editor(parent: &web_sys::Element, doc: &str, on_change: &JsValue) -> EditorView;
+    #[wasm_bindgen(js_name = getText)]
+    pub fn get_text(view: &EditorView) -> String;
+    #[wasm_bindgen(js_name = setText)]
+    pub fn set_text(view: &EditorView, text: &str);
+    #[wasm_bindgen(js_name = setDiagnostics)]
+    fn set_diagnostics(view: &EditorView, diagnostics_json: &str);
+    #[wasm_bindgen(js_name = revealPosition)]
+    pub fn reveal_position(view: &EditorView, line: u32, column: u32);
+    /// The view whose DOM contains `element` (any element inside `.cm-editor`), if any.
+    #[wasm_bindgen(js_name = viewOf)]
+    pub fn view_of(element: &web_sys::Element) -> Option<EditorView>;
+}
+
+/// A handle the other panels use to act on the editor (reveal a problem, load a text).
+#[derive(Clone, Copy)]
+pub struct EditorHandle {
+    view: StoredValue<Option<EditorView>, LocalStorage>,
+    pending: RwSignal<Option<String>>,
+}
+
+impl EditorHandle {
+    pub fn new() -> Self {
+        Self { view: StoredValue::new_local(None), pending: RwSignal::new(None) }
+    }
+
+    /// Replaces the text (as one undoable edit once the editor exists).
+    pub fn load(&self, text: String) {
+        match self.view.get_value() {
+            Some(view) => set_text(&view, &text),
+            None => self.pending.set(Some(text)),
+        }
+    }
+
+    /// Moves the cursor to a problem's position.
+    pub fn reveal(&self, line: u32, column: u32) {
+        if let Some(view) = self.view.get_value() {
+            reveal_position(&view, line, column);
+        }
+    }
+}
+
+impl Default for EditorHandle {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The editor panel. `text` follows every edit; `problems` become lint markers.
+#[component]
+pub fn DefinitionEditor(
+    handle: EditorHandle,
+    text: RwSignal<String>,
+    #[prop(into)] problems: Signal<Vec<Problem>>,
+) -> impl IntoView {
+    let host = NodeRef::<Div>::new();
+
+    Effect::new(move |_| {
+        let Some(element) = host.get() else {
+            return;
+        };
+        if handle.view.with_value(Option::is_some) {
+            return;
+        }
+        let on_change = Closure::<dyn FnMut(String)>::new(move |new_text: String| {
+            text.set(new_text);
+        })
+        .into_js_value();
+        let initial = text.get_untracked();
+        let view = create_editor(&element, &initial, &on_change);
+        set_diagnostics(&view, &to_editor_json(&problems.get_untracked()));
+        handle.view.set_value(Some(view));
+        if let Some(pending) = handle.pending.get_untracked() {
+            handle.pending.set(None);
+            handle.load(pending);
+        }
+    });
+
+    // Text loaded before the editor existed.
+    Effect::new(move |_| {
+        if let Some(pending) = handle.pending.get() {
+            if let Some(view) = handle.view.get_value() {
+                handle.pending.set(None);
+                set_text(&view, &pending);
+            }
+        }
+    });
+
+    Effect::new(move |_| {
+        let json = to_editor_json(&problems.get());
+        if let Some(view) = handle.view.get_value() {
+            set_diagnostics(&view, &json);
+        }
+    });
+
+    view! { <div class="editor-host" node_ref=host aria-label="State machine definition"></div> }
+}

@@ -1,0 +1,152 @@
+//! The event history table: ID, Type, Step, Resource, Elapsed Time (ms), Timestamp; rows
+//! expand to their details JSON; filter by event type or by state.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+
+use crate::run::{format_timestamp, EventRow, RunView};
+use crate::status::pretty;
+
+/// Rows passing the filters ("" = any).
+pub fn filter_rows<'a>(rows: &'a [EventRow], event_type: &str, step: &str) -> Vec<&'a EventRow> {
+    rows.iter()
+        .filter(|r| event_type.is_empty() || r.event_type == event_type)
+        .filter(|r| step.is_empty() || r.step.as_deref() == Some(step))
+        .collect()
+}
+
+#[component]
+pub fn HistoryTable(#[prop(into)] run: Signal<Option<RunView>>) -> impl IntoView {
+    let type_filter = RwSignal::new(String::new());
+    let step_filter = RwSignal::new(String::new());
+    let expanded = RwSignal::new(BTreeSet::<u64>::new());
+
+    let events = move || run.with(|r| r.as_ref().map(|r| r.events.clone()).unwrap_or_default());
+    let types =
+        move || events().into_iter().map(|e| e.event_type).collect::<BTreeSet<_>>().into_iter();
+    let steps = move || events().into_iter().filter_map(|e| e.step).collect::<BTreeSet<_>>();
+
+    let rows = move || {
+        let all = events();
+        let tf = type_filter.get();
+        let sf = step_filter.get();
+        filter_rows(&all, &tf, &sf)
+            .into_iter()
+            .map(|e| {
+                let id = e.id;
+                let open = move || expanded.with(|x| x.contains(&id));
+                let toggle = move |_| {
+                    expanded.update(|x| {
+                        if !x.remove(&id) {
+                            x.insert(id);
+                        }
+                    })
+                };
+                let details = pretty(&e.details);
+                view! {
+                    <tr class="event" class:open=open on:click=toggle>
+                        <td class="num">
+                            <span class="caret">{move || if open() { "▾" } else { "▸" }}</span>
+                            {id}
+                        </td>
+                        <td>{e.event_type.clone()}</td>
+                        <td>{e.step.clone().unwrap_or_default()}</td>
+                        <td class="resource">{e.resource.clone().unwrap_or_default()}</td>
+                        <td class="num">{e.elapsed_ms}</td>
+                        <td class="ts">{format_timestamp(e.timestamp_ms)}</td>
+                    </tr>
+                    <Show when=open>
+                        <tr class="details">
+                            <td colspan="6">
+                                <pre class="json-view">{details.clone()}</pre>
+                            </td>
+                        </tr>
+                    </Show>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <section class="panel history" aria-label="Events">
+            <div class="history-head">
+                <h2 class="panel-title">"Events"</h2>
+                <label>
+                    "Type "
+                    <select on:change=move |ev| type_filter.set(event_target_value(&ev))>
+                        <option value="">"All types"</option>
+                        {move || {
+                            types()
+                                .map(|t| view! { <option value=t.clone()>{t.clone()}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+                <label>
+                    "State "
+                    <select on:change=move |ev| step_filter.set(event_target_value(&ev))>
+                        <option value="">"All states"</option>
+                        {move || {
+                            steps()
+                                .into_iter()
+                                .map(|s| view! { <option value=s.clone()>{s.clone()}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+            </div>
+            <div class="table-scroll">
+                <table class="events">
+                    <thead>
+                        <tr>
+                            <th>"ID"</th>
+                            <th>"Type"</th>
+                            <th>"Step"</th>
+                            <th>"Resource"</th>
+                            <th>"Elapsed Time (ms)"</th>
+                            <th>"Timestamp"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+                <Show when=move || events().is_empty()>
+                    <p class="empty">"Start an execution to see its event history."</p>
+                </Show>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(id: u64, t: &str, step: Option<&str>) -> EventRow {
+        EventRow {
+            id,
+            event_type: t.into(),
+            step: step.map(Into::into),
+            resource: None,
+            elapsed_ms: 0,
+            timestamp_ms: 0,
+            details: json!({}),
+        }
+    }
+
+    #[test]
+    fn filters_by_type_and_state() {
+        let rows = vec![
+            row(1, "ExecutionStarted", None),
+            row(2, "TaskStateEntered", Some("Call API")),
+            row(3, "TaskStateExited", Some("Call API")),
+            row(4, "PassStateEntered", Some("OK")),
+        ];
+        let ids = |v: Vec<&EventRow>| v.iter().map(|r| r.id).collect::<Vec<_>>();
+        assert_eq!(ids(filter_rows(&rows, "", "")), vec![1, 2, 3, 4]);
+        assert_eq!(ids(filter_rows(&rows, "TaskStateEntered", "")), vec![2]);
+        assert_eq!(ids(filter_rows(&rows, "", "Call API")), vec![2, 3]);
+        assert_eq!(ids(filter_rows(&rows, "PassStateEntered", "Call API")), Vec::<u64>::new());
+    }
+}

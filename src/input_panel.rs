@@ -1,0 +1,112 @@
+//! Execution input (validated JSON) with the tutorial's sample inputs, the Start/Stop buttons,
+//! the clock control and the mock configuration.
+
+use leptos::prelude::*;
+
+use crate::problems::parse_json;
+use crate::run::Clock;
+
+/// The tutorial's sample inputs: the mock function answers by `statuscode`.
+pub const SAMPLES: [&str; 4] = ["200", "429", "503", "500"];
+
+pub fn sample_input(code: &str) -> String {
+    format!("{{\n  \"statuscode\": \"{code}\"\n}}")
+}
+
+#[component]
+pub fn InputPanel(
+    input: RwSignal<String>,
+    mocks: RwSignal<String>,
+    clock: RwSignal<Clock>,
+    running: Signal<bool>,
+    on_start: Callback<()>,
+    on_stop: Callback<()>,
+) -> impl IntoView {
+    let input_error = Memo::new(move |_| {
+        input.with(|text| {
+            parse_json(text).err().map(|p| format!("{} ({})", p.message, p.position()))
+        })
+    });
+    view! {
+        <section class="panel input-panel" aria-label="Execution input">
+            <h2 class="panel-title">"Start execution"</h2>
+            <div class="samples">
+                <span class="label">"Sample input:"</span>
+                {SAMPLES
+                    .iter()
+                    .map(|code| {
+                        let code = *code;
+                        view! {
+                            <button
+                                class="btn small"
+                                data-sample=code
+                                on:click=move |_| input.set(sample_input(code))
+                            >
+                                {code}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <textarea
+                id="execution-input"
+                class="json-input"
+                class:invalid=move || input_error.get().is_some()
+                spellcheck="false"
+                rows="5"
+                prop:value=move || input.get()
+                on:input=move |ev| input.set(event_target_value(&ev))
+            ></textarea>
+            <p class="field-error" role="status">{move || input_error.get().unwrap_or_default()}</p>
+            <details class="mocks">
+                <summary>"Mock configuration (optional)"</summary>
+                <textarea
+                    id="mock-config"
+                    class="json-input"
+                    spellcheck="false"
+                    rows="6"
+                    placeholder="{ \"StateMachines\": { ... }, \"MockedResponses\": { ... } }"
+                    prop:value=move || mocks.get()
+                    on:input=move |ev| mocks.set(event_target_value(&ev))
+                ></textarea>
+            </details>
+            <div class="run-controls">
+                <button
+                    class="btn primary"
+                    id="start"
+                    disabled=move || running.get() || input_error.get().is_some()
+                    on:click=move |_| on_start.run(())
+                >
+                    "Start execution"
+                </button>
+                <button
+                    class="btn"
+                    id="stop"
+                    disabled=move || !running.get()
+                    on:click=move |_| on_stop.run(())
+                >
+                    "Stop"
+                </button>
+                <div class="clock" role="radiogroup" aria-label="Clock">
+                    {Clock::ALL
+                        .iter()
+                        .map(|c| {
+                            let c = *c;
+                            view! {
+                                <button
+                                    class="seg"
+                                    role="radio"
+                                    class:active=move || clock.get() == c
+                                    aria-checked=move || (clock.get() == c).to_string()
+                                    on:click=move |_| clock.set(c)
+                                >
+                                    {c.label()}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </div>
+        </section>
+    }
+}

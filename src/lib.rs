@@ -1,0 +1,21 @@
+//! Stepwise: the AWS Step Functions playground, a Leptos client-side app.
+
+pub mod app;
+pub mod editor;
+pub mod graph;
+pub mod header;
+pub mod history;
+pub mod input_panel;
+pub mod panic;
+pub mod problems;
+pub mod problems_list;
+pub mod run;
+pub mod share;
+pub mod status;
+pub mod storage;
+
+/// Installs the panic hook and mounts the app on `<body>`.
+pub fn start() {
+    panic::install();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,135 @@
+//! Problems found in the definition, with 1-based line:column positions for the editor's lint
+//! markers and the problems list.
+
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, positioned when the position is known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    pub code: String,
+    pub message: String,
+    /// JSON pointer of the offending value ("" for the document).
+    pub location: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+impl Problem {
+    /// "12:5" or "" when unpositioned.
+    pub fn position(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("{l}:{c}"),
+            (Some(l), None) => format!("{l}"),
+            _ => String::new(),
+        }
+    }
+}
+
+fn at(error: &serde_json::Error) -> (Option<u32>, Option<u32>) {
+    let line = u32::try_from(error.line()).ok().filter(|l| *l > 0);
+    let column = u32::try_from(error.column()).ok().map(|c| c.max(1));
+    (line, line.and(column))
+}
+
+/// Parses JSON text, describing a syntax error with its position.
+pub fn parse_json(text: &str) -> Result<Value, Problem> {
+    serde_json::from_str::<Value>(text).map_err(|e| {
+        let (line, column) = at(&e);
+        // serde_json's message ends with " at line L column C"; the position is shown apart.
+        let full = e.to_string();
+        let message = match full.rfind(" at line ") {
+            Some(cut) => full.get(..cut).unwrap_or(&full).to_string(),
+            None => full,
+        };
+        Problem {
+            severity: Severity::Error,
+            code: "INVALID_JSON_DESCRIPTION".into(),
+            message: format!("Invalid JSON: {message}"),
+            location: String::new(),
+            line,
+            column,
+        }
+    })
+}
+
+/// Checks a state machine definition with the engine's validator (as AWS's
+/// `ValidateStateMachineDefinition` does): JSON syntax, schema, graph and expressions.
+pub fn check_definition(text: &str) -> Vec<Problem> {
+    asl::validate(text)
+        .diagnostics
+        .into_iter()
+        .map(|d| Problem {
+            severity: match d.severity {
+                asl::Severity::Error => Severity::Error,
+                asl::Severity::Warning => Severity::Warning,
+            },
+            code: d.code,
+            message: d.message,
+            location: d.location,
+            line: d.line,
+            column: d.column,
+        })
+        .collect()
+}
+
+/// Diagnostics in the shape the editor's `setDiagnostics` takes, as a JSON array.
+pub fn to_editor_json(problems: &[Problem]) -> String {
+    serde_json::to_string(problems).unwrap_or_else(|_| "[]".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_definition_has_no_problems() {
+        assert_eq!(check_definition(include_str!("../examples/tutorial.asl.json")), vec![]);
+    }
+
+    #[test]
+    fn syntax_error_is_located() {
+        let problems = check_definition("{\n  \"StartAt\": \"A\",\n  \"States\": {,}\n}");
+        assert_eq!(problems.len(), 1);
+        let p = &problems[0];
+        assert_eq!(p.code, "INVALID_JSON_DESCRIPTION");
+        assert_eq!((p.line, p.column), (Some(3), Some(14)));
+        assert_eq!(p.position(), "3:14");
+        assert_eq!(p.message, "Invalid JSON: key must be a string");
+    }
+
+    #[test]
+    fn truncated_text_is_located_at_the_end() {
+        let problems = check_definition("{\n  \"StartAt\": ");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, Some(2));
+        assert!(problems[0].message.starts_with("Invalid JSON: EOF while parsing"));
+    }
+
+    #[test]
+    fn shape_is_checked() {
+        let problems = check_definition("[]");
+        assert_eq!(problems[0].message, "The definition must be a JSON object, not array");
+        assert_eq!(problems[0].code, "INVALID_JSON_DESCRIPTION");
+        let problems = check_definition("{\"States\": {}}");
+        assert!(!problems.is_empty());
+        assert!(problems.iter().all(|p| p.severity == Severity::Error));
+    }
+
+    #[test]
+    fn editor_json_carries_positions() {
+        let json = to_editor_json(&check_definition("{"));
+        let v: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
+        assert_eq!(v[0]["severity"], "error");
+        assert_eq!(v[0]["line"], 1);
+        assert_eq!(v[0]["column"], 1);
+    }
+}

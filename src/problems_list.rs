@@ -1,0 +1,55 @@
+//! The problems list under the editor.
+
+use leptos::prelude::*;
+
+use crate::editor::EditorHandle;
+use crate::problems::{Problem, Severity};
+
+#[component]
+pub fn ProblemsList(
+    #[prop(into)] problems: Signal<Vec<Problem>>,
+    editor: EditorHandle,
+) -> impl IntoView {
+    let count = move || problems.with(Vec::len);
+    view! {
+        <section class="panel problems" aria-label="Problems">
+            <h2 class="panel-title">
+                "Problems " <span class="count" class:zero=move || count() == 0>{count}</span>
+            </h2>
+            <Show
+                when=move || { count() > 0 }
+                fallback=|| view! { <p class="empty ok">"No problems found."</p> }
+            >
+                <ul class="problem-list">
+                    {move || {
+                        problems
+                            .get()
+                            .into_iter()
+                            .map(|p| {
+                                let sev = match p.severity {
+                                    Severity::Error => "error",
+                                    Severity::Warning => "warning",
+                                };
+                                let (line, column) = (p.line, p.column);
+                                view! {
+                                    <li
+                                        class=format!("problem {sev}")
+                                        on:click=move |_| {
+                                            if let Some(line) = line {
+                                                editor.reveal(line, column.unwrap_or(1));
+                                            }
+                                        }
+                                    >
+                                        <span class="pos">{p.position()}</span>
+                                        <span class="msg">{p.message.clone()}</span>
+                                        <span class="code">{p.code.clone()}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </Show>
+        </section>
+    }
+}

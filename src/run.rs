@@ -1,0 +1,247 @@
+//! The app's view of an execution: what the status banner, the input/output tabs and the
+//! event history table show, filled from the engine (`asl::Execution`).
+
+use serde_json::Value;
+
+/// Execution status as the console names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Running => "Running",
+            Status::Succeeded => "Succeeded",
+            Status::Failed => "Failed",
+            Status::TimedOut => "Timed out",
+            Status::Aborted => "Aborted",
+        }
+    }
+
+    pub fn css(self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Succeeded => "succeeded",
+            Status::Failed => "failed",
+            Status::TimedOut => "timed-out",
+            Status::Aborted => "aborted",
+        }
+    }
+}
+
+/// How virtual time advances while an execution runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// Waits and retry intervals take no wall time.
+    Instant,
+    /// One virtual second per second.
+    RealTime,
+    /// Ten virtual seconds per second.
+    Times10,
+}
+
+impl Clock {
+    pub const ALL: [Clock; 3] = [Clock::Instant, Clock::RealTime, Clock::Times10];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Clock::Instant => "Instant",
+            Clock::RealTime => "Real time",
+            Clock::Times10 => "×10",
+        }
+    }
+
+    /// Virtual milliseconds per wall-clock millisecond (None: as fast as possible).
+    pub fn speed(self) -> Option<f64> {
+        match self {
+            Clock::Instant => None,
+            Clock::RealTime => Some(1.0),
+            Clock::Times10 => Some(10.0),
+        }
+    }
+}
+
+/// One row of the event history table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub id: u64,
+    pub event_type: String,
+    pub step: Option<String>,
+    pub resource: Option<String>,
+    pub elapsed_ms: i64,
+    pub timestamp_ms: i64,
+    pub details: Value,
+}
+
+/// Everything the execution panels show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunView {
+    pub status: Status,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub input: Value,
+    pub output: Option<Value>,
+    pub events: Vec<EventRow>,
+}
+
+/// Runs an execution of `definition` on `input` to completion on the engine's virtual clock
+/// (Waits and retry intervals take no wall time). `mocks` is an optional mock configuration in
+/// AWS Step Functions Local's format; `test_case` selects its test case.
+pub fn start(
+    definition: &str,
+    input: &Value,
+    mocks: &str,
+    test_case: Option<&str>,
+) -> Result<RunView, String> {
+    let machine = asl::StateMachine::from_text(definition).map_err(|diagnostics| {
+        let first = diagnostics.first().map(|d| d.message.clone()).unwrap_or_default();
+        format!("The definition is not valid: {first}")
+    })?;
+    let mock_config = if mocks.trim().is_empty() {
+        None
+    } else {
+        Some(
+            asl::MockConfig::from_text(mocks)
+                .map_err(|e| format!("The mock configuration is not valid: {e}"))?,
+        )
+    };
+    let config = asl::ExecutionConfig {
+        input: input.clone(),
+        mock_config,
+        test_case: test_case.map(str::to_string),
+        ..asl::ExecutionConfig::default()
+    };
+    let mut execution = asl::Execution::start(std::sync::Arc::new(machine), config);
+    execution.run_to_completion();
+    Ok(view_of(&execution))
+}
+
+/// The panels' view of an execution.
+pub fn view_of(execution: &asl::Execution) -> RunView {
+    let describe = execution.describe();
+    let start = describe.start_ms;
+    RunView {
+        status: match describe.status {
+            asl::ExecutionStatus::Running => Status::Running,
+            asl::ExecutionStatus::Succeeded => Status::Succeeded,
+            asl::ExecutionStatus::Failed => Status::Failed,
+            asl::ExecutionStatus::TimedOut => Status::TimedOut,
+            asl::ExecutionStatus::Aborted => Status::Aborted,
+        },
+        error: describe.error,
+        cause: describe.cause,
+        input: describe.input,
+        output: describe.output,
+        events: execution
+            .history()
+            .iter()
+            .map(|e| EventRow {
+                id: e.id,
+                event_type: e.event_type.clone(),
+                step: e.state_name.clone(),
+                resource: e.resource.clone(),
+                elapsed_ms: e.timestamp_ms - start,
+                timestamp_ms: e.timestamp_ms,
+                details: e.to_aws_json(),
+            })
+            .collect(),
+    }
+}
+
+/// `2025-11-21 08:47:03.123 UTC` for milliseconds since the Unix epoch.
+pub fn format_timestamp(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let millis = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{millis:03} UTC",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Proleptic Gregorian date of a day count since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(format_timestamp(0), "1970-01-01 00:00:00.000 UTC");
+        assert_eq!(format_timestamp(1_763_714_823_123), "2025-11-21 08:47:03.123 UTC");
+        assert_eq!(format_timestamp(951_782_400_000), "2000-02-29 00:00:00.000 UTC");
+        assert_eq!(format_timestamp(-1), "1969-12-31 23:59:59.999 UTC");
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(Status::TimedOut.label(), "Timed out");
+        assert_eq!(Clock::Times10.speed(), Some(10.0));
+    }
+
+    const TUTORIAL: &str = include_str!("../examples/tutorial.asl.json");
+
+    fn run(code: &str) -> RunView {
+        let input = serde_json::json!({ "statuscode": code });
+        match start(TUTORIAL, &input, "", None) {
+            Ok(view) => view,
+            Err(e) => panic!("cannot start: {e}"),
+        }
+    }
+
+    #[test]
+    fn tutorial_200_succeeds() {
+        let view = run("200");
+        assert_eq!(view.status, Status::Succeeded);
+        assert_eq!(view.output, Some(Value::String("The request has succeeded.".into())));
+        assert_eq!(view.events.first().map(|e| e.event_type.as_str()), Some("ExecutionStarted"));
+        assert_eq!(view.events.first().map(|e| e.elapsed_ms), Some(0));
+    }
+
+    #[test]
+    fn tutorial_503_fails_with_eight_events() {
+        let view = run("503");
+        assert_eq!(view.status, Status::Failed);
+        assert_eq!(view.error.as_deref(), Some("ServerUnavailable"));
+        assert_eq!(
+            view.cause.as_deref(),
+            Some("The server is currently unable to handle the request.")
+        );
+        assert_eq!(view.events.len(), 8);
+    }
+
+    #[test]
+    fn tutorial_429_succeeds_after_retries() {
+        let view = run("429");
+        assert_eq!(view.status, Status::Succeeded);
+        assert!(view.events.iter().any(|e| e.step.as_deref() == Some("Wait and Try Later")));
+    }
+
+    #[test]
+    fn bad_mocks_are_reported() {
+        let err = start(TUTORIAL, &Value::Null, "{not json", None).err().unwrap_or_default();
+        assert!(err.starts_with("The mock configuration is not valid"), "{err}");
+    }
+}

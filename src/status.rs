@@ -1,0 +1,81 @@
+//! The execution status banner and the execution input/output tabs.
+
+use leptos::prelude::*;
+
+use crate::run::RunView;
+
+#[component]
+pub fn StatusBanner(
+    #[prop(into)] run: Signal<Option<RunView>>,
+    #[prop(into)] notice: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="status-area">
+            {move || {
+                notice.get().map(|n| view! { <div class="banner notice" role="status">{n}</div> })
+            }}
+            {move || {
+                run.get()
+                    .map(|r| {
+                        let class = format!("banner status {}", r.status.css());
+                        view! {
+                            <div class=class role="status" id="execution-status">
+                                <strong>"Execution status: "</strong>
+                                <span class="status-label">{r.status.label()}</span>
+                                {r.error.map(|e| view! { <div class="err"><b>"Error: "</b>{e}</div> })}
+                                {r.cause.map(|c| view! { <div class="cause"><b>"Cause: "</b>{c}</div> })}
+                            </div>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Input,
+    Output,
+}
+
+#[component]
+pub fn IoTabs(#[prop(into)] run: Signal<Option<RunView>>) -> impl IntoView {
+    let tab = RwSignal::new(Tab::Output);
+    let body = move || {
+        run.with(|r| match r {
+            None => "No execution yet.".to_string(),
+            Some(r) => match tab.get() {
+                Tab::Input => pretty(&r.input),
+                Tab::Output => match &r.output {
+                    Some(v) => pretty(v),
+                    None => "No output.".into(),
+                },
+            },
+        })
+    };
+    view! {
+        <section class="panel io" aria-label="Execution input and output">
+            <div class="tabs" role="tablist">
+                <button
+                    role="tab"
+                    class:active=move || tab.get() == Tab::Input
+                    on:click=move |_| tab.set(Tab::Input)
+                >
+                    "Execution input"
+                </button>
+                <button
+                    role="tab"
+                    class:active=move || tab.get() == Tab::Output
+                    on:click=move |_| tab.set(Tab::Output)
+                >
+                    "Execution output"
+                </button>
+            </div>
+            <pre class="json-view">{body}</pre>
+        </section>
+    }
+}
+
+pub fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
