@@ -8,6 +8,7 @@
 //! and the caller decides how fast virtual time passes: all at once ([`Execution::run_to_completion`]),
 //! one step at a time, or up to a virtual instant ([`Execution::advance_to`]).
 
+mod callbacks;
 mod context;
 mod io;
 mod lang;
@@ -142,6 +143,8 @@ pub(crate) enum Phase {
     WaitOver,
     /// Waiting for child frames (Parallel branches / Map iterations).
     Children,
+    /// A `.waitForTaskToken` task waiting for its callback.
+    Callback,
     /// Finished; ignore stale wake-ups.
     Done,
 }
@@ -195,6 +198,8 @@ pub(crate) struct Frame {
     pub children: Option<Children>,
     /// `$$.Task.Token` while a `.waitForTaskToken` task runs.
     pub task_token: Option<String>,
+    /// Deadlines of a task waiting for its callback.
+    pub waiting: Option<callbacks::Waiting>,
     /// Inside a Distributed Map: the events belong to child executions, not to this history.
     pub silent: bool,
     /// Workflow variables visible in this frame (a branch or iteration starts with a copy of
@@ -261,6 +266,7 @@ impl Execution {
             retry_total: 0,
             children: None,
             task_token: None,
+            waiting: None,
             silent: false,
             variables: serde_json::Map::new(),
             pending_assign: None,

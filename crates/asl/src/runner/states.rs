@@ -31,6 +31,7 @@ pub(super) fn advance(exec: &mut Execution, fid: FrameId) {
             leave(exec, fid, output, None);
         }
         Phase::Children => children_progress(exec, fid),
+        Phase::Callback => super::callbacks::wake(exec, fid),
         Phase::Done => {}
     }
 }
@@ -639,7 +640,20 @@ fn invoke(exec: &mut Execution, fid: FrameId, state: &State) {
     if exec.frames[fid].phase_is_done() {
         return;
     }
-    let outcome = call_resource(exec, &state.name, &task.resource, &kind, &params);
+    let waits_for_token =
+        matches!(kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. });
+    let outcome = match call_resource(exec, &state.name, &kind, &params) {
+        Some(outcome) => outcome,
+        None if waits_for_token => {
+            // Nobody answers now: the task waits for SendTaskSuccess / Failure / Heartbeat.
+            let mut d = service_ids();
+            d.extend(payload_details("output", &json!({})));
+            exec.emit(fid, "TaskSubmitted", obj(d));
+            super::callbacks::await_callback(exec, fid, timeout, heartbeat);
+            return;
+        }
+        None => unanswered(&task.resource, &state.name),
+    };
     let outcome = match outcome {
         Outcome::Success(v) if json_text(&v).len() > MAX_PAYLOAD_BYTES => {
             Outcome::Failure(StatesError::new(
@@ -663,6 +677,25 @@ fn invoke(exec: &mut Execution, fid: FrameId, state: &State) {
         d.extend(payload_details("output", &json!({})));
         exec.emit(fid, "TaskSubmitted", obj(d));
     }
+    complete_task(exec, fid, state, outcome);
+}
+
+/// Records a task's answer and moves on: result processing, or Retry / Catch.
+pub(super) fn complete_task(exec: &mut Execution, fid: FrameId, state: &State, outcome: Outcome) {
+    let StateKind::Task(task) = &state.kind else { return };
+    let kind = ResourceKind::of(&task.resource);
+    let (resource_type, resource_name) = ResourceKind::type_and_name(&task.resource);
+    let family = match &kind {
+        ResourceKind::LambdaFunction { .. } => Family::Lambda,
+        ResourceKind::Activity { .. } => Family::Activity,
+        _ => Family::Task,
+    };
+    let service_ids = || {
+        vec![
+            ("resourceType".to_string(), json!(resource_type)),
+            ("resource".to_string(), json!(resource_name)),
+        ]
+    };
     match outcome {
         Outcome::Success(result) => {
             let mut d = if family == Family::Task { service_ids() } else { Vec::new() };
@@ -681,7 +714,8 @@ fn invoke(exec: &mut Execution, fid: FrameId, state: &State) {
             if !e.cause.is_empty() {
                 d.push(("cause".into(), json!(e.cause)));
             }
-            let what = if e.error == names::TIMEOUT { "TimedOut" } else { "Failed" };
+            let timed_out = e.error == names::TIMEOUT || e.error == names::HEARTBEAT_TIMEOUT;
+            let what = if timed_out { "TimedOut" } else { "Failed" };
             exec.emit(fid, &format!("{}{what}", family.prefix()), obj(d));
             if exec.frames[fid].phase_is_done() {
                 return;
@@ -708,19 +742,18 @@ impl Family {
     }
 }
 
-/// Who answers a task: the test case's mock, the built-in MockAPIFunction, or nobody.
+/// Who answers a task: the test case's mock, the built-in MockAPIFunction, or nobody (`None`).
 fn call_resource(
     exec: &mut Execution,
     state: &str,
-    resource: &str,
     kind: &ResourceKind,
     params: &Value,
-) -> Outcome {
+) -> Option<Outcome> {
     let counter = exec.invocations.entry(state.to_string()).or_insert(0);
     let index = *counter;
     *counter += 1;
     if let Some(answer) = exec.test_case.as_ref().and_then(|tc| tc.answer(state, index)) {
-        return match answer {
+        return Some(match answer {
             Ok(Outcome::Success(v)) => match kind {
                 // A bare Lambda ARN's mock holds the Invoke response: the result is its Payload.
                 ResourceKind::LambdaFunction { .. } => match v {
@@ -733,11 +766,11 @@ fn call_resource(
             },
             Ok(failure) => failure,
             Err(message) => Outcome::Failure(StatesError::new(names::TASK_FAILED, message)),
-        };
+        });
     }
     if tasks::lambda_function_name(kind, params).as_deref() == Some(mock_api::FUNCTION_NAME) {
         let request_id = exec.request_id();
-        return match kind {
+        return Some(match kind {
             ResourceKind::LambdaFunction { .. } => mock_api::invoke(params, &request_id),
             _ => {
                 let payload = params.get("Payload").cloned().unwrap_or(Value::Null);
@@ -748,8 +781,13 @@ fn call_resource(
                     failure => failure,
                 }
             }
-        };
+        });
     }
+    None
+}
+
+/// The failure of a task nobody answers, saying how to answer it.
+fn unanswered(resource: &str, state: &str) -> Outcome {
     Outcome::Failure(StatesError::new(
         names::TASK_FAILED,
         format!(
@@ -1146,6 +1184,7 @@ fn new_child(
         retry_total: 0,
         children: None,
         task_token: None,
+        waiting: None,
         silent,
         variables,
         pending_assign: None,
