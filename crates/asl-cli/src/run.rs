@@ -27,6 +27,10 @@ pub struct RunArgs {
     /// Also print the history as a table on standard error.
     #[arg(long)]
     history: bool,
+    /// The state machine type: STANDARD or EXPRESS (EXPRESS refuses `.sync` and
+    /// `.waitForTaskToken` integrations, as AWS does).
+    #[arg(long = "type", default_value = "STANDARD", value_parser = ["STANDARD", "EXPRESS"])]
+    machine_type: String,
     /// Seed of the random source (retry jitter, States.UUID, request ids).
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -42,6 +46,13 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
             return Ok(ExitCode::from(2));
         }
     };
+    if args.machine_type == "EXPRESS" {
+        let problems = machine.express_diagnostics();
+        if !problems.is_empty() {
+            print_diagnostics(&args.definition, &problems);
+            return Ok(ExitCode::from(2));
+        }
+    }
     let input = match &args.input {
         Some(arg) => read_json_arg(arg, "--input")?,
         None => json!({}),

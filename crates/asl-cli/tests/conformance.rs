@@ -30,7 +30,7 @@ fn recorded_aws_executions_do_not_regress() {
         std::env::temp_dir().join(format!("stepwise-conformance-{}.json", std::process::id()));
     let asl = env!("CARGO_BIN_EXE_asl");
     let template = format!(
-        "{asl} run {{definition}} --input {{input}} --mock-config {{mocks}} --test-case Recorded"
+        "{asl} run {{definition}} --input {{input}} --mock-config {{mocks}} --test-case Recorded --type {{type}}"
     );
     let status = Command::new("python3")
         .arg(dir.join("score.py"))

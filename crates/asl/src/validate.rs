@@ -360,7 +360,7 @@ impl GraphCheck<'_> {
     }
 
     fn resource(&mut self, resource: &str, state_pointer: &str) {
-        if resource.starts_with("arn:") {
+        if resource.starts_with("arn:") && known_integration(resource) {
             return;
         }
         let mut message = format!(
@@ -375,6 +375,70 @@ impl GraphCheck<'_> {
             format!("{state_pointer}/Resource"),
         ));
         let _ = &self.warnings;
+    }
+}
+
+/// Actions of the optimized service integrations (`arn:aws:states:::SERVICE:ACTION`), for the
+/// services Stepwise knows. An action outside a known service's list is refused as AWS refuses
+/// it; services not listed here (and every `aws-sdk:` integration) are accepted.
+const OPTIMIZED_INTEGRATIONS: &[(&str, &[&str])] = &[
+    ("lambda", &["invoke"]),
+    ("dynamodb", &["getItem", "putItem", "deleteItem", "updateItem"]),
+    ("sqs", &["sendMessage"]),
+    ("sns", &["publish"]),
+    ("states", &["startExecution"]),
+    ("events", &["putEvents"]),
+    ("apigateway", &["invoke"]),
+    ("http", &["invoke"]),
+    ("ecs", &["runTask"]),
+    ("batch", &["submitJob"]),
+    ("glue", &["startJobRun"]),
+    (
+        "athena",
+        &["startQueryExecution", "stopQueryExecution", "getQueryExecution", "getQueryResults"],
+    ),
+];
+
+fn known_integration(resource: &str) -> bool {
+    let Some(rest) = resource.split_once(":states:::").map(|(_, r)| r) else { return true };
+    let Some((service, action)) = rest.split_once(':') else { return true };
+    let action = action.split(".sync").next().unwrap_or(action);
+    let action = action.strip_suffix(".waitForTaskToken").unwrap_or(action);
+    match OPTIMIZED_INTEGRATIONS.iter().find(|(s, _)| *s == service) {
+        Some((_, actions)) => actions.contains(&action),
+        None => true,
+    }
+}
+
+impl StateMachine {
+    /// What an EXPRESS state machine may not do (AWS refuses these at creation): `.sync` and
+    /// `.waitForTaskToken` integrations.
+    pub fn express_diagnostics(&self) -> Vec<Diagnostic> {
+        fn walk(program: &Program, out: &mut Vec<Diagnostic>) {
+            for state in program.states.values() {
+                match &state.kind {
+                    StateKind::Task(t) => {
+                        for (suffix, what) in
+                            [(".sync", "'.sync'"), (".waitForTaskToken", "'.waitForTaskToken'")]
+                        {
+                            if t.resource.contains(suffix) {
+                                out.push(Diagnostic::error(
+                                    codes::SCHEMA_VALIDATION_FAILED,
+                                    format!("Express state machine does not support {what} service integration"),
+                                    format!("{}/Resource", state.pointer),
+                                ));
+                            }
+                        }
+                    }
+                    StateKind::Parallel { branches } => branches.iter().for_each(|b| walk(b, out)),
+                    StateKind::Map(m) => walk(&m.processor, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.program, &mut out);
+        out
     }
 }
 
@@ -450,6 +514,32 @@ mod tests {
         assert!(at.contains(&"/States/P/Parameters/b/c.$"), "{v:?}");
         assert!(at.contains(&"/States/P/ResultPath"), "{v:?}");
         assert!(v.diagnostics.iter().any(|d| d.code == "INVALID_INTRINSIC_FUNCTION"));
+    }
+
+    #[test]
+    fn unknown_actions_of_known_services_are_refused() {
+        let def = |r: &str| {
+            format!(
+                r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "{r}", "End": true}}}}}}"#
+            )
+        };
+        let v = validate(&def("arn:aws:states:::dynamodb:query"));
+        assert!(v.diagnostics[0].message.contains("is not recognized"), "{v:?}");
+        for ok in [
+            "arn:aws:states:::dynamodb:getItem",
+            "arn:aws:states:::aws-sdk:dynamodb:query",
+            "arn:aws:states:::states:startExecution.sync:2",
+            "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "arn:aws:states:::somenewservice:doThing",
+        ] {
+            assert!(validate(&def(ok)).is_ok(), "{ok}");
+        }
+        let m =
+            StateMachine::from_text(&def("arn:aws:states:::states:startExecution.sync")).unwrap();
+        assert_eq!(
+            m.express_diagnostics()[0].message,
+            "Express state machine does not support '.sync' service integration"
+        );
     }
 
     #[test]
