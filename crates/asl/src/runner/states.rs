@@ -1328,9 +1328,13 @@ fn start_map(
     let items_value = match &map.item_reader {
         Some(reader) if jsonata => {
             let reader = eval(exec, fid, reader, "ItemReader", &states)?;
-            item_reader_items(exec, &state.name, &reader, &scope)?
+            let read = item_reader_items(exec, &state.name, &reader, &scope);
+            reader_failed(exec, fid, state, read)?
         }
-        Some(reader) => item_reader_items(exec, &state.name, reader, &scope)?,
+        Some(reader) => {
+            let read = item_reader_items(exec, &state.name, reader, &scope);
+            reader_failed(exec, fid, state, read)?
+        }
         None if jsonata => jsonata_items(exec, fid, map.items.as_ref(), input, &states)?,
         None => match &map.items_path {
             PathSpec::Path(p) if p != "$" => {
@@ -1445,12 +1449,7 @@ fn start_map(
     // AWS checks the tolerated-failure settings after MapStateStarted (recorded).
     let (tolerated_count, tolerated_percentage) = tolerated?;
     if distributed {
-        let arn = format!(
-            "{}/{}:{}",
-            exec.config.state_machine_arn().replace(":stateMachine:", ":mapRun:"),
-            state.name,
-            exec.random.uuid_v4()
-        );
+        let arn = map_run_arn(exec, &state.name);
         exec.emit(fid, "MapRunStarted", json!({"mapRunArn": arn}));
     }
     if exec.frames[fid].phase_is_done() {
@@ -1468,6 +1467,34 @@ fn start_map(
     exec.frames[fid].phase = Phase::Children;
     exec.schedule(fid, exec.clock);
     Ok(())
+}
+
+/// The ARN of a Distributed Map's map run.
+fn map_run_arn(exec: &mut Execution, state: &str) -> String {
+    let machine = exec.config.state_machine_arn().replace(":stateMachine:", ":mapRun:");
+    format!("{machine}/{state}:{}", exec.random.uuid_v4())
+}
+
+/// A Distributed Map whose reader fails still starts (length 0) and records the map run's
+/// failure, as AWS does; the error then goes through the state's Retry / Catch.
+fn reader_failed(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    read: Result<Value, StatesError>,
+) -> Result<Value, StatesError> {
+    let e = match read {
+        Ok(items) => return Ok(items),
+        Err(e) => e,
+    };
+    if is_distributed(&exec.frames[fid]) {
+        exec.emit(fid, "MapStateStarted", json!({"length": 0}));
+        let arn = map_run_arn(exec, &state.name);
+        exec.emit(fid, "MapRunStarted", json!({"mapRunArn": arn}));
+        exec.emit(fid, "MapRunFailed", json!({"error": e.error, "cause": e.cause}));
+        exec.emit(fid, "MapStateFailed", Value::Null);
+    }
+    Err(e)
 }
 
 /// `ItemBatcher`: groups iteration inputs into `{"Items": [...], "BatchInput": ...}` of at most
