@@ -233,27 +233,10 @@ pub fn test_state(
             response.next_state = next.filter(|_| !matches!(state.transition, Transition::End));
         }
         Err((e, _)) => {
-            let retry = state
-                .retry
-                .iter()
-                .enumerate()
-                .find(|(_, r)| error_equals_matches(&r.error_equals, &e.error));
-            if let Some((i, r)) =
-                retry.filter(|(_, r)| request.retrier_retry_count < r.max_attempts)
-            {
-                let interval = r.interval_seconds as f64
-                    * r.backoff_rate.powi(request.retrier_retry_count as i32);
+            if let Some(details) = retry_details(state, request, &e.error) {
                 response.status = "RETRIABLE";
-                inspection.insert(
-                    "errorDetails".into(),
-                    json!({"retryIndex": i, "retryBackoffIntervalSeconds": interval.round() as u64}),
-                );
-            } else if let Some((i, c)) = state
-                .catch
-                .iter()
-                .enumerate()
-                .find(|(_, c)| error_equals_matches(&c.error_equals, &e.error))
-            {
+                inspection.insert("errorDetails".into(), details);
+            } else if let Some((i, c)) = catcher(state, &e.error) {
                 response.status = "CAUGHT_ERROR";
                 let err_out = json!({"Error": e.error, "Cause": e.cause});
                 response.output =
@@ -269,6 +252,34 @@ pub fn test_state(
     }
     response.inspection_data = Value::Object(inspection);
     Ok(response)
+}
+
+/// `errorDetails` of a RETRIABLE answer: the first retrier matching `error`, if it has
+/// attempts left after `retrierRetryCount`.
+fn retry_details(
+    state: &crate::definition::State,
+    request: &TestStateRequest,
+    error: &str,
+) -> Option<Value> {
+    let (i, r) = state
+        .retry
+        .iter()
+        .enumerate()
+        .find(|(_, r)| error_equals_matches(&r.error_equals, error))?;
+    if request.retrier_retry_count >= r.max_attempts {
+        return None;
+    }
+    let interval =
+        r.interval_seconds as f64 * r.backoff_rate.powi(request.retrier_retry_count as i32);
+    Some(json!({"retryIndex": i, "retryBackoffIntervalSeconds": interval.round() as u64}))
+}
+
+/// The first catcher matching `error`, with its index.
+fn catcher<'a>(
+    state: &'a crate::definition::State,
+    error: &str,
+) -> Option<(usize, &'a crate::definition::Catcher)> {
+    state.catch.iter().enumerate().find(|(_, c)| error_equals_matches(&c.error_equals, error))
 }
 
 /// A JSONata state's output, next state and variables after it.
@@ -414,27 +425,10 @@ fn test_jsonata_state(
             inspection.insert("variables".into(), text(&Value::Object(variables)));
         }
         Err(e) => {
-            let retry = state
-                .retry
-                .iter()
-                .enumerate()
-                .find(|(_, r)| error_equals_matches(&r.error_equals, &e.error));
-            if let Some((i, r)) =
-                retry.filter(|(_, r)| request.retrier_retry_count < r.max_attempts)
-            {
-                let interval = r.interval_seconds as f64
-                    * r.backoff_rate.powi(request.retrier_retry_count as i32);
+            if let Some(details) = retry_details(state, request, &e.error) {
                 response.status = "RETRIABLE";
-                inspection.insert(
-                    "errorDetails".into(),
-                    json!({"retryIndex": i, "retryBackoffIntervalSeconds": interval.round() as u64}),
-                );
-            } else if let Some((i, c)) = state
-                .catch
-                .iter()
-                .enumerate()
-                .find(|(_, c)| error_equals_matches(&c.error_equals, &e.error))
-            {
+                inspection.insert("errorDetails".into(), details);
+            } else if let Some((i, c)) = catcher(state, &e.error) {
                 let err_out = json!({"Error": e.error, "Cause": e.cause});
                 let states = states_of(None, Some(&err_out));
                 let caught = with_assign(c.assign.as_ref(), &states, &mut eval).and_then(|vars| {

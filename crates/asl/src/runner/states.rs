@@ -596,19 +596,8 @@ fn invoke(exec: &mut Execution, fid: FrameId, state: &State) {
             return;
         }
     };
-    let kind = ResourceKind::of(&task.resource);
-    let (resource_type, resource_name) = ResourceKind::type_and_name(&task.resource);
-    let family = match &kind {
-        ResourceKind::LambdaFunction { .. } => Family::Lambda,
-        ResourceKind::Activity { .. } => Family::Activity,
-        _ => Family::Task,
-    };
-    let service_ids = || {
-        vec![
-            ("resourceType".to_string(), json!(resource_type)),
-            ("resource".to_string(), json!(resource_name)),
-        ]
-    };
+    let (kind, family, ids) = task_identity(&task.resource);
+    let service_ids = || ids.clone();
     match family {
         Family::Lambda | Family::Activity => {
             let mut d = vec![("resource".to_string(), json!(task.resource))];
@@ -683,19 +672,8 @@ fn invoke(exec: &mut Execution, fid: FrameId, state: &State) {
 /// Records a task's answer and moves on: result processing, or Retry / Catch.
 pub(super) fn complete_task(exec: &mut Execution, fid: FrameId, state: &State, outcome: Outcome) {
     let StateKind::Task(task) = &state.kind else { return };
-    let kind = ResourceKind::of(&task.resource);
-    let (resource_type, resource_name) = ResourceKind::type_and_name(&task.resource);
-    let family = match &kind {
-        ResourceKind::LambdaFunction { .. } => Family::Lambda,
-        ResourceKind::Activity { .. } => Family::Activity,
-        _ => Family::Task,
-    };
-    let service_ids = || {
-        vec![
-            ("resourceType".to_string(), json!(resource_type)),
-            ("resource".to_string(), json!(resource_name)),
-        ]
-    };
+    let (_, family, ids) = task_identity(&task.resource);
+    let service_ids = || ids.clone();
     match outcome {
         Outcome::Success(result) => {
             let mut d = if family == Family::Task { service_ids() } else { Vec::new() };
@@ -723,6 +701,23 @@ pub(super) fn complete_task(exec: &mut Execution, fid: FrameId, state: &State, o
             state_error(exec, fid, e, true);
         }
     }
+}
+
+/// What a Task resource is, which event family it uses, and the `resourceType` / `resource`
+/// pair of its `Task*` events.
+fn task_identity(resource: &str) -> (ResourceKind, Family, Vec<(String, Value)>) {
+    let kind = ResourceKind::of(resource);
+    let family = match &kind {
+        ResourceKind::LambdaFunction { .. } => Family::Lambda,
+        ResourceKind::Activity { .. } => Family::Activity,
+        _ => Family::Task,
+    };
+    let (resource_type, resource_name) = ResourceKind::type_and_name(resource);
+    let ids = vec![
+        ("resourceType".to_string(), json!(resource_type)),
+        ("resource".to_string(), json!(resource_name)),
+    ];
+    (kind, family, ids)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
