@@ -76,6 +76,10 @@ pub fn App() -> impl IntoView {
     let clock = RwSignal::new(Clock::Instant);
     let run_view = RwSignal::new(None::<RunView>);
     let notice = RwSignal::new(link_notice);
+    // The state clicked in the graph (its Input / Output / Details are shown) and the state
+    // of the history row under the pointer (highlighted in the graph).
+    let selected_state = RwSignal::new(None::<String>);
+    let hovered_state = RwSignal::new(None::<String>);
     let editor = EditorHandle::new();
 
     let problems = Memo::new(move |_| definition.with(|d| check_definition(d)));
@@ -155,9 +159,14 @@ pub fn App() -> impl IntoView {
                         on_stop=on_stop
                     />
                     <StatusBanner run=run_signal notice=notice />
-                    <GraphPanel definition=definition run=run_signal />
+                    <GraphPanel
+                        definition=definition
+                        run=run_signal
+                        selected=selected_state
+                        highlighted=hovered_state
+                    />
                     <IoTabs run=run_signal />
-                    <HistoryTable run=run_signal />
+                    <HistoryTable run=run_signal hovered=hovered_state />
                 </div>
             </main>
         </div>

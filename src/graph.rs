@@ -74,6 +74,11 @@ fn points(edge: &layout::EdgeLayout) -> String {
 pub fn GraphPanel(
     #[prop(into)] definition: Signal<String>,
     #[prop(into)] run: Signal<Option<RunView>>,
+    /// The state whose Input / Output / Details are shown; clicking a state sets it.
+    selected: RwSignal<Option<String>>,
+    /// A state to emphasise (the history row under the pointer).
+    #[prop(into)]
+    highlighted: Signal<Option<String>>,
 ) -> impl IntoView {
     let laid_out = Memo::new(move |_| definition.with(|d| layout_of(d)));
     let entered = Memo::new(move |_| {
@@ -146,8 +151,20 @@ pub fn GraphPanel(
                     } else {
                         "state"
                     };
+                    let id = n.id.clone();
+                    let id_for_class = n.id.clone();
+                    let id_for_sel = n.id.clone();
                     view! {
-                        <g class=class>
+                        <g
+                            class=class
+                            class:highlighted=move || {
+                                highlighted.with(|h| h.as_deref() == Some(id_for_class.as_str()))
+                            }
+                            class:selected=move || {
+                                selected.with(|s| s.as_deref() == Some(id_for_sel.as_str()))
+                            }
+                            on:click=move |_| selected.set(Some(id.clone()))
+                        >
                             <rect x=r.x y=r.y width=r.width height=r.height rx="6" />
                             <text x=r.center().x y=r.center().y + 4.0 text-anchor="middle">
                                 {n.id.clone()}

@@ -17,7 +17,11 @@ pub fn filter_rows<'a>(rows: &'a [EventRow], event_type: &str, step: &str) -> Ve
 }
 
 #[component]
-pub fn HistoryTable(#[prop(into)] run: Signal<Option<RunView>>) -> impl IntoView {
+pub fn HistoryTable(
+    #[prop(into)] run: Signal<Option<RunView>>,
+    /// Set to the row's state while the pointer is over it (the graph highlights it).
+    hovered: RwSignal<Option<String>>,
+) -> impl IntoView {
     let type_filter = RwSignal::new(String::new());
     let step_filter = RwSignal::new(String::new());
     let expanded = RwSignal::new(BTreeSet::<u64>::new());
@@ -44,8 +48,15 @@ pub fn HistoryTable(#[prop(into)] run: Signal<Option<RunView>>) -> impl IntoView
                     })
                 };
                 let details = pretty(&e.details);
+                let step = e.step.clone();
                 view! {
-                    <tr class="event" class:open=open on:click=toggle>
+                    <tr
+                        class="event"
+                        class:open=open
+                        on:click=toggle
+                        on:mouseenter=move |_| hovered.set(step.clone())
+                        on:mouseleave=move |_| hovered.set(None)
+                    >
                         <td class="num">
                             <span class="caret">{move || if open() { "▾" } else { "▸" }}</span>
                             {id}

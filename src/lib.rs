@@ -6,6 +6,7 @@ pub mod graph;
 pub mod header;
 pub mod history;
 pub mod input_panel;
+pub mod inspect;
 pub mod panic;
 pub mod problems;
 pub mod problems_list;
