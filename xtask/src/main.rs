@@ -32,8 +32,9 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("dist") => dist(),
         Some("setup") => setup().map(|_| ()),
+        Some("browser-test") => browser_test(),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|dist|setup>");
+            eprintln!("usage: cargo xtask <serve|test|dist|setup|browser-test>");
             return ExitCode::from(2);
         }
     };
@@ -249,6 +250,14 @@ fn test() -> Result<()> {
 
     eprintln!("xtask: all checks passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// Only the browser tests (a quicker loop while working on the app; `test` runs them too).
+fn browser_test() -> Result<()> {
+    setup()?;
+    setup_browser()?;
+    bundle_editor()?;
+    browser_tests()
 }
 
 /// The app's wasm-bindgen-test tests, run by wasm-bindgen-test-runner in headless Chromium.
