@@ -226,3 +226,18 @@ fn non_finite_numbers_are_errors_not_panics() {
 fn variable_scan_skips_strings() {
     assert_eq!(referenced_variables("$a + $b.c & '$no' & \"$nope\" & $a"), vec!["a", "b"]);
 }
+
+/// Regular expressions run on regex-lite (docs/decisions/0003-regex-lite.md): the JSONata regex
+/// functions work, with JavaScript's ASCII-only `\d` and `\w`.
+#[test]
+fn regex_functions_follow_javascript_classes() {
+    assert_eq!(eval("$match('ab12cd345', /\\d+/).match"), Some(json!(["12", "345"])));
+    assert_eq!(eval("$replace('a-b-c', /-/, '+')"), Some(json!("a+b+c")));
+    assert_eq!(eval("$split('a1b22c', /\\d+/)"), Some(json!(["a", "b", "c"])));
+    assert_eq!(eval("$contains('HELLO', /l+/i)"), Some(json!(true)));
+    assert_eq!(eval("$match('x=1', /(\\w)=(\\d)/).groups"), Some(json!(["x", "1"])));
+    // JavaScript's \w and \d are ASCII: 'é' and '٣' (Arabic-Indic three) do not match.
+    assert_eq!(eval("$contains('é', /\\w/)"), Some(json!(false)));
+    assert_eq!(eval("$contains('٣', /\\d/)"), Some(json!(false)));
+    assert_eq!(eval("$replace('naïve café', /é/, 'e')"), Some(json!("naïve cafe")));
+}
