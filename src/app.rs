@@ -9,6 +9,7 @@ use crate::graph::GraphPanel;
 use crate::header::Header;
 use crate::history::HistoryTable;
 use crate::input_panel::{sample_input, InputPanel};
+use crate::jsonata_loader::{self, Availability};
 use crate::problems::{check_definition, parse_json, Severity};
 use crate::problems_list::ProblemsList;
 use crate::run::{self, Clock, RunView, Status};
@@ -82,7 +83,25 @@ pub fn App() -> impl IntoView {
     let hovered_state = RwSignal::new(None::<String>);
     let editor = EditorHandle::new();
 
-    let problems = Memo::new(move |_| definition.with(|d| check_definition(d)));
+    // JSONata arrives on demand: fetched as soon as the definition uses it; validation runs
+    // again once it is in (JSONata syntax is only checked then).
+    let jsonata = jsonata_loader::availability();
+    Effect::new(move |_| {
+        if definition.with(|d| jsonata_loader::needs_jsonata(d))
+            && jsonata.with_untracked(|j| *j == Availability::Absent)
+        {
+            jsonata_loader::ensure_loaded(jsonata, || {});
+        }
+    });
+    Effect::new(move |_| {
+        if let Availability::Failed(message) = jsonata.get() {
+            notice.set(Some(message));
+        }
+    });
+    let problems = Memo::new(move |_| {
+        jsonata.track();
+        definition.with(|d| check_definition(d))
+    });
     let valid =
         Signal::derive(move || problems.with(|p| p.iter().all(|p| p.severity != Severity::Error)));
     let running = Signal::derive(move || {
@@ -110,7 +129,7 @@ pub fn App() -> impl IntoView {
         run_view.set(None);
         notice.set(None);
     });
-    let on_start = Callback::new(move |_| {
+    let run_now = move || {
         let parsed = input.with_untracked(|i| parse_json(i));
         let Ok(value) = parsed else {
             return;
@@ -127,6 +146,16 @@ pub fn App() -> impl IntoView {
                 run_view.set(Some(view));
             }
             Err(message) => notice.set(Some(message)),
+        }
+    };
+    let on_start = Callback::new(move |_| {
+        if definition.with_untracked(|d| jsonata_loader::needs_jsonata(d))
+            && jsonata.with_untracked(|j| *j != Availability::Ready)
+        {
+            notice.set(Some("Loading JSONata support…".into()));
+            jsonata_loader::ensure_loaded(jsonata, run_now);
+        } else {
+            run_now();
         }
     });
     let on_stop = Callback::new(move |_| {

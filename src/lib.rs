@@ -7,6 +7,7 @@ pub mod header;
 pub mod history;
 pub mod input_panel;
 pub mod inspect;
+pub mod jsonata_loader;
 pub mod panic;
 pub mod problems;
 pub mod problems_list;

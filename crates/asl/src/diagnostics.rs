@@ -54,6 +54,7 @@ pub mod codes {
     pub const UNREACHABLE_STATE: &str = "UNREACHABLE_STATE";
     pub const INVALID_JSON_PATH: &str = "INVALID_JSON_PATH";
     pub const INVALID_INTRINSIC_FUNCTION: &str = "INVALID_INTRINSIC_FUNCTION";
+    pub const INVALID_JSONATA_EXPRESSION: &str = "INVALID_JSONATA_EXPRESSION";
 }
 
 /// The `{result, diagnostics, truncated}` response of validation.

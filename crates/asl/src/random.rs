@@ -15,6 +15,12 @@ impl Random {
         Random { state: seed }
     }
 
+    /// The generator's state: `Random::new(r.state())` continues exactly where `r` is (how
+    /// the state crosses into a separately loaded JSONata module and back).
+    pub fn state(&self) -> u64 {
+        self.state
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;

@@ -94,7 +94,7 @@ fn check(
     };
     let mut warnings = Vec::new();
     if let Some(m) = &machine {
-        let mut v = GraphCheck { errors: &mut errors, warnings: &mut warnings };
+        let mut v = GraphCheck { errors: &mut errors, warnings: &mut warnings, root: value };
         v.program(&m.program);
     }
     locate(&mut errors, map);
@@ -124,6 +124,8 @@ fn locate(diagnostics: &mut [Diagnostic], map: &SourceMap) {
 struct GraphCheck<'a> {
     errors: &'a mut Vec<Diagnostic>,
     warnings: &'a mut Vec<Diagnostic>,
+    /// The whole definition, for the fields the typed model keeps as raw JSON.
+    root: &'a Value,
 }
 
 impl GraphCheck<'_> {
@@ -161,6 +163,8 @@ impl GraphCheck<'_> {
             }
             if state.query_language == crate::definition::QueryLanguage::JsonPath {
                 self.expressions(state);
+            } else if let Some(raw) = self.root.pointer(sp) {
+                self.jsonata_templates(raw, sp);
             }
             match &state.kind {
                 StateKind::Choice(choice) => {
@@ -228,6 +232,37 @@ impl GraphCheck<'_> {
             serde_json::Value::Array(items) => {
                 for (i, v) in items.iter().enumerate() {
                     self.template(v, &format!("{location}/{i}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Every `{% … %}` string of a JSONata state (nested states are checked on their own)
+    /// must parse as JSONata.
+    fn jsonata_templates(&mut self, value: &Value, location: &str) {
+        match value {
+            Value::String(s) => {
+                if let Some(expr) = crate::jsonata::template_expression(s) {
+                    if let Err(message) = crate::jsonata::check_syntax(expr) {
+                        self.errors.push(Diagnostic::error(
+                            codes::INVALID_JSONATA_EXPRESSION,
+                            format!("Invalid JSONata expression '{expr}': {message}"),
+                            location.to_string(),
+                        ));
+                    }
+                }
+            }
+            Value::Object(map) => {
+                for (key, v) in map {
+                    if !matches!(key.as_str(), "Branches" | "ItemProcessor" | "Iterator") {
+                        self.jsonata_templates(v, &format!("{location}/{}", escape_token(key)));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.jsonata_templates(v, &format!("{location}/{i}"));
                 }
             }
             _ => {}
@@ -540,6 +575,26 @@ mod tests {
             m.express_diagnostics()[0].message,
             "Express state machine does not support '.sync' service integration"
         );
+    }
+
+    #[test]
+    fn invalid_jsonata_expressions_are_located() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Output": {"x": ["{% $a[ %}"]}, "Next": "B"},
+            "B": {"Type": "Parallel", "Branches": [{"StartAt": "C", "States": {
+                "C": {"Type": "Pass", "Output": "{% 1 + %}", "End": true}}}], "End": true}}}"#;
+        let v = validate(text);
+        let found: Vec<_> =
+            v.diagnostics.iter().map(|d| (d.code.as_str(), d.location.as_str())).collect();
+        assert_eq!(
+            found,
+            vec![
+                ("INVALID_JSONATA_EXPRESSION", "/States/A/Output/x/0"),
+                ("INVALID_JSONATA_EXPRESSION", "/States/B/Branches/0/States/C/Output"),
+            ]
+        );
+        assert!(v.diagnostics[0].message.starts_with("Invalid JSONata expression '$a[': S0"));
+        assert_eq!(v.diagnostics[0].line, Some(2));
     }
 
     #[test]

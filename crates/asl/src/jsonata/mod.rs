@@ -11,15 +11,18 @@
 //!   `$shuffle()` drawing from the engine's seeded [`Random`], so runs are reproducible and
 //!   nothing reads the OS clock or randomness (which would panic in wasm);
 //! - `{% … %}` templates ([`resolve`]) and AWS's cause texts for failures.
+//!
+//! With the `jsonata` feature (the default) the language is compiled in. Without it, a
+//! [`Backend`] installed at run time evaluates expressions: the browser app uses that to load
+//! JSONata (most of its wasm size) only when a definition needs it — see
+//! `docs/decisions/0004-jsonata-on-demand.md`.
 
+#[cfg(feature = "jsonata")]
+mod builtin;
+#[cfg(feature = "jsonata")]
 mod functions;
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use jsonata_core::evaluator::{Context, Evaluator};
-use jsonata_core::value::JValue;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use crate::random::Random;
 
@@ -42,7 +45,7 @@ pub struct EvalError {
 }
 
 impl EvalError {
-    fn new(message: impl Into<String>) -> Self {
+    pub fn new(message: impl Into<String>) -> Self {
         EvalError { message: message.into() }
     }
 }
@@ -61,10 +64,61 @@ pub fn template_expression(s: &str) -> Option<&str> {
     Some(inner.trim())
 }
 
+/// Evaluates JSONata for the engine when the language is not compiled in (the `jsonata`
+/// feature is off): the browser app installs one that calls a separately loaded module.
+pub trait Backend {
+    /// `Err` holds the parser's message (e.g. `S0203: Expected "]" before end of expression`).
+    fn check_syntax(&self, expr: &str) -> Result<(), String>;
+    /// `Ok(None)` is JSONata's *undefined*; `random` must come back advanced by the draws made.
+    fn evaluate(
+        &self,
+        expr: &str,
+        states: &Value,
+        variables: &Map<String, Value>,
+        now_ms: i64,
+        random: &mut Random,
+    ) -> Result<Option<Value>, EvalError>;
+}
+
+/// Is the JSONata language compiled into this build (no [`Backend`] needed)?
+pub const BUILT_IN: bool = cfg!(feature = "jsonata");
+
+#[cfg(not(feature = "jsonata"))]
+thread_local! {
+    static BACKEND: std::cell::RefCell<Option<std::rc::Rc<dyn Backend>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Installs the evaluator used when the language is not built in (ignored when it is).
+pub fn install_backend(backend: std::rc::Rc<dyn Backend>) {
+    #[cfg(not(feature = "jsonata"))]
+    BACKEND.with(|b| *b.borrow_mut() = Some(backend));
+    #[cfg(feature = "jsonata")]
+    drop(backend);
+}
+
+/// Can expressions be evaluated now (built in, or a backend installed)?
+pub fn available() -> bool {
+    #[cfg(feature = "jsonata")]
+    return true;
+    #[cfg(not(feature = "jsonata"))]
+    BACKEND.with(|b| b.borrow().is_some())
+}
+
+/// The cause when JSONata is needed but neither built in nor installed.
+pub const NOT_LOADED: &str = "JSONata support is not loaded yet.";
+
 /// Checks an expression's syntax. `Err` holds the JSONata parser's message (e.g.
-/// `S0203: Expected "]" before end of expression`).
+/// `S0203: Expected "]" before end of expression`). Without the language (not built in, no
+/// backend yet) every expression passes: the caller re-checks once it is available.
 pub fn check_syntax(expr: &str) -> Result<(), String> {
-    jsonata_core::parser::parse(expr).map(|_| ()).map_err(|e| e.to_string())
+    #[cfg(feature = "jsonata")]
+    return builtin::check_syntax(expr);
+    #[cfg(not(feature = "jsonata"))]
+    match BACKEND.with(|b| b.borrow().clone()) {
+        Some(backend) => backend.check_syntax(expr),
+        None => Ok(()),
+    }
 }
 
 /// Evaluates one expression (the text inside `{% … %}`). `Ok(None)` is JSONata's *undefined*.
@@ -72,29 +126,22 @@ pub fn check_syntax(expr: &str) -> Result<(), String> {
 /// On failure the message is the JSONata error as AWS quotes it (e.g. `T1006: Attempted to
 /// invoke a non-function`); [`evaluate_field`] wraps it into the full AWS cause.
 pub fn evaluate(expr: &str, b: &Bindings, random: &mut Random) -> Result<Option<Value>, EvalError> {
-    let ast = jsonata_core::parser::parse(expr).map_err(|e| EvalError::new(e.to_string()))?;
-
-    let mut ctx = Context::new();
-    ctx.bind("states".to_string(), JValue::from(b.states.clone()));
+    let mut variables = Map::new();
     for name in referenced_variables(expr) {
         if name == "states" {
             continue;
         }
         if let Some(value) = (b.variables)(&name) {
-            ctx.bind(name, JValue::from(value));
+            variables.insert(name, value);
         }
     }
-
-    let shared = Rc::new(RefCell::new(random.clone()));
-    let mut ev = Evaluator::with_context(ctx);
-    functions::install(&mut ev, &shared, b.now_ms).map_err(|e| EvalError::new(e.to_string()))?;
-
-    let result = jsonata_core::value::with_stack(|| ev.evaluate(&ast, &JValue::Undefined));
-    // The functions hold clones of `shared`; take the advanced generator state back.
-    let state = shared.borrow().clone();
-    *random = state;
-    let value = result.map_err(|e| EvalError::new(aws_message(e.message())))?;
-    to_json(&value).map_err(EvalError::new)
+    #[cfg(feature = "jsonata")]
+    return builtin::evaluate(expr, b.states, &variables, b.now_ms, random);
+    #[cfg(not(feature = "jsonata"))]
+    match BACKEND.with(|cell| cell.borrow().clone()) {
+        Some(backend) => backend.evaluate(expr, b.states, &variables, b.now_ms, random),
+        None => Err(EvalError::new(NOT_LOADED)),
+    }
 }
 
 /// Evaluates an expression given for the field `field` and requires a value, producing AWS's
@@ -180,17 +227,6 @@ pub fn resolve(
     }
 }
 
-/// The JSONata error text as AWS (jsonata-js) prints it. jsonata-core appends the offending
-/// name to some messages (`T1006: Attempted to invoke a non-function: $f`), which the reference
-/// implementation keeps in a separate field.
-fn aws_message(message: &str) -> String {
-    const NON_FUNCTION: &str = "T1006: Attempted to invoke a non-function";
-    if message.starts_with(NON_FUNCTION) {
-        return NON_FUNCTION.to_string();
-    }
-    message.to_string()
-}
-
 /// Names after `$` in the expression text (outside string literals), each once. Those that
 /// are workflow variables get bound; the rest (functions, local `:=` names) are ignored.
 fn referenced_variables(expr: &str) -> Vec<String> {
@@ -231,52 +267,5 @@ fn referenced_variables(expr: &str) -> Vec<String> {
     names
 }
 
-/// A JSONata result as JSON. Integral numbers become JSON integers (as AWS prints them);
-/// functions and regexes are undefined inside containers, as in JSONata's JSON output.
-fn to_json(value: &JValue) -> Result<Option<Value>, String> {
-    Ok(match value {
-        JValue::Undefined => None,
-        JValue::Null => Some(Value::Null),
-        JValue::Bool(b) => Some(Value::Bool(*b)),
-        JValue::Number(n) => Some(number_to_json(*n)?),
-        JValue::String(s) => Some(Value::String(s.to_string())),
-        JValue::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for item in items.iter() {
-                if let Some(v) = to_json(item)? {
-                    out.push(v);
-                }
-            }
-            Some(Value::Array(out))
-        }
-        JValue::Object(map) => {
-            let mut out = Map::with_capacity(map.len());
-            for (k, v) in map.iter() {
-                if let Some(v) = to_json(v)? {
-                    out.insert(k.clone(), v);
-                }
-            }
-            Some(Value::Object(out))
-        }
-        JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => None,
-        #[allow(unreachable_patterns)]
-        _ => None,
-    })
-}
-
-fn number_to_json(n: f64) -> Result<Value, String> {
-    if !n.is_finite() {
-        return Err(format!(
-            "D1001: Number out of range: {}",
-            if n.is_nan() { "NaN".to_string() } else { n.to_string() }
-        ));
-    }
-    // 2^53: integers beyond it are not exact in f64 anyway.
-    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
-        return Ok(Value::Number(Number::from(n as i64)));
-    }
-    Number::from_f64(n).map(Value::Number).ok_or_else(|| format!("D1001: Number out of range: {n}"))
-}
-
-#[cfg(test)]
+#[cfg(all(test, feature = "jsonata"))]
 mod tests;
