@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
+use crate::driver::Driver;
 use crate::editor::{DefinitionEditor, EditorHandle};
 use crate::graph::GraphPanel;
 use crate::header::Header;
@@ -129,6 +130,7 @@ pub fn App() -> impl IntoView {
         run_view.set(None);
         notice.set(None);
     });
+    let driver = Driver::new(run_view, clock.into(), notice);
     let run_now = move || {
         let parsed = input.with_untracked(|i| parse_json(i));
         let Ok(value) = parsed else {
@@ -138,12 +140,21 @@ pub fn App() -> impl IntoView {
             notice.set(Some("Fix the problems in the definition first.".into()));
             return;
         }
-        let result =
-            definition.with_untracked(|d| mocks.with_untracked(|m| run::start(d, &value, m, None)));
-        match result {
-            Ok(view) => {
+        let prepared = definition.with_untracked(|d| {
+            mocks.with_untracked(|m| {
+                run::prepare(&run::Request {
+                    definition: d,
+                    input: &value,
+                    mocks: m,
+                    test_case: None,
+                    start_time_ms: js_sys::Date::now() as i64,
+                })
+            })
+        });
+        match prepared {
+            Ok(execution) => {
                 notice.set(None);
-                run_view.set(Some(view));
+                driver.start(execution);
             }
             Err(message) => notice.set(Some(message)),
         }
@@ -158,12 +169,15 @@ pub fn App() -> impl IntoView {
             run_now();
         }
     });
-    let on_stop = Callback::new(move |_| {
-        run_view.update(|r| {
-            if let Some(r) = r.as_mut().filter(|r| r.status == Status::Running) {
-                r.status = Status::Aborted;
-            }
-        })
+    let on_stop = Callback::new(move |_| driver.stop());
+    // Why Start is unavailable, shown beside it.
+    let blocked = Signal::derive(move || {
+        let errors = problems.with(|p| p.iter().filter(|p| p.severity == Severity::Error).count());
+        match errors {
+            0 => None,
+            1 => Some("Fix the problem in the definition to run it.".to_string()),
+            n => Some(format!("Fix the {n} problems in the definition to run it.")),
+        }
     });
 
     let run_signal: Signal<Option<RunView>> = run_view.into();
@@ -184,6 +198,7 @@ pub fn App() -> impl IntoView {
                         mocks=mocks
                         clock=clock
                         running=running
+                        blocked=blocked
                         on_start=on_start
                         on_stop=on_stop
                     />

@@ -8,6 +8,9 @@ use leptos::prelude::*;
 use crate::run::{format_timestamp, EventRow, RunView};
 use crate::status::pretty;
 
+/// Rows drawn per page of the table.
+pub const PAGE_ROWS: usize = 500;
+
 /// Rows passing the filters ("" = any).
 pub fn filter_rows<'a>(rows: &'a [EventRow], event_type: &str, step: &str) -> Vec<&'a EventRow> {
     rows.iter()
@@ -25,58 +28,79 @@ pub fn HistoryTable(
     let type_filter = RwSignal::new(String::new());
     let step_filter = RwSignal::new(String::new());
     let expanded = RwSignal::new(BTreeSet::<u64>::new());
+    // Rows drawn at most (a runaway execution has 25,000 events); "Show more" raises it.
+    let limit = RwSignal::new(PAGE_ROWS);
 
-    let events = move || run.with(|r| r.as_ref().map(|r| r.events.clone()).unwrap_or_default());
-    let types =
-        move || events().into_iter().map(|e| e.event_type).collect::<BTreeSet<_>>().into_iter();
-    let steps = move || events().into_iter().filter_map(|e| e.step).collect::<BTreeSet<_>>();
-
-    let rows = move || {
-        let all = events();
+    let types = Memo::new(move |_| {
+        run.with(|r| {
+            r.as_ref()
+                .map(|r| r.events.iter().map(|e| e.event_type.clone()).collect::<BTreeSet<_>>())
+                .unwrap_or_default()
+        })
+    });
+    let steps = Memo::new(move |_| {
+        run.with(|r| {
+            r.as_ref()
+                .map(|r| r.events.iter().filter_map(|e| e.step.clone()).collect::<BTreeSet<_>>())
+                .unwrap_or_default()
+        })
+    });
+    let total = Memo::new(move |_| run.with(|r| r.as_ref().map_or(0, |r| r.events.len())));
+    // The rows to draw and how many rows pass the filters.
+    let visible = Memo::new(move |_| {
         let tf = type_filter.get();
         let sf = step_filter.get();
-        filter_rows(&all, &tf, &sf)
-            .into_iter()
-            .map(|e| {
-                let id = e.id;
-                let open = move || expanded.with(|x| x.contains(&id));
-                let toggle = move |_| {
-                    expanded.update(|x| {
-                        if !x.remove(&id) {
-                            x.insert(id);
-                        }
-                    })
-                };
-                let details = pretty(&e.details);
-                let step = e.step.clone();
-                view! {
-                    <tr
-                        class="event"
-                        class:open=open
-                        on:click=toggle
-                        on:mouseenter=move |_| hovered.set(step.clone())
-                        on:mouseleave=move |_| hovered.set(None)
-                    >
-                        <td class="num">
-                            <span class="caret">{move || if open() { "▾" } else { "▸" }}</span>
-                            {id}
-                        </td>
-                        <td>{e.event_type.clone()}</td>
-                        <td>{e.step.clone().unwrap_or_default()}</td>
-                        <td class="resource">{e.resource.clone().unwrap_or_default()}</td>
-                        <td class="num">{e.elapsed_ms}</td>
-                        <td class="ts">{format_timestamp(e.timestamp_ms)}</td>
-                    </tr>
-                    <Show when=open>
-                        <tr class="details">
-                            <td colspan="6">
-                                <pre class="json-view">{details.clone()}</pre>
-                            </td>
-                        </tr>
-                    </Show>
+        let limit = limit.get();
+        run.with(|r| {
+            let Some(r) = r else {
+                return (Vec::new(), 0);
+            };
+            let matching = filter_rows(&r.events, &tf, &sf);
+            let count = matching.len();
+            (matching.into_iter().take(limit).cloned().collect::<Vec<_>>(), count)
+        })
+    });
+
+    // One row (and its expandable details); keyed by run start and event id, so that new
+    // events append rows without redrawing the old ones.
+    let row = move |e: EventRow| {
+        let id = e.id;
+        let open = move || expanded.with(|x| x.contains(&id));
+        let toggle = move |_| {
+            expanded.update(|x| {
+                if !x.remove(&id) {
+                    x.insert(id);
                 }
             })
-            .collect_view()
+        };
+        let step = e.step.clone();
+        let details = e.details;
+        view! {
+            <tr
+                class="event"
+                class:open=open
+                on:click=toggle
+                on:mouseenter=move |_| hovered.set(step.clone())
+                on:mouseleave=move |_| hovered.set(None)
+            >
+                <td class="num">
+                    <span class="caret">{move || if open() { "▾" } else { "▸" }}</span>
+                    {id}
+                </td>
+                <td>{e.event_type}</td>
+                <td>{e.step.unwrap_or_default()}</td>
+                <td class="resource">{e.resource.unwrap_or_default()}</td>
+                <td class="num">{e.elapsed_ms}</td>
+                <td class="ts">{format_timestamp(e.timestamp_ms)}</td>
+            </tr>
+            <Show when=open>
+                <tr class="details">
+                    <td colspan="6">
+                        <pre class="json-view">{pretty(&details)}</pre>
+                    </td>
+                </tr>
+            </Show>
+        }
     };
 
     view! {
@@ -88,7 +112,9 @@ pub fn HistoryTable(
                     <select on:change=move |ev| type_filter.set(event_target_value(&ev))>
                         <option value="">"All types"</option>
                         {move || {
-                            types()
+                            types
+                                .get()
+                                .into_iter()
                                 .map(|t| view! { <option value=t.clone()>{t.clone()}</option> })
                                 .collect_view()
                         }}
@@ -99,7 +125,8 @@ pub fn HistoryTable(
                     <select on:change=move |ev| step_filter.set(event_target_value(&ev))>
                         <option value="">"All states"</option>
                         {move || {
-                            steps()
+                            steps
+                                .get()
                                 .into_iter()
                                 .map(|s| view! { <option value=s.clone()>{s.clone()}</option> })
                                 .collect_view()
@@ -119,11 +146,34 @@ pub fn HistoryTable(
                             <th>"Timestamp"</th>
                         </tr>
                     </thead>
-                    <tbody>{rows}</tbody>
+                    <tbody>
+                        <For
+                            each=move || visible.with(|(rows, _)| rows.clone())
+                            key=|e| (e.timestamp_ms - e.elapsed_ms, e.id)
+                            children=row
+                        />
+                    </tbody>
                 </table>
-                <Show when=move || events().is_empty()>
+                <Show when=move || total.get() == 0>
                     <p class="empty">"Start an execution to see its event history."</p>
                 </Show>
+                {move || {
+                    let (shown, matching) = visible.with(|(rows, n)| (rows.len(), *n));
+                    (shown < matching)
+                        .then(|| {
+                            view! {
+                                <div class="more-rows">
+                                    <span>{format!("Showing {shown} of {matching} events.")}</span>
+                                    <button
+                                        class="btn small"
+                                        on:click=move |_| limit.update(|l| *l += PAGE_ROWS)
+                                    >
+                                        {format!("Show {} more", PAGE_ROWS.min(matching - shown))}
+                                    </button>
+                                </div>
+                            }
+                        })
+                }}
             </div>
         </section>
     }

@@ -19,6 +19,9 @@ pub fn InputPanel(
     mocks: RwSignal<String>,
     clock: RwSignal<Clock>,
     running: Signal<bool>,
+    /// Why Start is unavailable (an invalid definition), if it is.
+    #[prop(into)]
+    blocked: Signal<Option<String>>,
     on_start: Callback<()>,
     on_stop: Callback<()>,
 ) -> impl IntoView {
@@ -74,7 +77,9 @@ pub fn InputPanel(
                 <button
                     class="btn primary"
                     id="start"
-                    disabled=move || running.get() || input_error.get().is_some()
+                    disabled=move || {
+                        running.get() || input_error.get().is_some() || blocked.get().is_some()
+                    }
                     on:click=move |_| on_start.run(())
                 >
                     "Start execution"
@@ -87,6 +92,9 @@ pub fn InputPanel(
                 >
                     "Stop"
                 </button>
+                <span class="blocked-reason" role="status">
+                    {move || blocked.get().unwrap_or_default()}
+                </span>
                 <div class="clock" role="radiogroup" aria-label="Clock">
                     {Clock::ALL
                         .iter()

@@ -1,6 +1,7 @@
 //! Stepwise: the AWS Step Functions playground, a Leptos client-side app.
 
 pub mod app;
+pub mod driver;
 pub mod editor;
 pub mod graph;
 pub mod header;

@@ -90,6 +90,44 @@ pub struct RunView {
     pub events: Vec<EventRow>,
 }
 
+/// Everything needed to start an execution, from the page's texts.
+pub struct Request<'a> {
+    pub definition: &'a str,
+    pub input: &'a Value,
+    /// A mock configuration in AWS Step Functions Local's format ("" for none).
+    pub mocks: &'a str,
+    /// The mock configuration's test case to use.
+    pub test_case: Option<&'a str>,
+    /// Virtual start time (ms since the epoch); the page passes the wall clock.
+    pub start_time_ms: i64,
+}
+
+/// Creates the execution (not yet run): the definition and mocks must parse.
+pub fn prepare(request: &Request) -> Result<asl::Execution, String> {
+    let machine = asl::StateMachine::from_text(request.definition).map_err(|diagnostics| {
+        let first = diagnostics.first().map(|d| d.message.clone()).unwrap_or_default();
+        format!("The definition is not valid: {first}")
+    })?;
+    let mock_config = if request.mocks.trim().is_empty() {
+        None
+    } else {
+        Some(
+            asl::MockConfig::from_text(request.mocks)
+                .map_err(|e| format!("The mock configuration is not valid: {e}"))?,
+        )
+    };
+    let config = asl::ExecutionConfig {
+        input: request.input.clone(),
+        mock_config,
+        test_case: request.test_case.map(str::to_string),
+        start_time_ms: request.start_time_ms,
+        // Different request ids and jitter per run, as on AWS; reproducible given the time.
+        seed: request.start_time_ms as u64,
+        ..asl::ExecutionConfig::default()
+    };
+    Ok(asl::Execution::start(std::sync::Arc::new(machine), config))
+}
+
 /// Runs an execution of `definition` on `input` to completion on the engine's virtual clock
 /// (Waits and retry intervals take no wall time). `mocks` is an optional mock configuration in
 /// AWS Step Functions Local's format; `test_case` selects its test case.
@@ -99,59 +137,63 @@ pub fn start(
     mocks: &str,
     test_case: Option<&str>,
 ) -> Result<RunView, String> {
-    let machine = asl::StateMachine::from_text(definition).map_err(|diagnostics| {
-        let first = diagnostics.first().map(|d| d.message.clone()).unwrap_or_default();
-        format!("The definition is not valid: {first}")
-    })?;
-    let mock_config = if mocks.trim().is_empty() {
-        None
-    } else {
-        Some(
-            asl::MockConfig::from_text(mocks)
-                .map_err(|e| format!("The mock configuration is not valid: {e}"))?,
-        )
-    };
-    let config = asl::ExecutionConfig {
-        input: input.clone(),
-        mock_config,
-        test_case: test_case.map(str::to_string),
-        ..asl::ExecutionConfig::default()
-    };
-    let mut execution = asl::Execution::start(std::sync::Arc::new(machine), config);
+    let start_time_ms = asl::ExecutionConfig::default().start_time_ms;
+    let mut execution = prepare(&Request { definition, input, mocks, test_case, start_time_ms })?;
     execution.run_to_completion();
     Ok(view_of(&execution))
 }
 
 /// The panels' view of an execution.
 pub fn view_of(execution: &asl::Execution) -> RunView {
-    let describe = execution.describe();
-    let start = describe.start_ms;
-    RunView {
-        status: match describe.status {
-            asl::ExecutionStatus::Running => Status::Running,
-            asl::ExecutionStatus::Succeeded => Status::Succeeded,
-            asl::ExecutionStatus::Failed => Status::Failed,
-            asl::ExecutionStatus::TimedOut => Status::TimedOut,
-            asl::ExecutionStatus::Aborted => Status::Aborted,
-        },
-        error: describe.error,
-        cause: describe.cause,
-        input: describe.input,
-        output: describe.output,
-        events: execution
-            .history()
-            .iter()
-            .map(|e| EventRow {
-                id: e.id,
-                event_type: e.event_type.clone(),
-                step: e.state_name.clone(),
-                resource: e.resource.clone(),
-                elapsed_ms: e.timestamp_ms - start,
-                timestamp_ms: e.timestamp_ms,
-                details: e.to_aws_json(),
-            })
-            .collect(),
+    let mut view = RunView {
+        status: Status::Running,
+        error: None,
+        cause: None,
+        input: execution.describe().input,
+        output: None,
+        events: Vec::new(),
+    };
+    refresh(&mut view, execution);
+    view
+}
+
+fn status_of(status: asl::ExecutionStatus) -> Status {
+    match status {
+        asl::ExecutionStatus::Running => Status::Running,
+        asl::ExecutionStatus::Succeeded => Status::Succeeded,
+        asl::ExecutionStatus::Failed => Status::Failed,
+        asl::ExecutionStatus::TimedOut => Status::TimedOut,
+        asl::ExecutionStatus::Aborted => Status::Aborted,
     }
+}
+
+/// Brings `view` up to date with `execution`: status, output, error and cause, and the
+/// history events it has not seen yet (earlier rows never change, so only new ones are
+/// converted). Returns whether anything changed.
+pub fn refresh(view: &mut RunView, execution: &asl::Execution) -> bool {
+    let history = execution.history();
+    let status = status_of(execution.status());
+    if history.len() == view.events.len() && status == view.status {
+        return false;
+    }
+    let start = history.first().map_or(0, |e| e.timestamp_ms);
+    view.events.extend(history.iter().skip(view.events.len()).map(|e| EventRow {
+        id: e.id,
+        event_type: e.event_type.clone(),
+        step: e.state_name.clone(),
+        resource: e.resource.clone(),
+        elapsed_ms: e.timestamp_ms - start,
+        timestamp_ms: e.timestamp_ms,
+        details: e.to_aws_json(),
+    }));
+    if status != view.status {
+        let describe = execution.describe();
+        view.status = status;
+        view.error = describe.error;
+        view.cause = describe.cause;
+        view.output = describe.output;
+    }
+    true
 }
 
 /// `2025-11-21 08:47:03.123 UTC` for milliseconds since the Unix epoch.
@@ -237,6 +279,33 @@ mod tests {
         let view = run("429");
         assert_eq!(view.status, Status::Succeeded);
         assert!(view.events.iter().any(|e| e.step.as_deref() == Some("Wait and Try Later")));
+    }
+
+    #[test]
+    fn refreshing_step_by_step_gives_the_same_view_as_running_at_once() {
+        let input = serde_json::json!({ "statuscode": "429" });
+        let request = Request {
+            definition: TUTORIAL,
+            input: &input,
+            mocks: "",
+            test_case: None,
+            start_time_ms: 1_700_000_000_000,
+        };
+        let Ok(mut stepped) = prepare(&request) else { panic!("tutorial should start") };
+        let mut view = view_of(&stepped);
+        assert_eq!(view.status, Status::Running);
+        let mut updates = 0;
+        while stepped.step() {
+            if refresh(&mut view, &stepped) {
+                updates += 1;
+            }
+        }
+        refresh(&mut view, &stepped);
+        let Ok(mut whole) = prepare(&request) else { panic!("tutorial should start") };
+        whole.run_to_completion();
+        assert_eq!(view, view_of(&whole));
+        assert_eq!(view.status, Status::Succeeded);
+        assert!(updates > 5, "{updates}");
     }
 
     #[test]

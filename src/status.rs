@@ -15,15 +15,16 @@ pub fn StatusBanner(
                 notice.get().map(|n| view! { <div class="banner notice" role="status">{n}</div> })
             }}
             {move || {
-                run.get()
-                    .map(|r| {
-                        let class = format!("banner status {}", r.status.css());
+                // Only the banner's fields: the run's events are not copied on every update.
+                run.with(|r| r.as_ref().map(|r| (r.status, r.error.clone(), r.cause.clone())))
+                    .map(|(status, error, cause)| {
+                        let class = format!("banner status {}", status.css());
                         view! {
                             <div class=class role="status" id="execution-status">
                                 <strong>"Execution status: "</strong>
-                                <span class="status-label">{r.status.label()}</span>
-                                {r.error.map(|e| view! { <div class="err"><b>"Error: "</b>{e}</div> })}
-                                {r.cause.map(|c| view! { <div class="cause"><b>"Cause: "</b>{c}</div> })}
+                                <span class="status-label">{status.label()}</span>
+                                {error.map(|e| view! { <div class="err"><b>"Error: "</b>{e}</div> })}
+                                {cause.map(|c| view! { <div class="cause"><b>"Cause: "</b>{c}</div> })}
                             </div>
                         }
                     })

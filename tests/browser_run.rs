@@ -1,0 +1,241 @@
+//! Browser tests of executions: the tutorial's runs end as AWS's do, paced clocks take wall
+//! time, Stop aborts, and a runaway definition leaves the page responsive.
+#![cfg(target_arch = "wasm32")]
+
+use stepwise::app::App;
+use stepwise::editor::{set_text, view_of, EditorView};
+use stepwise::storage;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{Document, Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Polls until `probe` gives a value (up to `seconds`).
+async fn wait_for<T>(what: &str, seconds: u32, mut probe: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..seconds * 20 {
+        if let Some(v) = probe() {
+            return v;
+        }
+        sleep(50).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn query(selector: &str) -> Option<Element> {
+    document().query_selector(selector).ok().flatten()
+}
+
+fn query_all(selector: &str) -> Vec<Element> {
+    let Ok(list) = document().query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
+}
+
+fn text_of(selector: &str) -> String {
+    query(selector).and_then(|e| e.text_content()).unwrap_or_default()
+}
+
+fn click(selector: &str) {
+    let element: HtmlElement =
+        query(selector).and_then(|e| e.dyn_into().ok()).unwrap_or_else(|| panic!("{selector}"));
+    element.click();
+}
+
+fn reset_browser_state() {
+    storage::clear();
+    let _ = web_sys::window()
+        .and_then(|w| w.history().ok())
+        .map(|h| h.replace_state_with_url(&JsValue::NULL, "", Some("?")));
+}
+
+fn mount() -> (HtmlElement, impl Drop) {
+    let container: HtmlElement =
+        document().create_element("div").expect("div").dyn_into().expect("HtmlElement");
+    document().body().expect("body").append_child(&container).expect("append");
+    let handle = leptos::mount::mount_to(container.clone(), App);
+    (container, handle)
+}
+
+async fn editor_view() -> EditorView {
+    wait_for("the editor", 5, || query(".cm-editor .cm-content").and_then(|e| view_of(&e))).await
+}
+
+/// The status label once it is `want` (waits up to `seconds`).
+async fn status_becomes(want: &str, seconds: u32) {
+    wait_for(&format!("status {want}"), seconds, || {
+        (text_of("#execution-status .status-label") == want).then_some(())
+    })
+    .await;
+}
+
+fn event_types() -> Vec<String> {
+    query_all("table.events tbody tr.event td:nth-child(2)")
+        .iter()
+        .filter_map(|c| c.text_content())
+        .collect()
+}
+
+/// Mounts the app, runs the tutorial with the given sample input and waits for `status`.
+async fn run_tutorial(sample: &str, status: &str) -> (HtmlElement, impl Drop) {
+    reset_browser_state();
+    let mounted = mount();
+    editor_view().await;
+    click(&format!("button[data-sample='{sample}']"));
+    sleep(20).await;
+    click("#start");
+    status_becomes(status, 10).await;
+    mounted
+}
+
+#[wasm_bindgen_test]
+async fn tutorial_200_succeeds_with_the_functions_answer() {
+    let (container, handle) = run_tutorial("200", "Succeeded").await;
+    click(".io [role=tab]:nth-child(2)");
+    sleep(20).await;
+    assert_eq!(text_of(".io .json-view"), "\"The request has succeeded.\"");
+    assert_eq!(event_types().first().map(String::as_str), Some("ExecutionStarted"));
+    assert_eq!(event_types().last().map(String::as_str), Some("ExecutionSucceeded"));
+    drop(handle);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn tutorial_503_fails_with_the_eight_events_of_the_tutorial() {
+    let (container, handle) = run_tutorial("503", "Failed").await;
+    assert!(text_of("#execution-status .err").contains("ServerUnavailable"));
+    assert!(text_of("#execution-status .cause")
+        .contains("The server is currently unable to handle the request."));
+    assert_eq!(
+        event_types(),
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionFailed",
+            "TaskStateExited",
+            "FailStateEntered",
+            "ExecutionFailed",
+        ]
+    );
+    drop(handle);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn tutorial_429_retries_is_caught_waits_and_succeeds() {
+    let (container, handle) = run_tutorial("429", "Succeeded").await;
+    let types = event_types();
+    let count = |t: &str| types.iter().filter(|x| *x == t).count();
+    assert_eq!(count("LambdaFunctionFailed"), 3, "{types:?}");
+    assert_eq!(count("WaitStateEntered"), 1);
+    assert_eq!(count("LambdaFunctionSucceeded"), 1);
+    // The retries (1 s, 2 s) and the Wait (1 s) are in the virtual timestamps.
+    let elapsed: Vec<i64> = query_all("table.events tbody tr.event td:nth-child(5)")
+        .iter()
+        .filter_map(|c| c.text_content()?.trim().parse().ok())
+        .collect();
+    assert_eq!(elapsed.last().copied(), Some(4000), "{elapsed:?}");
+    drop(handle);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn real_time_takes_wall_time_and_stop_aborts() {
+    reset_browser_state();
+    let (container, handle) = mount();
+    editor_view().await;
+    click("button[data-sample='429']");
+    click(".clock button:nth-child(2)"); // Real time
+    sleep(20).await;
+    click("#start");
+    // The first retry interval is a real second: the run is still going after 300 ms.
+    sleep(300).await;
+    assert_eq!(text_of("#execution-status .status-label"), "Running");
+    let stop: web_sys::HtmlButtonElement =
+        query("#stop").and_then(|e| e.dyn_into().ok()).expect("stop button");
+    assert!(!stop.disabled(), "Stop is available while running");
+    stop.click();
+    status_becomes("Aborted", 2).await;
+    let types = event_types();
+    assert_eq!(types.last().map(String::as_str), Some("ExecutionAborted"), "{types:?}");
+    assert!(types.iter().any(|t| t == "TaskStateAborted"), "{types:?}");
+    drop(handle);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn times_ten_finishes_a_four_second_run_in_under_four_seconds() {
+    reset_browser_state();
+    let (container, handle) = mount();
+    editor_view().await;
+    click("button[data-sample='429']");
+    click(".clock button:nth-child(3)"); // ×10
+    sleep(20).await;
+    click("#start");
+    sleep(100).await;
+    assert_eq!(text_of("#execution-status .status-label"), "Running");
+    // 4 virtual seconds at ×10 take about 0.4 s.
+    status_becomes("Succeeded", 4).await;
+    drop(handle);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_infinite_loop_keeps_the_page_responsive_until_stopped() {
+    reset_browser_state();
+    let (container, handle) = mount();
+    let view = editor_view().await;
+    set_text(
+        &view,
+        r#"{"StartAt": "Spin", "States": {
+            "Spin": {"Type": "Pass", "Result": {"go": true}, "Next": "Again"},
+            "Again": {"Type": "Choice", "Default": "Done",
+                "Choices": [{"Variable": "$.go", "BooleanEquals": true, "Next": "Spin"}]},
+            "Done": {"Type": "Succeed"}}}"#,
+    );
+    wait_for("the new graph", 5, || {
+        query("svg.graph-svg text").filter(|_| text_of("svg.graph-svg").contains("Spin"))
+    })
+    .await;
+    wait_for("no problems", 5, || query(".problems .empty.ok")).await;
+    click("#start");
+    // Timers still fire while it runs: the page is not frozen.
+    let before = js_sys::Date::now();
+    sleep(50).await;
+    let waited = js_sys::Date::now() - before;
+    assert!(waited < 1000.0, "a 50 ms timer took {waited} ms");
+    // Either Stop ends it, or the 25,000-event quota already did.
+    if text_of("#execution-status .status-label") == "Running" {
+        click("#stop");
+    }
+    for _ in 0..200 {
+        let label = text_of("#execution-status .status-label");
+        if label == "Aborted" || label == "Failed" {
+            break;
+        }
+        sleep(50).await;
+    }
+    let label = text_of("#execution-status .status-label");
+    let rows = query_all("table.events tbody tr.event").len();
+    let more = text_of(".more-rows span");
+    assert!(label == "Aborted" || label == "Failed", "status {label}, {rows} rows, {more}");
+    drop(handle);
+    container.remove();
+}
