@@ -1,73 +1,221 @@
-//! The graph panel: the top level of the state machine drawn as SVG, positioned by the
-//! `layout` crate. States the last execution entered are highlighted.
+//! The graph panel, like the console's graph view: every state (Parallel branches and Map item
+//! processors nested inside their state), Start/End markers, labelled Choice / Catch / Retry
+//! edges, coloured by the status of the last execution; zoom, pan, fit, direction and export.
+//!
+//! The layout (the `layout` crate) and the SVG markup ([`svg`]) are computed once per
+//! (definition, direction) and cached; a run only changes the class of each `g[data-state]`.
 
-use std::collections::BTreeSet;
+pub mod model;
+pub mod svg;
 
-use asl::definition::{StateKind, Transition};
-use layout::{Direction, Edge, EdgeKind, Graph, Layout, Node, Options};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use layout::{Direction, Rect};
 use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
 
-use crate::run::{RunView, Status};
+use crate::inspect::{self, StateStatus};
+use crate::run::RunView;
+use model::Drawing;
 
-const START: &str = "__start";
-const END: &str = "__end";
-
-fn node_width(name: &str) -> f64 {
-    (name.chars().count() as f64 * 7.5 + 32.0).max(90.0)
+/// A laid-out definition with its markup (shared, compared by value so that an edit that
+/// does not change the drawing keeps the view).
+#[derive(Debug, Clone)]
+struct Drawn {
+    drawing: Arc<Drawing>,
+    markup: Arc<str>,
 }
 
-/// The top-level graph of a definition, or None when it does not parse.
-pub fn graph_of(definition: &str) -> Option<Graph> {
-    let machine = asl::StateMachine::from_text(definition).ok()?;
-    let program = &machine.program;
-    let mut nodes = vec![Node::new(START, 14.0, 14.0)];
-    let mut edges = vec![Edge::new(START, program.start_at.clone(), EdgeKind::Next)];
-    let mut ends = false;
-    for (name, state) in &program.states {
-        nodes.push(Node::new(name.clone(), node_width(name), 44.0));
-        match &state.transition {
-            Transition::Next(next) => {
-                edges.push(Edge::new(name.clone(), next.clone(), EdgeKind::Next))
-            }
-            Transition::End => {
-                ends = true;
-                edges.push(Edge::new(name.clone(), END, EdgeKind::Next));
-            }
-            Transition::Terminal => {}
+impl PartialEq for Drawn {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.drawing, &other.drawing) || self.drawing == other.drawing
+    }
+}
+
+const CACHE_SIZE: usize = 4;
+
+fn draw(definition: &str, direction: Direction) -> Option<Drawn> {
+    let drawing = model::drawing_of(definition, direction)?;
+    let markup = svg::contents(&drawing, &|_| "not-run");
+    Some(Drawn { drawing: Arc::new(drawing), markup: markup.into() })
+}
+
+/// The drag in progress: where it started and the view then.
+#[derive(Debug, Clone, Copy)]
+struct Drag {
+    x: f64,
+    y: f64,
+    view: Rect,
+    moved: bool,
+}
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window().and_then(|w| w.document())
+}
+
+/// The SVG element's size on screen (None while it is not laid out).
+fn client_size(el: &web_sys::Element) -> Option<(f64, f64, f64, f64)> {
+    let r = el.get_bounding_client_rect();
+    (r.width() > 0.0 && r.height() > 0.0).then(|| (r.left(), r.top(), r.width(), r.height()))
+}
+
+/// The largest zoom Fit uses (small graphs are not blown up).
+const FIT_MAX_SCALE: f64 = 1.0;
+const MIN_SCALE: f64 = 0.1;
+const MAX_SCALE: f64 = 4.0;
+
+/// The view box showing `full` centred in a `width` x `height` viewport.
+fn fitted(full: Rect, width: f64, height: f64) -> Rect {
+    let scale = (width / full.width).min(height / full.height).min(FIT_MAX_SCALE);
+    let (w, h) = (width / scale, height / scale);
+    let c = full.center();
+    Rect { x: c.x - w / 2.0, y: c.y - h / 2.0, width: w, height: h }
+}
+
+/// `view` zoomed by `factor` (> 1 zooms in) around the drawing point (ax, ay), its scale kept
+/// within bounds for a viewport `client_width` wide.
+fn zoomed(view: Rect, factor: f64, ax: f64, ay: f64, client_width: f64) -> Rect {
+    let scale = client_width / view.width;
+    let target = (scale * factor).clamp(MIN_SCALE, MAX_SCALE);
+    let f = target / scale;
+    if !f.is_finite() || f <= 0.0 {
+        return view;
+    }
+    Rect {
+        x: ax - (ax - view.x) / f,
+        y: ay - (ay - view.y) / f,
+        width: view.width / f,
+        height: view.height / f,
+    }
+}
+
+/// Starts a download of `url` as `filename`.
+fn download(url: &str, filename: &str) {
+    let Some(doc) = document() else {
+        return;
+    };
+    let Some(a) =
+        doc.create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    a.set_href(url);
+    a.set_download(filename);
+    a.click();
+}
+
+fn export_svg(text: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("image/svg+xml");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    download(&url, "state-machine.svg");
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(w) = web_sys::window() {
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 5000);
+    }
+}
+
+/// Draws the SVG on a canvas at twice its size and downloads it as PNG.
+fn export_png(text: &str, width: f64, height: f64) {
+    let Ok(img) = web_sys::HtmlImageElement::new() else {
+        return;
+    };
+    let loaded = img.clone();
+    let onload = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let Some(doc) = document() else {
+            return;
+        };
+        let Some(canvas) = doc
+            .create_element("canvas")
+            .ok()
+            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+        else {
+            return;
+        };
+        let scale = 2.0;
+        canvas.set_width((width * scale).ceil() as u32);
+        canvas.set_height((height * scale).ceil() as u32);
+        let Some(ctx) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        let _ = ctx.draw_image_with_html_image_element_and_dw_and_dh(
+            &loaded,
+            0.0,
+            0.0,
+            width * scale,
+            height * scale,
+        );
+        if let Ok(url) = canvas.to_data_url_with_type("image/png") {
+            download(&url, "state-machine.png");
         }
-        match &state.kind {
-            StateKind::Choice(choice) => {
-                for branch in &choice.choices {
-                    edges.push(Edge::new(name.clone(), branch.next.clone(), EdgeKind::Choice));
-                }
-                if let Some(default) = &choice.default {
-                    edges.push(Edge::new(name.clone(), default.clone(), EdgeKind::Default));
-                }
-            }
-            StateKind::Succeed | StateKind::Fail(_) => {
-                ends = true;
-                edges.push(Edge::new(name.clone(), END, EdgeKind::Next));
-            }
-            _ => {}
+    });
+    img.set_onload(Some(onload.unchecked_ref()));
+    let encoded: String = js_sys::encode_uri_component(text).into();
+    img.set_src(&format!("data:image/svg+xml;charset=utf-8,{encoded}"));
+}
+
+/// Sets each state group's class: its kind, its status, selected / highlighted.
+fn apply_classes(
+    el: &web_sys::Element,
+    statuses: &BTreeMap<String, StateStatus>,
+    selected: Option<&str>,
+    highlighted: Option<&str>,
+) {
+    let Ok(groups) = el.query_selector_all("[data-state]") else {
+        return;
+    };
+    for i in 0..groups.length() {
+        let Some(g) = groups.item(i).and_then(|g| g.dyn_into::<web_sys::Element>().ok()) else {
+            continue;
+        };
+        let (Some(name), Some(base)) =
+            (g.get_attribute("data-state"), g.get_attribute("data-base"))
+        else {
+            continue;
+        };
+        let status = statuses.get(&name).map_or("not-run", |s| s.css());
+        let mut class = format!("{base} {status}");
+        if selected == Some(name.as_str()) {
+            class.push_str(" selected");
         }
-        for catcher in &state.catch {
-            edges.push(Edge::new(name.clone(), catcher.next.clone(), EdgeKind::Catch));
+        if highlighted == Some(name.as_str()) {
+            class.push_str(" highlighted");
+        }
+        if g.get_attribute("class").as_deref() != Some(class.as_str()) {
+            let _ = g.set_attribute("class", &class);
         }
     }
-    if ends {
-        nodes.push(Node::new(END, 14.0, 14.0));
-    }
-    Some(Graph { nodes, edges })
 }
 
-pub fn layout_of(definition: &str) -> Option<Layout> {
-    let graph = graph_of(definition)?;
-    let options = Options { direction: Direction::TopDown, ..Options::default() };
-    layout::layout(&graph, &options).ok()
-}
+const LEGEND: [(StateStatus, &str); 5] = [
+    (StateStatus::InProgress, "in-progress"),
+    (StateStatus::Succeeded, "succeeded"),
+    (StateStatus::Failed, "failed"),
+    (StateStatus::CaughtError, "caught-error"),
+    (StateStatus::Cancelled, "cancelled"),
+];
 
-fn points(edge: &layout::EdgeLayout) -> String {
-    edge.points.iter().map(|p| format!("{:.1},{:.1}", p.x, p.y)).collect::<Vec<_>>().join(" ")
+fn swatch_style(class: &str) -> String {
+    svg::STATUS_COLOURS
+        .iter()
+        .find(|(c, _, _)| *c == class)
+        .map(|(_, fill, stroke)| format!("background:{fill};border-color:{stroke}"))
+        .unwrap_or_default()
 }
 
 #[component]
@@ -80,132 +228,288 @@ pub fn GraphPanel(
     #[prop(into)]
     highlighted: Signal<Option<String>>,
 ) -> impl IntoView {
-    let laid_out = Memo::new(move |_| definition.with(|d| layout_of(d)));
-    let entered = Memo::new(move |_| {
-        run.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.events
-                        .iter()
-                        .filter(|e| e.event_type.ends_with("StateEntered"))
-                        .filter_map(|e| e.step.clone())
-                        .collect::<BTreeSet<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
-    let failed_state = Memo::new(move |_| {
-        run.with(|r| {
-            r.as_ref().filter(|r| r.status == Status::Failed).and_then(|r| {
-                r.events
-                    .iter()
-                    .rev()
-                    .find(|e| e.event_type.ends_with("StateEntered"))
-                    .and_then(|e| e.step.clone())
-            })
-        })
-    });
-    let svg = move || match laid_out.get() {
-        None => view! {
-            <p class="empty">"Fix the problems in the definition to see the graph."</p>
-        }
-        .into_any(),
-        Some(l) => {
-            let b = l.bounds;
-            let view_box =
-                format!("{} {} {} {}", b.x - 8.0, b.y - 8.0, b.width + 16.0, b.height + 16.0);
-            let edges = l
-                .edges
-                .iter()
-                .map(|e| {
-                    let class = match e.kind {
-                        EdgeKind::Catch => "edge catch",
-                        EdgeKind::Default => "edge default",
-                        _ => "edge",
-                    };
-                    view! { <polyline class=class points=points(e) marker-end="url(#arrow)" /> }
-                })
-                .collect_view();
-            let nodes = l
-                .nodes
-                .iter()
-                .map(|n| {
-                    let r = n.rect;
-                    if n.id == START || n.id == END {
-                        return view! {
-                            <circle
-                                class="terminal"
-                                cx=r.center().x
-                                cy=r.center().y
-                                r=r.width / 2.0
-                            />
-                        }
-                        .into_any();
-                    }
-                    let visited = entered.with(|s| s.contains(&n.id));
-                    let failed = failed_state.with(|f| f.as_deref() == Some(n.id.as_str()));
-                    let class = if failed {
-                        "state failed"
-                    } else if visited {
-                        "state visited"
-                    } else {
-                        "state"
-                    };
-                    let id = n.id.clone();
-                    let id_for_class = n.id.clone();
-                    let id_for_sel = n.id.clone();
-                    view! {
-                        <g
-                            class=class
-                            class:highlighted=move || {
-                                highlighted.with(|h| h.as_deref() == Some(id_for_class.as_str()))
-                            }
-                            class:selected=move || {
-                                selected.with(|s| s.as_deref() == Some(id_for_sel.as_str()))
-                            }
-                            on:click=move |_| selected.set(Some(id.clone()))
-                        >
-                            <rect x=r.x y=r.y width=r.width height=r.height rx="6" />
-                            <text x=r.center().x y=r.center().y + 4.0 text-anchor="middle">
-                                {n.id.clone()}
-                            </text>
-                        </g>
-                    }
-                    .into_any()
-                })
-                .collect_view();
-            view! {
-                <svg
-                    class="graph-svg"
-                    viewBox=view_box
-                    role="img"
-                    aria-label="State machine graph"
-                    preserveAspectRatio="xMidYMin meet"
-                >
-                    <defs>
-                        <marker
-                            id="arrow"
-                            viewBox="0 0 10 10"
-                            refX="10"
-                            refY="5"
-                            markerWidth="7"
-                            markerHeight="7"
-                            orient="auto-start-reverse"
-                        >
-                            <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
-                        </marker>
-                    </defs>
-                    {edges}
-                    {nodes}
-                </svg>
+    let direction = RwSignal::new(Direction::TopDown);
+    let cache: StoredValue<Vec<(String, Direction, Option<Drawn>)>> = StoredValue::new(Vec::new());
+    let drawn = Memo::new(move |_| {
+        let dir = direction.get();
+        definition.with(|d| {
+            let hit = cache.with_value(|c| {
+                c.iter().find(|(text, cd, _)| *cd == dir && text == d).map(|(_, _, v)| v.clone())
+            });
+            if let Some(hit) = hit {
+                return hit;
             }
-            .into_any()
+            let value = draw(d, dir);
+            cache.update_value(|c| {
+                if c.len() >= CACHE_SIZE {
+                    c.remove(0);
+                }
+                c.push((d.clone(), dir, value.clone()));
+            });
+            value
+        })
+    });
+    let statuses = Memo::new(move |_| {
+        run.with(|r| r.as_ref().map(|r| inspect::statuses(&r.events, r.status)).unwrap_or_default())
+    });
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    let view_box = RwSignal::new(Rect { x: 0.0, y: 0.0, width: 100.0, height: 100.0 });
+    let height = RwSignal::new(420.0_f64);
+    let drag = StoredValue::new(None::<Drag>);
+    let just_dragged = StoredValue::new(false);
+
+    let fit = move || {
+        let Some(el) = svg_ref.get_untracked() else {
+            return;
+        };
+        let Some(full) =
+            drawn.with_untracked(|d| d.as_ref().map(|d| svg::full_view(&d.drawing.layout)))
+        else {
+            return;
+        };
+        let el: &web_sys::Element = el.unchecked_ref();
+        let Some((_, _, w, _)) = client_size(el) else {
+            view_box.set(full);
+            return;
+        };
+        let limit = web_sys::window()
+            .and_then(|w| w.inner_height().ok())
+            .and_then(|h| h.as_f64())
+            .map_or(640.0, |h| (h * 0.75).clamp(280.0, 720.0));
+        let natural = full.height * (w / full.width).min(FIT_MAX_SCALE);
+        let h = natural.clamp(240.0, limit);
+        height.set(h);
+        view_box.set(fitted(full, w, h));
+    };
+
+    // New drawing: new contents, then fit.
+    Effect::new(move |_| {
+        let Some(el) = svg_ref.get() else {
+            return;
+        };
+        let el: &web_sys::Element = el.unchecked_ref();
+        match drawn.get() {
+            Some(d) => {
+                el.set_inner_html(&d.markup);
+                statuses.with_untracked(|s| {
+                    apply_classes(
+                        el,
+                        s,
+                        selected.get_untracked().as_deref(),
+                        highlighted.get_untracked().as_deref(),
+                    )
+                });
+                fit();
+            }
+            None => el.set_inner_html(""),
+        }
+    });
+    // Status, selection, hover: classes only.
+    Effect::new(move |_| {
+        let Some(el) = svg_ref.get() else {
+            return;
+        };
+        drawn.track();
+        let sel = selected.get();
+        let hl = highlighted.get();
+        statuses.with(|s| apply_classes(el.unchecked_ref(), s, sel.as_deref(), hl.as_deref()));
+    });
+
+    let client_width = move || {
+        svg_ref
+            .get_untracked()
+            .and_then(|el| client_size(el.unchecked_ref()))
+            .map_or(view_box.get_untracked().width, |(_, _, w, _)| w)
+    };
+    let zoom_by = move |factor: f64| {
+        let v = view_box.get_untracked();
+        let c = v.center();
+        view_box.set(zoomed(v, factor, c.x, c.y, client_width()));
+    };
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        if !(ev.ctrl_key() || ev.meta_key()) {
+            return;
+        }
+        ev.prevent_default();
+        let Some(el) = svg_ref.get_untracked() else {
+            return;
+        };
+        let Some((left, top, w, h)) = client_size(el.unchecked_ref()) else {
+            return;
+        };
+        let v = view_box.get_untracked();
+        let ax = v.x + (ev.client_x() as f64 - left) / w * v.width;
+        let ay = v.y + (ev.client_y() as f64 - top) / h * v.height;
+        let factor = (-ev.delta_y() * 0.002).exp();
+        view_box.set(zoomed(v, factor, ax, ay, w));
+    };
+    let on_pointerdown = move |ev: web_sys::PointerEvent| {
+        if ev.button() != 0 {
+            return;
+        }
+        drag.set_value(Some(Drag {
+            x: ev.client_x() as f64,
+            y: ev.client_y() as f64,
+            view: view_box.get_untracked(),
+            moved: false,
+        }));
+    };
+    let on_pointermove = move |ev: web_sys::PointerEvent| {
+        let Some(mut d) = drag.get_value() else {
+            return;
+        };
+        let (dx, dy) = (ev.client_x() as f64 - d.x, ev.client_y() as f64 - d.y);
+        if !d.moved && dx.abs() + dy.abs() < 4.0 {
+            return;
+        }
+        d.moved = true;
+        drag.set_value(Some(d));
+        let per_px = d.view.width / client_width();
+        view_box.set(Rect { x: d.view.x - dx * per_px, y: d.view.y - dy * per_px, ..d.view });
+    };
+    let end_drag = move || {
+        if let Some(d) = drag.get_value() {
+            just_dragged.set_value(d.moved);
+        }
+        drag.set_value(None);
+    };
+    let on_click = move |ev: web_sys::MouseEvent| {
+        if just_dragged.get_value() {
+            just_dragged.set_value(false);
+            return;
+        }
+        let state = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("[data-state]").ok().flatten())
+            .and_then(|g| g.get_attribute("data-state"));
+        if let Some(state) = state {
+            selected.set(Some(state));
         }
     };
+    let on_export_svg = move |_| {
+        let text = drawn.with_untracked(|d| {
+            d.as_ref().map(|d| statuses.with_untracked(|s| svg::document(&d.drawing, s)))
+        });
+        if let Some(text) = text {
+            export_svg(&text);
+        }
+    };
+    let on_export_png = move |_| {
+        let out = drawn.with_untracked(|d| {
+            d.as_ref().map(|d| {
+                let full = svg::full_view(&d.drawing.layout);
+                (statuses.with_untracked(|s| svg::document(&d.drawing, s)), full)
+            })
+        });
+        if let Some((text, full)) = out {
+            export_png(&text, full.width, full.height);
+        }
+    };
+    let set_direction = move |d: Direction| direction.set(d);
+    let has_drawing = move || drawn.with(|d| d.is_some());
+
+    let legend = LEGEND
+        .iter()
+        .map(|(status, class)| {
+            view! {
+                <li>
+                    <span class="swatch" style=swatch_style(class)></span>
+                    {status.label()}
+                </li>
+            }
+        })
+        .collect_view();
+
     view! {
         <section class="panel graph" aria-label="Graph view">
-            <h2 class="panel-title">"Graph view"</h2>
-            {svg}
+            <div class="graph-head">
+                <h2 class="panel-title">"Graph view"</h2>
+                <div class="graph-toolbar" role="toolbar" aria-label="Graph controls">
+                    <div class="btn-group">
+                        <button
+                            id="graph-zoom-out"
+                            class="btn icon"
+                            title="Zoom out"
+                            aria-label="Zoom out"
+                            on:click=move |_| zoom_by(1.0 / 1.25)
+                        >
+                            "−"
+                        </button>
+                        <button
+                            id="graph-zoom-in"
+                            class="btn icon"
+                            title="Zoom in (or Ctrl + wheel)"
+                            aria-label="Zoom in"
+                            on:click=move |_| zoom_by(1.25)
+                        >
+                            "+"
+                        </button>
+                        <button id="graph-fit" class="btn" title="Fit the graph" on:click=move |_| fit()>
+                            "Fit"
+                        </button>
+                    </div>
+                    <div class="btn-group" role="group" aria-label="Direction">
+                        <button
+                            id="graph-dir-td"
+                            class="btn"
+                            class:active=move || direction.get() == Direction::TopDown
+                            aria-pressed=move || (direction.get() == Direction::TopDown).to_string()
+                            on:click=move |_| set_direction(Direction::TopDown)
+                        >
+                            "Top-down"
+                        </button>
+                        <button
+                            id="graph-dir-lr"
+                            class="btn"
+                            class:active=move || direction.get() == Direction::LeftRight
+                            aria-pressed=move || (direction.get() == Direction::LeftRight).to_string()
+                            on:click=move |_| set_direction(Direction::LeftRight)
+                        >
+                            "Left-right"
+                        </button>
+                    </div>
+                    <div class="btn-group">
+                        <button id="graph-export-svg" class="btn" on:click=on_export_svg>
+                            "Export SVG"
+                        </button>
+                        <button id="graph-export-png" class="btn" on:click=on_export_png>
+                            "Export PNG"
+                        </button>
+                    </div>
+                </div>
+            </div>
+            <p class="empty" class:hidden=has_drawing>
+                "Fix the problems in the definition to see the graph."
+            </p>
+            <svg
+                node_ref=svg_ref
+                class="sw-graph"
+                class:hidden=move || !has_drawing()
+                xmlns="http://www.w3.org/2000/svg"
+                role="img"
+                aria-label="State machine graph"
+                style=move || format!("height:{}px", height.get().round())
+                viewBox=move || {
+                    let v = view_box.get();
+                    format!("{:.2} {:.2} {:.2} {:.2}", v.x, v.y, v.width, v.height)
+                }
+                preserveAspectRatio="xMidYMid meet"
+                on:wheel=on_wheel
+                on:pointerdown=on_pointerdown
+                on:pointermove=on_pointermove
+                on:pointerup=move |_| end_drag()
+                on:pointerleave=move |_| end_drag()
+                on:pointercancel=move |_| end_drag()
+                on:click=on_click
+            ></svg>
+            <ul class="graph-legend" aria-label="Legend">
+                {legend}
+                <li>
+                    <span class="swatch" style=swatch_style("not-run")></span>
+                    "Not run"
+                </li>
+            </ul>
         </section>
     }
 }
@@ -215,18 +519,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tutorial_graph() {
-        let graph = graph_of(include_str!("../examples/tutorial.asl.json"));
-        let Some(graph) = graph else { panic!("tutorial should parse") };
-        // start, six states, end
-        assert_eq!(graph.nodes.len(), 8);
-        let catches = graph.edges.iter().filter(|e| e.kind == EdgeKind::Catch).count();
-        assert_eq!(catches, 3);
-        assert!(layout_of(include_str!("../examples/tutorial.asl.json")).is_some());
+    fn fit_centres_and_never_enlarges_beyond_one() {
+        let full = Rect { x: -16.0, y: -16.0, width: 232.0, height: 132.0 };
+        let v = fitted(full, 464.0, 264.0);
+        // Scale would be 2; capped at 1, so the view box is the viewport size, centred.
+        assert_eq!((v.width, v.height), (464.0, 264.0));
+        assert_eq!(v.center(), full.center());
+        let v = fitted(full, 116.0, 500.0);
+        assert_eq!(v.width, 232.0);
+        assert_eq!(v.center(), full.center());
     }
 
     #[test]
-    fn invalid_definition_has_no_graph() {
-        assert!(graph_of("{").is_none());
+    fn zoom_keeps_the_anchor_and_its_bounds() {
+        let v = Rect { x: 0.0, y: 0.0, width: 400.0, height: 200.0 };
+        let z = zoomed(v, 2.0, 100.0, 50.0, 400.0);
+        assert_eq!(z, Rect { x: 50.0, y: 25.0, width: 200.0, height: 100.0 });
+        // Scale is clamped at MAX_SCALE.
+        let z = zoomed(v, 100.0, 0.0, 0.0, 400.0);
+        assert_eq!(z.width, 100.0);
+    }
+
+    #[test]
+    fn drawings_are_cached_by_value() {
+        let tutorial = include_str!("../examples/tutorial.asl.json");
+        let a = draw(tutorial, Direction::TopDown);
+        let b = draw(tutorial, Direction::TopDown);
+        assert!(a.is_some());
+        assert_eq!(a, b);
+        assert_ne!(a, draw(tutorial, Direction::LeftRight));
     }
 }

@@ -823,7 +823,8 @@ pub fn label(rule: &ChoiceRule) -> String {
     short
 }
 
-fn label_full(rule: &ChoiceRule) -> String {
+/// The full human text of a rule, as [`label`] but never shortened (for tooltips).
+pub fn label_full(rule: &ChoiceRule) -> String {
     match rule {
         ChoiceRule::And(rules) => join_labels(rules, " && "),
         ChoiceRule::Or(rules) => join_labels(rules, " || "),
@@ -1430,6 +1431,16 @@ mod tests {
         assert_eq!(long.chars().count(), 40);
         assert!(long.starts_with("$.a is present && $.a > \"2012"), "{long}");
         assert!(long.ends_with('…'));
+    }
+
+    #[test]
+    fn full_labels_are_never_shortened() {
+        let rule = parse_rule(&json!({"And": [
+            {"Variable": "$.a", "IsPresent": true},
+            {"Variable": "$.a", "TimestampGreaterThan": "2012-10-09T19:00:55Z"}
+        ]}))
+        .expect("parses");
+        assert_eq!(label_full(&rule), "$.a is present && $.a > \"2012-10-09T19:00:55Z\"");
     }
 
     #[test]
