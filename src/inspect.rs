@@ -150,6 +150,10 @@ pub struct StateRun {
     pub variables_after: Option<Variables>,
     /// What this run assigned (`stateExitedEventDetails.assignedVariables`).
     pub assigned: Variables,
+    /// This run's status (the latest run's is the state's status in `statuses`).
+    pub status: Option<StateStatus>,
+    /// Did the latest attempt of this run fail?
+    last_attempt_failed: bool,
 }
 
 impl StateRun {
@@ -411,14 +415,34 @@ pub fn state_detail(events: &[EventRow], execution: Status, name: &str) -> State
         if is_failure_event(t) {
             run.error = details.and_then(|d| text_field(d, "error"));
             run.cause = details.and_then(|d| text_field(d, "cause"));
+            run.last_attempt_failed = true;
+        } else if is_success_event(t) {
+            run.last_attempt_failed = false;
         }
     }
 
-    StateDetail {
-        name: name.to_string(),
-        status: statuses(events, execution).get(name).copied(),
-        runs,
+    let status = statuses(events, execution).get(name).copied();
+    let last = runs.len().saturating_sub(1);
+    for (index, run) in runs.iter_mut().enumerate() {
+        run.status = if index == last {
+            status
+        } else if run.state_type == "Fail" {
+            Some(StateStatus::Failed)
+        } else if run.exited() {
+            Some(if run.last_attempt_failed {
+                StateStatus::CaughtError
+            } else {
+                StateStatus::Succeeded
+            })
+        } else {
+            Some(match execution {
+                Status::Running => StateStatus::InProgress,
+                Status::Failed => StateStatus::Failed,
+                Status::Succeeded | Status::TimedOut | Status::Aborted => StateStatus::Cancelled,
+            })
+        };
     }
+    StateDetail { name: name.to_string(), status, runs }
 }
 
 #[cfg(test)]
@@ -519,6 +543,8 @@ mod tests {
         let [caught, latest] = d.runs.as_slice() else { panic!("two runs: {:?}", d.runs) };
         // MaxAttempts 2: the first try and two retries, all failing; then caught.
         assert_eq!((caught.attempts, caught.retry_count()), (3, 2));
+        assert_eq!(caught.status, Some(StateStatus::CaughtError));
+        assert_eq!(latest.status, Some(StateStatus::Succeeded));
         assert_eq!(caught.error.as_deref(), Some("TooManyRequestsException"));
         let cause = caught.cause.clone().unwrap_or_default();
         assert!(cause.starts_with("{\"errorMessage\":\"429 Too Many Requests\""), "{cause}");

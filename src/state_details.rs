@@ -73,17 +73,22 @@ pub fn StateDetails(
     let header = move || {
         let name = selected.get()?;
         let badge = shown.with(|s| match s {
-            Some(Shown::Detail { detail, .. }) => Some(match detail.status {
-                Some(status) => (format!("state-badge {}", status.css()), status.label()),
-                None => ("state-badge not-run".to_string(), "Not run"),
-            }),
+            Some(Shown::Detail { detail, .. }) => {
+                let run = shown_run(detail, picked.get());
+                Some(match run.map_or(detail.status, |r| r.status) {
+                    Some(status) => (format!("state-badge {}", status.css()), status.label()),
+                    None => ("state-badge not-run".to_string(), "Not run"),
+                })
+            }
             _ => None,
         });
         Some(view! {
             <div class="sd-head">
-                <h2 class="panel-title sd-name" title=name.clone()>{name.clone()}</h2>
-                {badge.map(|(class, label)| view! { <span class=class>{label}</span> })}
-                {run_picker(shown, picked)}
+                <div class="sd-title">
+                    <h2 class="panel-title sd-name" title=name.clone()>{name.clone()}</h2>
+                    {badge.map(|(class, label)| view! { <span class=class>{label}</span> })}
+                    {run_picker(shown, picked)}
+                </div>
                 <button
                     class="sd-close"
                     title="Close"
@@ -117,9 +122,7 @@ pub fn StateDetails(
             }
             Shown::Detail { detail, running } => (detail, running),
         };
-        let index = picked.get().filter(|i| *i < detail.runs.len());
-        let chosen = index.or_else(|| detail.runs.len().checked_sub(1));
-        let Some(state_run) = chosen.and_then(|i| detail.runs.get(i)).cloned() else {
+        let Some(state_run) = shown_run(&detail, picked.get()).cloned() else {
             return view! { <p class="empty sd-hint">"Not run in this execution."</p> }.into_any();
         };
         let tabs = Tab::ALL
@@ -163,6 +166,11 @@ pub fn StateDetails(
             {body}
         </section>
     }
+}
+
+/// The run picked (an index), else the latest.
+fn shown_run(detail: &StateDetail, picked: Option<usize>) -> Option<&StateRun> {
+    picked.and_then(|i| detail.runs.get(i)).or_else(|| detail.latest())
 }
 
 /// "Ran N times" and, for several runs, a choice of which run to show.
@@ -214,7 +222,7 @@ fn json_or(value: Option<&Value>, missing: &'static str) -> AnyView {
 }
 
 fn details_view(detail: &StateDetail, run: &StateRun) -> impl IntoView {
-    let status = detail.status.map(|s| s.label()).unwrap_or("Not run");
+    let status = run.status.map(|s| s.label()).unwrap_or("Not run");
     let dash = || "–".to_string();
     let rows: Vec<(&'static str, String, &'static str)> = vec![
         ("Status", status.to_string(), "status"),

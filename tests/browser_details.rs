@@ -202,6 +202,8 @@ async fn the_panel_follows_a_new_run_and_shows_the_error() {
     dispatch(&picker, "change");
     wait_for("the first run", || (details_field("retries") == "2").then_some(())).await;
     assert_eq!(details_field("error"), "TooManyRequestsException");
+    assert_eq!(details_field("status"), "Caught error");
+    assert_eq!(text_of(".state-details .state-badge"), "Caught error");
     drop(handle);
     container.remove();
     reset_browser_state();
