@@ -15,6 +15,7 @@ use crate::problems::{check_definition, parse_json, Severity};
 use crate::problems_list::ProblemsList;
 use crate::run::{self, Clock, RunView, Status};
 use crate::share::{self, Shared};
+use crate::state_details::StateDetails;
 use crate::status::{IoTabs, StatusBanner};
 use crate::storage;
 
@@ -209,6 +210,7 @@ pub fn App() -> impl IntoView {
                         selected=selected_state
                         highlighted=hovered_state
                     />
+                    <StateDetails run=run_signal selected=selected_state />
                     <IoTabs run=run_signal />
                     <HistoryTable run=run_signal hovered=hovered_state />
                 </div>

@@ -14,6 +14,7 @@ pub mod problems;
 pub mod problems_list;
 pub mod run;
 pub mod share;
+pub mod state_details;
 pub mod status;
 pub mod storage;
 
