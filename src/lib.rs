@@ -2,11 +2,13 @@
 
 pub mod app;
 pub mod editor;
+pub mod gallery;
 pub mod graph;
 pub mod header;
 pub mod history;
 pub mod input_panel;
 pub mod inspect;
+pub mod mock_panel;
 pub mod panic;
 pub mod problems;
 pub mod problems_list;
@@ -14,6 +16,7 @@ pub mod run;
 pub mod share;
 pub mod status;
 pub mod storage;
+pub mod tutorial;
 
 /// Installs the panic hook and mounts the app on `<body>`.
 pub fn start() {
