@@ -2,6 +2,7 @@
 //! (`MyAPIStateMachine`) with buttons that set the input and run it.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::editor::EditorHandle;
 use crate::gallery::{self, LeftTab};
@@ -88,6 +89,7 @@ impl Ctx {
         self.test_case.set(None);
         self.input.set(step.input.to_string());
         self.on_start.run(());
+        reveal_status();
         let mut notes = Vec::new();
         if replaced {
             notes.push(gallery::replaced_notice(gallery::tutorial().title));
@@ -102,6 +104,28 @@ impl Ctx {
             self.notice.set(Some(notes.join(" ")));
         }
     }
+}
+
+/// Brings the status banner into view when it is off screen (on a phone the tutorial sits
+/// above the editor, far from the result).
+fn reveal_status() {
+    request_animation_frame(|| {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+        let top = window.scroll_y().unwrap_or(0.0);
+        let banner = window
+            .document()
+            .and_then(|d| d.get_element_by_id("execution-status"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(banner) = banner {
+            let (y, h) = (f64::from(banner.offset_top()), f64::from(banner.offset_height()));
+            if y > top + height - 40.0 || y + h < top {
+                banner.scroll_into_view();
+            }
+        }
+    });
 }
 
 fn run_button(ctx: Ctx, step: RunStep) -> impl IntoView {
