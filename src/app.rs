@@ -6,11 +6,13 @@ use wasm_bindgen::JsValue;
 
 use crate::driver::Driver;
 use crate::editor::{DefinitionEditor, EditorHandle};
+use crate::gallery::{LeftTab, LeftTabs};
 use crate::graph::GraphPanel;
 use crate::header::Header;
 use crate::history::HistoryTable;
 use crate::input_panel::{sample_input, InputPanel};
 use crate::jsonata_loader::{self, Availability};
+use crate::mock_panel::{effective_test_case, MockPanel};
 use crate::problems::{check_definition, parse_json, Severity};
 use crate::problems_list::ProblemsList;
 use crate::run::{self, Clock, RunView, Status};
@@ -18,6 +20,7 @@ use crate::share::{self, Shared};
 use crate::state_details::StateDetails;
 use crate::status::{IoTabs, StatusBanner};
 use crate::storage;
+use crate::tutorial::TutorialPanel;
 
 /// The tutorial state machine shown on first visit and by "Reset to example".
 pub const TUTORIAL: &str = include_str!("../examples/tutorial.asl.json");
@@ -76,6 +79,9 @@ pub fn App() -> impl IntoView {
     let definition = RwSignal::new(start.definition);
     let input = RwSignal::new(start.input);
     let mocks = RwSignal::new(start.mocks);
+    let test_case = RwSignal::new(storage::load_one(storage::KEY_TEST_CASE));
+    let tutorial_open = RwSignal::new(storage::tutorial_open());
+    let left_tab = RwSignal::new(LeftTab::Definition);
     let clock = RwSignal::new(Clock::Instant);
     let run_view = RwSignal::new(None::<RunView>);
     let notice = RwSignal::new(link_notice);
@@ -113,6 +119,10 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| definition.with(|d| storage::save(storage::KEY_DEFINITION, d)));
     Effect::new(move |_| input.with(|i| storage::save(storage::KEY_INPUT, i)));
     Effect::new(move |_| mocks.with(|m| storage::save(storage::KEY_MOCKS, m)));
+    Effect::new(move |_| match test_case.get() {
+        Some(case) => storage::save(storage::KEY_TEST_CASE, &case),
+        None => storage::remove(storage::KEY_TEST_CASE),
+    });
 
     let on_share = Callback::new(move |_| {
         let shared = Shared {
@@ -122,16 +132,18 @@ pub fn App() -> impl IntoView {
         };
         set_fragment(&share::encode(&shared));
     });
+    let driver = Driver::new(run_view, clock.into(), notice);
     let on_reset = Callback::new(move |_| {
+        driver.abandon();
         storage::clear();
         set_fragment("");
         editor.load(TUTORIAL.to_string());
         input.set(sample_input("200"));
         mocks.set(String::new());
+        test_case.set(None);
         run_view.set(None);
         notice.set(None);
     });
-    let driver = Driver::new(run_view, clock.into(), notice);
     let run_now = move || {
         let parsed = input.with_untracked(|i| parse_json(i));
         let Ok(value) = parsed else {
@@ -143,11 +155,12 @@ pub fn App() -> impl IntoView {
         }
         let prepared = definition.with_untracked(|d| {
             mocks.with_untracked(|m| {
+                let case = effective_test_case(m, test_case.get_untracked().as_deref());
                 run::prepare(&run::Request {
                     definition: d,
                     input: &value,
                     mocks: m,
-                    test_case: None,
+                    test_case: case.as_deref(),
                     start_time_ms: js_sys::Date::now() as i64,
                 })
             })
@@ -185,18 +198,41 @@ pub fn App() -> impl IntoView {
     view! {
         <div class="app">
             <Header on_share=on_share on_reset=on_reset />
-            <main class="layout">
+            <main class="layout" class:with-tutorial=move || tutorial_open.get()>
+                <TutorialPanel
+                    open=tutorial_open
+                    left_tab=left_tab
+                    editor=editor
+                    definition=definition
+                    input=input
+                    run_view=run_view
+                    test_case=test_case
+                    notice=notice
+                    on_start=on_start
+                />
                 <div class="col left">
-                    <section class="panel editor-panel" aria-label="Definition">
-                        <h2 class="panel-title">"Definition"</h2>
-                        <DefinitionEditor handle=editor text=definition problems=problems />
-                    </section>
-                    <ProblemsList problems=problems editor=editor />
+                    <LeftTabs
+                        tab=left_tab
+                        tutorial_open=tutorial_open
+                        editor=editor
+                        definition=definition
+                        input=input
+                        run_view=run_view
+                        notice=notice
+                    />
+                    <div class="left-view" class:hidden=move || left_tab.get() != LeftTab::Definition>
+                        <section class="panel editor-panel" aria-label="Definition">
+                            <DefinitionEditor handle=editor text=definition problems=problems />
+                        </section>
+                        <ProblemsList problems=problems editor=editor />
+                    </div>
+                    <div class="left-view" class:hidden=move || left_tab.get() != LeftTab::MockApi>
+                        <MockPanel mocks=mocks test_case=test_case />
+                    </div>
                 </div>
                 <div class="col right">
                     <InputPanel
                         input=input
-                        mocks=mocks
                         clock=clock
                         running=running
                         blocked=blocked

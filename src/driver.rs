@@ -90,6 +90,13 @@ impl Driver {
         self.session.set_value(None);
     }
 
+    /// Forgets the current run (if any) without touching the view: its pending slice will
+    /// find that it is no longer the current run and stop.
+    pub fn abandon(self) {
+        self.generation.update_value(|g| *g += 1);
+        self.session.set_value(None);
+    }
+
     /// Copies what changed into the view signal (only when something did, so the panels
     /// are not redrawn for nothing).
     fn publish(self) {

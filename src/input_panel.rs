@@ -1,5 +1,5 @@
 //! Execution input (validated JSON) with the tutorial's sample inputs, the Start/Stop buttons,
-//! the clock control and the mock configuration.
+//! the clock control (the mock configuration is in the Mock API panel, `mock_panel.rs`).
 
 use leptos::prelude::*;
 
@@ -16,7 +16,6 @@ pub fn sample_input(code: &str) -> String {
 #[component]
 pub fn InputPanel(
     input: RwSignal<String>,
-    mocks: RwSignal<String>,
     clock: RwSignal<Clock>,
     running: Signal<bool>,
     /// Why Start is unavailable (an invalid definition), if it is.
@@ -61,18 +60,6 @@ pub fn InputPanel(
                 on:input=move |ev| input.set(event_target_value(&ev))
             ></textarea>
             <p class="field-error" role="status">{move || input_error.get().unwrap_or_default()}</p>
-            <details class="mocks">
-                <summary>"Mock configuration (optional)"</summary>
-                <textarea
-                    id="mock-config"
-                    class="json-input"
-                    spellcheck="false"
-                    rows="6"
-                    placeholder="{ \"StateMachines\": { ... }, \"MockedResponses\": { ... } }"
-                    prop:value=move || mocks.get()
-                    on:input=move |ev| mocks.set(event_target_value(&ev))
-                ></textarea>
-            </details>
             <div class="run-controls">
                 <button
                     class="btn primary"

@@ -3,12 +3,14 @@
 pub mod app;
 pub mod driver;
 pub mod editor;
+pub mod gallery;
 pub mod graph;
 pub mod header;
 pub mod history;
 pub mod input_panel;
 pub mod inspect;
 pub mod jsonata_loader;
+pub mod mock_panel;
 pub mod panic;
 pub mod problems;
 pub mod problems_list;
@@ -17,6 +19,7 @@ pub mod share;
 pub mod state_details;
 pub mod status;
 pub mod storage;
+pub mod tutorial;
 
 /// Installs the panic hook and mounts the app on `<body>`.
 pub fn start() {

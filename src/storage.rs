@@ -6,6 +6,10 @@ use crate::share::Shared;
 pub const KEY_DEFINITION: &str = "stepwise.definition";
 pub const KEY_INPUT: &str = "stepwise.input";
 pub const KEY_MOCKS: &str = "stepwise.mocks";
+/// The mock configuration's selected test case (absent: none, mocks unused).
+pub const KEY_TEST_CASE: &str = "stepwise.test_case";
+/// "open" / "closed": the tutorial panel (a view preference, kept by "Reset to example").
+pub const KEY_TUTORIAL: &str = "stepwise.tutorial";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -27,6 +31,23 @@ pub fn load() -> Saved {
     Saved { definition: get(KEY_DEFINITION), input: get(KEY_INPUT), mocks: get(KEY_MOCKS) }
 }
 
+/// One saved field, if any.
+pub fn load_one(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Removes one field.
+pub fn remove(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// Whether the tutorial panel is open: open on a first visit, then as the user left it.
+pub fn tutorial_open() -> bool {
+    load_one(KEY_TUTORIAL).as_deref() != Some("closed")
+}
+
 /// Saves one field; errors (quota, no storage) are ignored on purpose.
 pub fn save(key: &str, value: &str) {
     if let Some(s) = storage() {
@@ -43,7 +64,7 @@ pub fn save_all(shared: &Shared) {
 /// Forgets everything saved (used by "Reset to example").
 pub fn clear() {
     if let Some(s) = storage() {
-        for key in [KEY_DEFINITION, KEY_INPUT, KEY_MOCKS] {
+        for key in [KEY_DEFINITION, KEY_INPUT, KEY_MOCKS, KEY_TEST_CASE] {
             let _ = s.remove_item(key);
         }
     }

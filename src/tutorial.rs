@@ -1,0 +1,364 @@
+//! The guided tutorial: a side panel walking through the error-handling tutorial machine
+//! (`MyAPIStateMachine`) with buttons that set the input and run it.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::editor::EditorHandle;
+use crate::gallery::{self, LeftTab};
+use crate::run::{RunView, Status};
+use crate::storage;
+
+/// A step that runs the tutorial machine, and what the run shows (checked by the tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunStep {
+    pub id: &'static str,
+    pub button: &'static str,
+    pub input: &'static str,
+    pub status: Status,
+    pub error: Option<&'static str>,
+    pub events: usize,
+}
+
+pub const RUN_200: RunStep = RunStep {
+    id: "200",
+    button: "Run with 200",
+    input: "{\n  \"statuscode\": \"200\"\n}",
+    status: Status::Succeeded,
+    error: None,
+    events: 9,
+};
+pub const RUN_503: RunStep = RunStep {
+    id: "503",
+    button: "Run with 503",
+    input: "{\n  \"statuscode\": \"503\"\n}",
+    status: Status::Failed,
+    error: Some("ServerUnavailable"),
+    events: 8,
+};
+pub const RUN_429: RunStep = RunStep {
+    id: "429",
+    button: "Run with 429",
+    input: "{\n  \"statuscode\": \"429\"\n}",
+    status: Status::Succeeded,
+    error: None,
+    events: 24,
+};
+pub const RUN_MISSPELLED: RunStep = RunStep {
+    id: "misspelled",
+    button: "Run with a misspelled key",
+    input: "{\n  \"statusCode\": \"200\"\n}",
+    status: Status::Failed,
+    error: Some("An error of unknown type occurred"),
+    events: 8,
+};
+
+pub const RUN_STEPS: [RunStep; 4] = [RUN_200, RUN_503, RUN_429, RUN_MISSPELLED];
+
+/// The signals a run step acts on.
+#[derive(Clone, Copy)]
+struct Ctx {
+    editor: EditorHandle,
+    definition: RwSignal<String>,
+    input: RwSignal<String>,
+    run_view: RwSignal<Option<RunView>>,
+    test_case: RwSignal<Option<String>>,
+    notice: RwSignal<Option<String>>,
+    on_start: Callback<()>,
+}
+
+impl Ctx {
+    fn is_tutorial(&self) -> bool {
+        self.definition.with(|d| d.trim() == gallery::tutorial().definition.trim())
+    }
+
+    /// Loads the tutorial if another definition is shown, sets the step's input, turns mocks
+    /// off (the steps are about the built-in function) and starts the execution.
+    fn run(&self, step: RunStep) {
+        let mut replaced = false;
+        if !self.definition.with_untracked(|d| d.trim() == gallery::tutorial().definition.trim()) {
+            replaced = gallery::load(
+                gallery::tutorial(),
+                self.editor,
+                self.definition,
+                self.input,
+                self.run_view,
+            );
+        }
+        let had_test_case = self.test_case.get_untracked().is_some();
+        self.test_case.set(None);
+        self.input.set(step.input.to_string());
+        self.on_start.run(());
+        reveal_status();
+        let mut notes = Vec::new();
+        if replaced {
+            notes.push(gallery::replaced_notice(gallery::tutorial().title));
+        }
+        if had_test_case {
+            notes.push(
+                "The mock test case was turned off so that the built-in MockAPIFunction answers."
+                    .to_string(),
+            );
+        }
+        if !notes.is_empty() && self.notice.with_untracked(Option::is_none) {
+            self.notice.set(Some(notes.join(" ")));
+        }
+    }
+}
+
+/// Brings the status banner into view when it is off screen (on a phone the tutorial sits
+/// above the editor, far from the result).
+fn reveal_status() {
+    request_animation_frame(|| {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+        let top = window.scroll_y().unwrap_or(0.0);
+        let banner = window
+            .document()
+            .and_then(|d| d.get_element_by_id("execution-status"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(banner) = banner {
+            let (y, h) = (f64::from(banner.offset_top()), f64::from(banner.offset_height()));
+            if y > top + height - 40.0 || y + h < top {
+                banner.scroll_into_view();
+            }
+        }
+    });
+}
+
+fn run_button(ctx: Ctx, step: RunStep) -> impl IntoView {
+    let label = move || {
+        if ctx.is_tutorial() {
+            step.button.to_string()
+        } else {
+            format!("Load tutorial & {}", step.button.to_lowercase())
+        }
+    };
+    view! {
+        <button
+            class="btn primary small tutorial-run"
+            id=format!("tutorial-run-{}", step.id)
+            data-step=step.id
+            on:click=move |_| ctx.run(step)
+        >
+            {label}
+        </button>
+    }
+}
+
+#[component]
+#[allow(clippy::too_many_arguments)]
+pub fn TutorialPanel(
+    open: RwSignal<bool>,
+    left_tab: RwSignal<LeftTab>,
+    editor: EditorHandle,
+    definition: RwSignal<String>,
+    input: RwSignal<String>,
+    run_view: RwSignal<Option<RunView>>,
+    test_case: RwSignal<Option<String>>,
+    notice: RwSignal<Option<String>>,
+    on_start: Callback<()>,
+) -> impl IntoView {
+    let ctx = Ctx { editor, definition, input, run_view, test_case, notice, on_start };
+    Effect::new(move |_| {
+        storage::save(storage::KEY_TUTORIAL, if open.get() { "open" } else { "closed" })
+    });
+    let show_source = move |_| left_tab.set(LeftTab::MockApi);
+    let show_definition = move |_| left_tab.set(LeftTab::Definition);
+
+    view! {
+        <aside class="panel tutorial" id="tutorial" aria-label="Tutorial" class:closed=move || !open.get()>
+            <div class="tutorial-head">
+                <h2 class="panel-title">"Tutorial: handling errors with Retry and Catch"</h2>
+                <button
+                    class="icon-btn"
+                    id="tutorial-close"
+                    title="Hide the tutorial"
+                    aria-label="Hide the tutorial"
+                    on:click=move |_| open.set(false)
+                >
+                    "\u{00d7}"
+                </button>
+            </div>
+            <Show when=move || !ctx.is_tutorial()>
+                <p class="tutorial-warning" role="note">
+                    "The editor holds another definition. The run buttons load the tutorial in its place (Ctrl+Z in the editor brings yours back)."
+                </p>
+            </Show>
+            <ol class="tutorial-steps">
+                <li>
+                    <h3>"The mock API"</h3>
+                    <p>
+                        "The Task state " <b>"Call API"</b> " invokes " <code>"MockAPIFunction"</code>
+                        ", a small Python Lambda function built into Stepwise. It reads "
+                        <code>"event[\"statuscode\"]"</code> ": " <code>"\"200\""</code> " returns "
+                        <code>"\"200 OK\""</code> ", " <code>"\"429\""</code> " raises "
+                        <code>"TooManyRequestsException"</code> ", " <code>"\"503\""</code> " raises "
+                        <code>"ServerUnavailableException"</code>
+                        ", anything else raises " <code>"UnknownException"</code>
+                        ". The exception's class name is the error name the state machine sees."
+                    </p>
+                    <button class="link-btn" id="tutorial-show-source" on:click=show_source>
+                        "Show its source"
+                    </button>
+                </li>
+                <li>
+                    <h3>"Retry and Catch"</h3>
+                    <p>
+                        <b>"Retry"</b> " on Call API retries " <code>"TooManyRequestsException"</code>
+                        " up to " <code>"MaxAttempts"</code> " = 2 more times, waiting "
+                        <code>"IntervalSeconds"</code>
+                        " = 1 s, then 2 s (the default BackoffRate is 2)."
+                    </p>
+                    <p>
+                        "When the retries are used up, or no retrier matches, the first matching "
+                        <b>"Catch"</b> " decides where to go: 429 \u{2192} "
+                        <i>"Wait and Try Later"</i> ", 503 \u{2192} " <i>"Server Unavailable"</i>
+                        " (a Fail state), any other error (" <code>"States.ALL"</code> ") \u{2192} "
+                        <i>"Catch All"</i> "."
+                    </p>
+                    <button class="link-btn" on:click=show_definition>"Show the definition"</button>
+                </li>
+                <li>
+                    <h3>"Run with 200"</h3>
+                    <p>
+                        "The function answers; the execution " <b>"succeeds"</b>
+                        " with the output " <code>"\"The request has succeeded.\""</code>
+                        " from the Pass state OK. The history has 9 events, with "
+                        <code>"LambdaFunctionSucceeded"</code> " at row 5."
+                    </p>
+                    {run_button(ctx, RUN_200)}
+                </li>
+                <li>
+                    <h3>"Run with 503 and read the history"</h3>
+                    <p>
+                        "No retrier matches " <code>"ServerUnavailableException"</code>
+                        ", so the Catch sends it straight to " <i>"Server Unavailable"</i>
+                        ". The execution " <b>"fails"</b> " with error "
+                        <code>"ServerUnavailable"</code> " in 8 events. Expand row 5, "
+                        <code>"LambdaFunctionFailed"</code>
+                        ", to see the function's error and its Python stack trace in the cause."
+                    </p>
+                    {run_button(ctx, RUN_503)}
+                </li>
+                <li>
+                    <h3>"Run with 429: the retries and the Wait"</h3>
+                    <p>
+                        "Watch the Elapsed column: " <code>"LambdaFunctionFailed"</code>
+                        " at 0 s, 1 s and 3 s (the first call and two retries). Then the Catch leads to "
+                        <i>"Wait and Try Later"</i> " (1 s), " <i>"Change to 200"</i>
+                        " replaces the input, and Call API now " <b>"succeeds"</b>
+                        ": 24 events, 4 s of virtual time."
+                    </p>
+                    <p class="hint">
+                        "Choose the " <b>"Real time"</b>
+                        " clock first to see it happen at the pace AWS would run it."
+                    </p>
+                    {run_button(ctx, RUN_429)}
+                </li>
+                <li>
+                    <h3>"What to try next"</h3>
+                    <ul>
+                        <li>
+                            "Set " <code>"MaxAttempts"</code> " to 0 and run with 429: one call, no retries, the Catch applies at once. Set it to 5: six calls, 31 s (1 + 2 + 4 + 8 + 16) before the Wait."
+                        </li>
+                        <li>
+                            "Add a Catch for " <code>"KeyError"</code>
+                            " before " <code>"States.ALL"</code>
+                            ", leading to a new Fail state, and run the next step again."
+                        </li>
+                        <li>
+                            "Misspell the key: with " <code>"statusCode"</code>
+                            " the function raises " <code>"KeyError"</code>
+                            ", which only " <code>"States.ALL"</code> " matches: the execution lands in "
+                            <i>"Catch All"</i> " and fails."
+                        </li>
+                    </ul>
+                    {run_button(ctx, RUN_MISSPELLED)}
+                </li>
+            </ol>
+        </aside>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run;
+
+    #[test]
+    fn every_step_runs_as_its_text_says() {
+        for step in RUN_STEPS {
+            let input = crate::problems::parse_json(step.input)
+                .unwrap_or_else(|p| panic!("{}: {}", step.id, p.message));
+            let view = run::start(gallery::tutorial().definition, &input, "", None)
+                .unwrap_or_else(|e| panic!("{}: {e}", step.id));
+            assert_eq!(view.status, step.status, "{}", step.id);
+            assert_eq!(view.error.as_deref(), step.error, "{}", step.id);
+            assert_eq!(view.events.len(), step.events, "{}", step.id);
+        }
+    }
+
+    #[test]
+    fn the_history_details_the_text_points_at() {
+        let run = |code: &str| {
+            let input = serde_json::json!({ "statuscode": code });
+            run::start(gallery::tutorial().definition, &input, "", None)
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let ok = run("200");
+        assert_eq!(
+            ok.events.get(4).map(|e| e.event_type.as_str()),
+            Some("LambdaFunctionSucceeded")
+        );
+        let failed = run("503");
+        let row5 = failed.events.get(4).map(|e| e.details.to_string()).unwrap_or_default();
+        assert!(
+            row5.contains("LambdaFunctionFailed") && row5.contains("ServerUnavailableException")
+        );
+        assert!(row5.contains("lambda_function.py"), "the cause has the stack trace: {row5}");
+        let retried = run("429");
+        let failures: Vec<i64> = retried
+            .events
+            .iter()
+            .filter(|e| e.event_type == "LambdaFunctionFailed")
+            .map(|e| e.elapsed_ms)
+            .collect();
+        assert_eq!(failures, vec![0, 1000, 3000]);
+        let wait: Vec<i64> = retried
+            .events
+            .iter()
+            .filter(|e| e.step.as_deref() == Some("Wait and Try Later"))
+            .map(|e| e.elapsed_ms)
+            .collect();
+        assert_eq!(wait, vec![3000, 4000]);
+        assert_eq!(retried.events.last().map(|e| e.elapsed_ms), Some(4000));
+    }
+
+    #[test]
+    fn max_attempts_zero_skips_the_retries() {
+        let text =
+            gallery::tutorial().definition.replace("\"MaxAttempts\": 2", "\"MaxAttempts\": 0");
+        let input = serde_json::json!({ "statuscode": "429" });
+        let view = run::start(&text, &input, "", None).unwrap_or_else(|e| panic!("{e}"));
+        let failures =
+            view.events.iter().filter(|e| e.event_type == "LambdaFunctionFailed").count();
+        assert_eq!(failures, 1);
+        assert_eq!(view.status, Status::Succeeded);
+
+        let text =
+            gallery::tutorial().definition.replace("\"MaxAttempts\": 2", "\"MaxAttempts\": 5");
+        let view = run::start(&text, &input, "", None).unwrap_or_else(|e| panic!("{e}"));
+        let failures: Vec<i64> = view
+            .events
+            .iter()
+            .filter(|e| e.event_type == "LambdaFunctionFailed")
+            .map(|e| e.elapsed_ms)
+            .collect();
+        assert_eq!(failures.len(), 6);
+        let wait = view.events.iter().find(|e| e.event_type == "WaitStateEntered");
+        assert_eq!(wait.map(|e| e.elapsed_ms), Some(31_000));
+    }
+}
