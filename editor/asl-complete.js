@@ -85,6 +85,7 @@ const LAMBDA_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException",
 const RESOURCES = ["arn:aws:lambda:us-east-1:123456789012:function:MockAPIFunction",
   "arn:aws:states:::lambda:invoke"];
 
+const MAX_DOCUMENT = 1_000_000;
 const VALUE_NODES = new Set(["Object", "Array", "String", "Number", "True", "False", "Null"]);
 
 // --- reading the tree -------------------------------------------------------------------------
@@ -339,6 +340,8 @@ function errorChoices(src, tree, array) {
  * with nothing typed offers nothing.
  */
 export function aslCompletions(text, pos, explicit) {
+  // Each request re-parses the document; past this size typing would lag.
+  if (text.length > MAX_DOCUMENT) return null;
   const tok = tokenAt(text, pos);
   if (!tok.quoted && tok.start === pos && !explicit) return null;
   const patched = text.slice(0, tok.start) + '""' + text.slice(tok.end);

@@ -46,8 +46,16 @@ const theme = EditorView.theme({
   ".cm-jsonata-punct": { color: "#545b64" },
   ".cm-jsonata-path": { color: "#16191f" },
   ".cm-jsonata-comment": { color: "#940", fontStyle: "italic" },
+  ".cm-tooltip.cm-tooltip-autocomplete": {
+    border: "1px solid #c6c6cd",
+    borderRadius: "4px",
+    boxShadow: "0 2px 8px rgba(0, 7, 22, 0.15)",
+    overflow: "hidden",
+  },
+  ".cm-tooltip-autocomplete ul li": { padding: "1px 8px" },
   ".cm-tooltip-autocomplete ul li[aria-selected]": { background: "#0972d3", color: "#fff" },
   ".cm-completionDetail": { color: "#5f6b7a", fontStyle: "normal", marginLeft: "1em" },
+  ".cm-tooltip-autocomplete ul li[aria-selected] .cm-completionDetail": { color: "#dbeafe" },
 });
 
 // What both editors share: JSON editing, highlighting, lint markers (set from Rust), history,
@@ -98,9 +106,10 @@ export function createEditor(parent, doc, onChange) {
       doc,
       extensions: [
         baseExtensions(onChange),
-        // Lowest precedence: the JSONata marks sit inside the JSON string highlight, so their
-        // colours win.
-        Prec.lowest(jsonataHighlighting),
+        // Highest precedence: CodeMirror draws higher-precedence marks inside lower ones, so
+        // the JSONata marks sit inside the (Prec.high) JSON string highlight and their colours
+        // win.
+        Prec.highest(jsonataHighlighting),
         autocompletion({ override: [aslCompletionSource], icons: false }),
         keymap.of([...completionKeymap, ...editKeys]),
       ],

@@ -182,8 +182,12 @@ async fn jsonata_templates_are_highlighted_in_the_definition_editor() {
     assert_eq!(texts(&container, ".cm-jsonata-op"), vec![".", ".", "&"]);
     // Only the two templates are marked, not the `$not.a.template` comment.
     assert_eq!(query_all(&container, ".cm-jsonata").len(), 2);
-    // The function name is drawn in the function colour, not the JSON string colour.
-    let fun = query_all(&container, ".cm-jsonata-fn").into_iter().next().expect("fn span");
+    // The function name is drawn in the function colour, not the JSON string colour: the
+    // innermost element holding the text has it.
+    let mut fun = query_all(&container, ".cm-jsonata-fn").into_iter().next().expect("fn span");
+    while let Some(inner) = fun.first_element_child() {
+        fun = inner;
+    }
     let colour = web_sys::window()
         .and_then(|w| w.get_computed_style(&fun).ok().flatten())
         .and_then(|s| s.get_property_value("color").ok())
