@@ -1,6 +1,6 @@
 // Stepwise editor glue: a CodeMirror 6 editor with just the extensions the playground needs.
 // Bundled by esbuild into dist/editor.js and imported from Rust via wasm-bindgen.
-import { EditorState } from "@codemirror/state";
+import { EditorState, Prec } from "@codemirror/state";
 import {
   EditorView,
   keymap,
@@ -21,41 +21,112 @@ import {
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 import { json } from "@codemirror/lang-json";
 import { lintGutter, setDiagnostics as cmSetDiagnostics } from "@codemirror/lint";
+import {
+  autocompletion,
+  closeBrackets,
+  closeBracketsKeymap,
+  completionKeymap,
+} from "@codemirror/autocomplete";
+import { jsonataHighlighting, jsonataTokens } from "./jsonata.js";
+import { aslCompletions, aslCompletionSource } from "./asl-complete.js";
 
 const theme = EditorView.theme({
   "&": { height: "100%", fontSize: "13px" },
   ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace" },
+  // JSONata templates: the string loses its string colour and gets a faint tint; the tokens
+  // take the colours the JSON highlighting uses for the same kinds of things.
+  ".cm-jsonata": { color: "#16191f", backgroundColor: "#f5f0fa", borderRadius: "2px" },
+  ".cm-jsonata-delim": { color: "#708", fontWeight: "bold" },
+  ".cm-jsonata-var": { color: "#256" },
+  ".cm-jsonata-fn": { color: "#00f" },
+  ".cm-jsonata-str": { color: "#a11" },
+  ".cm-jsonata-num": { color: "#164" },
+  ".cm-jsonata-kw": { color: "#708" },
+  ".cm-jsonata-op": { color: "#708" },
+  ".cm-jsonata-punct": { color: "#545b64" },
+  ".cm-jsonata-path": { color: "#16191f" },
+  ".cm-jsonata-comment": { color: "#940", fontStyle: "italic" },
+  ".cm-tooltip.cm-tooltip-autocomplete": {
+    border: "1px solid #c6c6cd",
+    borderRadius: "4px",
+    boxShadow: "0 2px 8px rgba(0, 7, 22, 0.15)",
+    overflow: "hidden",
+  },
+  ".cm-tooltip-autocomplete ul li": { padding: "1px 8px" },
+  ".cm-tooltip-autocomplete ul li[aria-selected]": { background: "#0972d3", color: "#fff" },
+  ".cm-completionDetail": { color: "#5f6b7a", fontStyle: "normal", marginLeft: "1em" },
+  ".cm-tooltip-autocomplete ul li[aria-selected] .cm-completionDetail": { color: "#dbeafe" },
 });
 
-/** Creates an editor inside `parent` holding `doc`; `onChange(text)` runs after every edit. */
-export function createEditor(parent, doc, onChange) {
+// What both editors share: JSON editing, highlighting, lint markers (set from Rust), history,
+// search, folding.
+function baseExtensions(onChange) {
   const listener = EditorView.updateListener.of((update) => {
     if (update.docChanged && typeof onChange === "function") {
       onChange(update.state.doc.toString());
     }
   });
+  return [
+    lineNumbers(),
+    highlightActiveLineGutter(),
+    foldGutter(),
+    lintGutter(),
+    history(),
+    drawSelection(),
+    indentOnInput(),
+    bracketMatching(),
+    closeBrackets(),
+    highlightActiveLine(),
+    highlightSelectionMatches(),
+    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    json(),
+    EditorState.tabSize.of(2),
+    theme,
+    listener,
+  ];
+}
+
+const editKeys = [
+  ...closeBracketsKeymap,
+  ...defaultKeymap,
+  ...historyKeymap,
+  ...searchKeymap,
+  ...foldKeymap,
+  indentWithTab,
+];
+
+/**
+ * Creates the definition editor inside `parent` holding `doc`; `onChange(text)` runs after every
+ * edit. ASL-aware: JSONata templates are highlighted and completion knows ASL fields and values.
+ */
+export function createEditor(parent, doc, onChange) {
   return new EditorView({
     parent,
     state: EditorState.create({
       doc,
       extensions: [
-        lineNumbers(),
-        highlightActiveLineGutter(),
-        foldGutter(),
-        lintGutter(),
-        history(),
-        drawSelection(),
-        indentOnInput(),
-        bracketMatching(),
-        highlightActiveLine(),
-        highlightSelectionMatches(),
-        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-        json(),
-        keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...foldKeymap, indentWithTab]),
-        EditorState.tabSize.of(2),
-        theme,
-        listener,
+        baseExtensions(onChange),
+        // Highest precedence: CodeMirror draws higher-precedence marks inside lower ones, so
+        // the JSONata marks sit inside the (Prec.high) JSON string highlight and their colours
+        // win.
+        Prec.highest(jsonataHighlighting),
+        autocompletion({ override: [aslCompletionSource], icons: false }),
+        keymap.of([...completionKeymap, ...editKeys]),
       ],
+    }),
+  });
+}
+
+/**
+ * Creates a plain JSON editor (no ASL completion) inside `parent`: JSON highlighting, folding,
+ * lint markers through `setDiagnostics`; `onChange(text)` runs after every edit.
+ */
+export function createJsonEditor(parent, doc, onChange) {
+  return new EditorView({
+    parent,
+    state: EditorState.create({
+      doc,
+      extensions: [baseExtensions(onChange), keymap.of(editKeys)],
     }),
   });
 }
@@ -113,4 +184,34 @@ export function revealPosition(view, line, column) {
 export function viewOf(element) {
   const root = element && element.closest ? element.closest(".cm-editor") : null;
   return (root && EditorView.findFromDOM(root)) || undefined;
+}
+
+/** Inserts `text` at the cursor as if typed (completion reacts to it as to typing). */
+export function typeText(view, text) {
+  const { from, to } = view.state.selection.main;
+  view.dispatch({
+    changes: { from, to, insert: text },
+    selection: { anchor: from + text.length },
+    userEvent: "input.type",
+  });
+}
+
+/** The labels of the completion options open in `view`'s popup (empty when none is open). */
+export function openCompletionLabels(view) {
+  return Array.from(view.dom.querySelectorAll(".cm-tooltip-autocomplete .cm-completionLabel"))
+    .map((e) => e.textContent);
+}
+
+/** The JSONata tokens of a string value, as JSON: `[{from, to, type}]` (see jsonata.js). */
+export function jsonataTokensJson(value) {
+  return JSON.stringify(jsonataTokens(value));
+}
+
+/**
+ * What completion offers at `pos` of `view` (as if asked with Ctrl-Space), as JSON:
+ * `{from, to, labels: [..]}` or `null`.
+ */
+export function aslCompletionsJson(view, pos) {
+  const r = aslCompletions(view.state.doc.toString(), pos, true);
+  return JSON.stringify(r && { from: r.from, to: r.to, labels: r.options.map((o) => o.label) });
 }

@@ -18,17 +18,41 @@ extern "C" {
 
     #[wasm_bindgen(js_name = createEditor)]
     fn create_editor(parent: &web_sys::Element, doc: &str, on_change: &JsValue) -> EditorView;
+    /// A plain JSON editor (highlighting, folding, lint markers via [`set_diagnostics_json`]; no
+    /// ASL completion) inside `parent`. `on_change` is a JS function called with the new text
+    /// after every edit (e.g. a `Closure<dyn FnMut(String)>` turned into a `JsValue`).
+    #[wasm_bindgen(js_name = createJsonEditor)]
+    pub fn create_json_editor(
+        parent: &web_sys::Element,
+        doc: &str,
+        on_change: &JsValue,
+    ) -> EditorView;
     #[wasm_bindgen(js_name = getText)]
     pub fn get_text(view: &EditorView) -> String;
     #[wasm_bindgen(js_name = setText)]
     pub fn set_text(view: &EditorView, text: &str);
+    /// Shows lint markers: a JSON array of `{line, column, severity, message}` (1-based).
     #[wasm_bindgen(js_name = setDiagnostics)]
-    fn set_diagnostics(view: &EditorView, diagnostics_json: &str);
+    pub fn set_diagnostics_json(view: &EditorView, diagnostics_json: &str);
     #[wasm_bindgen(js_name = revealPosition)]
     pub fn reveal_position(view: &EditorView, line: u32, column: u32);
     /// The view whose DOM contains `element` (any element inside `.cm-editor`), if any.
     #[wasm_bindgen(js_name = viewOf)]
     pub fn view_of(element: &web_sys::Element) -> Option<EditorView>;
+    /// Inserts text at the cursor as typing does (completion reacts to it).
+    #[wasm_bindgen(js_name = typeText)]
+    pub fn type_text(view: &EditorView, text: &str);
+    /// The labels of the open completion popup's options (empty when none is open).
+    #[wasm_bindgen(js_name = openCompletionLabels)]
+    pub fn open_completion_labels(view: &EditorView) -> Vec<String>;
+    /// The JSONata tokens of a JSON string value, as JSON `[{"from","to","type"}]`; `[]` when
+    /// the value is not a `{% … %}` template.
+    #[wasm_bindgen(js_name = jsonataTokensJson)]
+    pub fn jsonata_tokens_json(value: &str) -> String;
+    /// What ASL completion offers at a document offset (as on Ctrl-Space), as JSON
+    /// `{"from","to","labels"}` or `null`.
+    #[wasm_bindgen(js_name = aslCompletionsJson)]
+    pub fn asl_completions_json(view: &EditorView, pos: u32) -> String;
 }
 
 /// A handle the other panels use to act on the editor (reveal a problem, load a text).
@@ -87,7 +111,7 @@ pub fn DefinitionEditor(
         .into_js_value();
         let initial = text.get_untracked();
         let view = create_editor(&element, &initial, &on_change);
-        set_diagnostics(&view, &to_editor_json(&problems.get_untracked()));
+        set_diagnostics_json(&view, &to_editor_json(&problems.get_untracked()));
         handle.view.set_value(Some(view));
         if let Some(pending) = handle.pending.get_untracked() {
             handle.pending.set(None);
@@ -108,7 +132,7 @@ pub fn DefinitionEditor(
     Effect::new(move |_| {
         let json = to_editor_json(&problems.get());
         if let Some(view) = handle.view.get_value() {
-            set_diagnostics(&view, &json);
+            set_diagnostics_json(&view, &json);
         }
     });
 
