@@ -74,7 +74,7 @@ fn dispatch(element: &Element, event: &str) {
 /// The graph node of a state: `[data-state]` when the graph sets it, else the `<g>` whose
 /// text is the state's name.
 fn graph_node(state: &str) -> Option<Element> {
-    let nodes = document().query_selector_all("svg.graph-svg g").ok()?;
+    let nodes = document().query_selector_all("svg.sw-graph g").ok()?;
     (0..nodes.length())
         .filter_map(|i| nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
         .find(|g| {
@@ -110,7 +110,7 @@ fn details_field(key: &str) -> String {
 async fn a_selected_state_shows_its_input_output_and_details() {
     reset_browser_state();
     let (container, handle) = mount();
-    wait_for("the graph", || query("svg.graph-svg")).await;
+    wait_for("the graph", || query("svg.sw-graph")).await;
     assert_eq!(
         text_of(".state-details .sd-hint"),
         "Select a state in the graph to see its input and output."
@@ -170,7 +170,7 @@ async fn a_selected_state_shows_its_input_output_and_details() {
 async fn the_panel_follows_a_new_run_and_shows_the_error() {
     reset_browser_state();
     let (container, handle) = mount();
-    wait_for("the graph", || query("svg.graph-svg")).await;
+    wait_for("the graph", || query("svg.sw-graph")).await;
     run_tutorial("200", "Succeeded").await;
     select_state("Call API").await;
     click(".state-details button[data-tab='details']");

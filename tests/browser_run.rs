@@ -210,10 +210,7 @@ async fn an_infinite_loop_keeps_the_page_responsive_until_stopped() {
                 "Choices": [{"Variable": "$.go", "BooleanEquals": true, "Next": "Spin"}]},
             "Done": {"Type": "Succeed"}}}"#,
     );
-    wait_for("the new graph", 5, || {
-        query("svg.graph-svg text").filter(|_| text_of("svg.graph-svg").contains("Spin"))
-    })
-    .await;
+    wait_for("the new graph", 5, || query("svg.sw-graph [data-state='Spin']")).await;
     wait_for("no problems", 5, || query(".problems .empty.ok")).await;
     click("#start");
     // Timers still fire while it runs: the page is not frozen.
