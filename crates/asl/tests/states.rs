@@ -203,3 +203,51 @@ fn lambda_invoke_integration_wraps_the_mock_api_payload() {
     assert_eq!(exec.describe().output, Some(json!("200 OK")));
     assert_eq!(count(&exec, "TaskScheduled"), 1);
 }
+
+fn distributed_map(result_writer: Value) -> Value {
+    json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+        "ResultWriter": result_writer}}})
+}
+
+#[test]
+fn result_writer_export_replaces_the_results_by_their_location() {
+    let writer = json!({"Resource": "arn:aws:states:::s3:putObject",
+        "Parameters": {"Bucket": "my-bucket", "Prefix": "jobs"}});
+    let exec = run(distributed_map(writer), json!(["a", "b"]));
+    assert_eq!(exec.status(), ExecutionStatus::Succeeded);
+    let output = exec.describe().output.unwrap_or_default();
+    let arn = output["MapRunArn"].as_str().unwrap_or_default().to_string();
+    assert!(arn.starts_with("arn:aws:states:us-east-1:123456789012:mapRun:MyStateMachine/M:"));
+    let started = exec.history().iter().find(|e| e.event_type == "MapRunStarted");
+    let started_arn =
+        started.map(|e| e.to_aws_json()["mapRunStartedEventDetails"]["mapRunArn"].clone());
+    assert_eq!(started_arn, Some(json!(arn)));
+    let run_id = arn.rsplit(':').next().unwrap_or_default();
+    assert_eq!(
+        output["ResultWriterDetails"],
+        json!({"Bucket": "my-bucket", "Key": format!("jobs/{run_id}/manifest.json")})
+    );
+}
+
+#[test]
+fn result_writer_parameters_are_resolved_against_the_input() {
+    let writer = json!({"Resource": "arn:aws:states:::s3:putObject",
+        "Parameters": {"Bucket.$": "$$.Execution.Input[0]"}});
+    let exec = run(distributed_map(writer), json!(["bucket-from-input"]));
+    let output = exec.describe().output.unwrap_or_default();
+    assert_eq!(output["ResultWriterDetails"]["Bucket"], "bucket-from-input");
+    let key = output["ResultWriterDetails"]["Key"].as_str().unwrap_or_default();
+    assert!(key.ends_with("/manifest.json") && !key.starts_with('/'), "{key}");
+}
+
+#[test]
+fn result_writer_flatten_keeps_results_inline_flattened() {
+    let writer = json!({"WriterConfig": {"Transformation": "FLATTEN", "OutputType": "JSON"}});
+    let exec = run(distributed_map(writer), json!([[1, 2], [3], 4]));
+    assert_eq!(exec.describe().output, Some(json!([1, 2, 3, 4])));
+    let writer = json!({"WriterConfig": {"Transformation": "COMPACT", "OutputType": "JSON"}});
+    let exec = run(distributed_map(writer), json!([[1, 2], [3], 4]));
+    assert_eq!(exec.describe().output, Some(json!([[1, 2], [3], 4])));
+}

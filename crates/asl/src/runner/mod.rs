@@ -174,6 +174,18 @@ pub(crate) struct Children {
     pub tolerated_count: Option<u64>,
     pub tolerated_percentage: Option<f64>,
     pub total: usize,
+    /// A Distributed Map's map run and what its `ResultWriter` asks for.
+    pub map_run_arn: Option<String>,
+    pub result_writer: Option<ResultWriterPlan>,
+}
+
+/// A Distributed Map's `ResultWriter`, resolved when the state starts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ResultWriterPlan {
+    /// `Bucket` and `Prefix` when the results are exported (`Resource` s3:putObject).
+    pub export: Option<(String, String)>,
+    /// `WriterConfig.Transformation` is `FLATTEN`: array results are flattened one level.
+    pub flatten: bool,
 }
 
 #[derive(Debug, Clone)]

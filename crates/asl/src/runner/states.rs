@@ -1121,6 +1121,10 @@ fn children_progress(exec: &mut Execution, fid: FrameId) {
         return;
     }
     let results: Vec<Value> = ch.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect();
+    let results = match (&ch.result_writer, &ch.map_run_arn) {
+        (Some(plan), Some(arn)) => written_results(plan, arn, results),
+        _ => Value::Array(results),
+    };
     if is_distributed(&exec.frames[fid]) {
         exec.emit(fid, "MapRunSucceeded", Value::Null);
     }
@@ -1130,9 +1134,59 @@ fn children_progress(exec: &mut Execution, fid: FrameId) {
         return;
     }
     exec.frames[fid].phase = Phase::Enter;
-    if let Err(e) = finish_with_result(exec, fid, state, Value::Array(results)) {
+    if let Err(e) = finish_with_result(exec, fid, state, results) {
         state_error(exec, fid, e, false);
     }
+}
+
+/// What a Distributed Map's `ResultWriter` (with its `Parameters` / `Arguments` resolved)
+/// asks for.
+fn result_writer_plan(writer: &Value) -> super::ResultWriterPlan {
+    let params = writer.get("Parameters").or_else(|| writer.get("Arguments"));
+    let text = |key: &str| params.and_then(|p| p.get(key)).and_then(Value::as_str);
+    let export = match (writer.get("Resource"), text("Bucket")) {
+        (Some(_), Some(bucket)) => {
+            Some((bucket.to_string(), text("Prefix").unwrap_or_default().to_string()))
+        }
+        _ => None,
+    };
+    let transformation =
+        writer.get("WriterConfig").and_then(|c| c.get("Transformation")).and_then(Value::as_str);
+    super::ResultWriterPlan { export, flatten: transformation == Some("FLATTEN") }
+}
+
+/// The Map state's result under a `ResultWriter`: exported results are replaced by where they
+/// went (`{MapRunArn, ResultWriterDetails: {Bucket, Key}}`, the key being
+/// `<Prefix>/<map run id>/manifest.json`), as AWS's output shows; kept results are flattened
+/// when the writer says `FLATTEN`.
+fn written_results(
+    plan: &super::ResultWriterPlan,
+    map_run_arn: &str,
+    results: Vec<Value>,
+) -> Value {
+    if let Some((bucket, prefix)) = &plan.export {
+        let run_id = map_run_arn.rsplit(':').next().unwrap_or_default();
+        let key = if prefix.is_empty() {
+            format!("{run_id}/manifest.json")
+        } else {
+            format!("{}/{run_id}/manifest.json", prefix.trim_end_matches('/'))
+        };
+        return json!({
+            "MapRunArn": map_run_arn,
+            "ResultWriterDetails": {"Bucket": bucket, "Key": key},
+        });
+    }
+    if plan.flatten {
+        let mut flat = Vec::with_capacity(results.len());
+        for result in results {
+            match result {
+                Value::Array(items) => flat.extend(items),
+                other => flat.push(other),
+            }
+        }
+        return Value::Array(flat);
+    }
+    Value::Array(results)
 }
 
 /// Marks every descendant frame of `fid` as done (their queued wake-ups become no-ops).
@@ -1440,12 +1494,33 @@ fn start_map(
     }
     let count = pending.len();
     let distributed = map.mode == MapMode::Distributed;
+    let result_writer = match &map.result_writer {
+        Some(writer) if distributed => {
+            let writer = if jsonata {
+                eval(exec, fid, writer, "ResultWriter", &states)?
+            } else {
+                let params = match writer.get("Parameters") {
+                    Some(t) => Some(io::template(t, &scope, &mut exec.random)?),
+                    None => None,
+                };
+                let mut resolved = writer.clone();
+                if let (Some(p), Some(obj)) = (params, resolved.as_object_mut()) {
+                    obj.insert("Parameters".into(), p);
+                }
+                resolved
+            };
+            Some(result_writer_plan(&writer))
+        }
+        _ => None,
+    };
     exec.emit(fid, "MapStateStarted", json!({"length": count}));
     // AWS checks the tolerated-failure settings after MapStateStarted (recorded).
     let (tolerated_count, tolerated_percentage) = tolerated?;
+    let mut run_arn = None;
     if distributed {
         let arn = map_run_arn(exec, &state.name);
         exec.emit(fid, "MapRunStarted", json!({"mapRunArn": arn}));
+        run_arn = Some(arn);
     }
     if exec.frames[fid].phase_is_done() {
         return Ok(());
@@ -1457,6 +1532,8 @@ fn start_map(
         max_concurrency,
         tolerated_count,
         tolerated_percentage,
+        map_run_arn: run_arn,
+        result_writer,
         ..Children::default()
     });
     exec.frames[fid].phase = Phase::Children;
