@@ -248,6 +248,9 @@ pub fn App() -> impl IntoView {
                     />
                     <StateDetails run=run_signal selected=selected_state />
                     <IoTabs run=run_signal />
+                </div>
+                // The event history spans the page's width, as in the console.
+                <div class="full-row">
                     <HistoryTable run=run_signal hovered=hovered_state />
                 </div>
             </main>

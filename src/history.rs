@@ -75,6 +75,8 @@ pub fn HistoryTable(
         };
         let step = e.step.clone();
         let details = e.details;
+        let resource = e.resource.unwrap_or_default();
+        let resource_title = resource.clone();
         view! {
             <tr
                 class="event"
@@ -89,7 +91,9 @@ pub fn HistoryTable(
                 </td>
                 <td>{e.event_type}</td>
                 <td>{e.step.unwrap_or_default()}</td>
-                <td class="resource">{e.resource.unwrap_or_default()}</td>
+                <td class="resource" title=resource_title>
+                    {resource}
+                </td>
                 <td class="num">{e.elapsed_ms}</td>
                 <td class="ts">{format_timestamp(e.timestamp_ms)}</td>
             </tr>

@@ -32,6 +32,8 @@ const WASM_FEATURES: [&str; 6] = [
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
+mod smoke;
+
 type Result<T> = std::result::Result<T, String>;
 
 fn main() -> ExitCode {
@@ -43,8 +45,11 @@ fn main() -> ExitCode {
         Some("setup") => setup().map(|_| ()),
         Some("browser-test") => browser_test(),
         Some("jsonata-module") => jsonata_module(),
+        Some("smoke") => setup_browser().and_then(|_| smoke::smoke(&root(), &root().join("dist"))),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|dist|setup|browser-test|jsonata-module>");
+            eprintln!(
+                "usage: cargo xtask <serve|test|dist|setup|browser-test|jsonata-module|smoke>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -287,6 +292,7 @@ fn test() -> Result<()> {
 
     browser_tests()?;
     release_build(&tools)?;
+    smoke::smoke(&root(), &root().join("dist"))?;
 
     eprintln!("xtask: all checks passed in {:.0?}", started.elapsed());
     Ok(())
