@@ -386,3 +386,34 @@ fn test_state_reports_arguments_and_variables_for_jsonata_states() {
     );
     assert_eq!(response.inspection_data["variables"], json!("{\"base\":10,\"got\":5}"));
 }
+
+#[test]
+fn assignments_over_the_variable_quota_fail_with_data_limit_exceeded() {
+    let big = "x".repeat(200_000);
+    // One variable over 256 KiB.
+    let exec = run(
+        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true,
+            "Assign": {"big.$": "States.Format('{}{}', $.s, $.s)"}}}}),
+        json!({"s": big}),
+    );
+    assert_eq!(exec.status(), ExecutionStatus::Failed);
+    let d = exec.describe();
+    assert_eq!(d.error.as_deref(), Some("States.DataLimitExceeded"));
+    assert!(d.cause.unwrap_or_default().contains("variable 'big'"));
+    // Two variables under the limit each, over it together.
+    let exec = run(
+        json!({"StartAt": "A", "States": {
+            "A": {"Type": "Parallel", "End": true,
+                  "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}],
+                  "Assign": {"a.$": "$$.Execution.Input.s", "b.$": "$$.Execution.Input.s"}}}}),
+        json!({"s": big}),
+    );
+    assert_eq!(exec.describe().error.as_deref(), Some("States.DataLimitExceeded"));
+    // Under the limit: fine.
+    let exec = run(
+        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true,
+            "Assign": {"a.$": "$.s"}}}}),
+        json!({"s": big}),
+    );
+    assert_eq!(exec.status(), ExecutionStatus::Succeeded);
+}

@@ -175,7 +175,39 @@ pub(super) fn prepare_assign(
     } else {
         assign_jsonpath(exec, fid, template, dollar, &ctx)?
     };
+    check_assign_size(&values)?;
     exec.frames[fid].pending_assign = Some(values);
+    Ok(())
+}
+
+/// AWS's variable quotas: one variable, and all the variables of one `Assign` together, may
+/// hold at most 256 KiB (as JSON text).
+pub(crate) const MAX_ASSIGN_BYTES: usize = 262_144;
+
+fn check_assign_size(values: &Map<String, Value>) -> Result<(), StatesError> {
+    let mut total = 0;
+    for (name, value) in values {
+        let size = crate::history::json_text(value).len();
+        if size > MAX_ASSIGN_BYTES {
+            return Err(StatesError::new(
+                names::DATA_LIMIT_EXCEEDED,
+                format!(
+                    "The value assigned to the variable '{name}' is {size} bytes, over the \
+                     {MAX_ASSIGN_BYTES}-byte limit for a variable."
+                ),
+            ));
+        }
+        total += size;
+    }
+    if total > MAX_ASSIGN_BYTES {
+        return Err(StatesError::new(
+            names::DATA_LIMIT_EXCEEDED,
+            format!(
+                "The variables assigned together are {total} bytes, over the \
+                 {MAX_ASSIGN_BYTES}-byte limit for one Assign."
+            ),
+        ));
+    }
     Ok(())
 }
 
