@@ -39,6 +39,7 @@ pub fn initial_state(fragment: &str, saved: storage::Saved) -> (Shared, Option<S
                 definition: saved.definition.unwrap_or_else(|| TUTORIAL.to_string()),
                 input: saved.input.unwrap_or_else(|| sample_input("200")),
                 mocks: saved.mocks.unwrap_or_default(),
+                test_case: saved.test_case,
             };
             (state, notice)
         }
@@ -79,7 +80,7 @@ pub fn App() -> impl IntoView {
     let definition = RwSignal::new(start.definition);
     let input = RwSignal::new(start.input);
     let mocks = RwSignal::new(start.mocks);
-    let test_case = RwSignal::new(storage::load_one(storage::KEY_TEST_CASE));
+    let test_case = RwSignal::new(start.test_case);
     let tutorial_open = RwSignal::new(storage::tutorial_open());
     let left_tab = RwSignal::new(LeftTab::Definition);
     let clock = RwSignal::new(Clock::Instant);
@@ -129,6 +130,7 @@ pub fn App() -> impl IntoView {
             definition: definition.get_untracked(),
             input: input.get_untracked(),
             mocks: mocks.get_untracked(),
+            test_case: test_case.get_untracked(),
         };
         set_fragment(&share::encode(&shared));
     });
@@ -264,7 +266,12 @@ mod tests {
 
     #[test]
     fn a_share_link_wins_over_saved_state() {
-        let shared = Shared { definition: "{}".into(), input: "[]".into(), mocks: "m".into() };
+        let shared = Shared {
+            definition: "{}".into(),
+            input: "[]".into(),
+            mocks: "m".into(),
+            test_case: Some("case".into()),
+        };
         let saved = storage::Saved { definition: Some("saved".into()), ..Default::default() };
         let (state, notice) = initial_state(&format!("#{}", share::encode(&shared)), saved);
         assert_eq!(state, shared);

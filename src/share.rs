@@ -1,6 +1,6 @@
 //! Share links: the definition, input and mocks, deflated and base64url-encoded into the URL
 //! fragment (`#s=1.<payload>`). Decoding never executes or renders anything: it only yields
-//! three strings, each bounded in size.
+//! strings, bounded in size.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -20,6 +20,9 @@ pub struct Shared {
     pub input: String,
     #[serde(rename = "m", default)]
     pub mocks: String,
+    /// The mock configuration's selected test case (links from before it existed have none).
+    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
+    pub test_case: Option<String>,
 }
 
 /// Why a fragment could not be read as a share link.
@@ -70,7 +73,19 @@ mod tests {
                 .into(),
             input: "{\"statuscode\": \"200\"}".into(),
             mocks: String::new(),
+            test_case: None,
         }
+    }
+
+    #[test]
+    fn carries_the_test_case_and_reads_links_without_one() {
+        let s = Shared { test_case: Some("Throttled".into()), ..sample() };
+        assert_eq!(decode(&encode(&s)), Ok(s));
+        // A link made before test cases were shared: `{"d", "i", "m"}` only.
+        let old = br#"{"d":"{}","i":"[]","m":""}"#;
+        let packed = miniz_oxide::deflate::compress_to_vec(old, 9);
+        let fragment = format!("{FRAGMENT_PREFIX}{}", URL_SAFE_NO_PAD.encode(packed));
+        assert_eq!(decode(&fragment).map(|s| s.test_case), Ok(None));
     }
 
     #[test]
@@ -89,6 +104,7 @@ mod tests {
             definition: "{\"Comment\":\"<script>alert(1)</script> héllo ✓\"}".into(),
             input: "\"\\u0000\"".into(),
             mocks: "{\"a\": [1,2,3]}".into(),
+            test_case: Some("<b>case</b>".into()),
         };
         assert_eq!(decode(&encode(&s)), Ok(s));
     }
@@ -96,7 +112,7 @@ mod tests {
     #[test]
     fn compresses_the_tutorial() {
         let definition = include_str!("../examples/tutorial.asl.json");
-        let s = Shared { definition: definition.into(), input: "{}".into(), mocks: String::new() };
+        let s = Shared { definition: definition.into(), input: "{}".into(), ..Shared::default() };
         let fragment = encode(&s);
         assert!(fragment.len() < definition.len(), "{} >= {}", fragment.len(), definition.len());
         assert_eq!(decode(&fragment).map(|d| d.definition), Ok(definition.to_string()));

@@ -21,6 +21,7 @@ pub struct Saved {
     pub definition: Option<String>,
     pub input: Option<String>,
     pub mocks: Option<String>,
+    pub test_case: Option<String>,
 }
 
 pub fn load() -> Saved {
@@ -28,7 +29,12 @@ pub fn load() -> Saved {
         return Saved::default();
     };
     let get = |key: &str| s.get_item(key).ok().flatten();
-    Saved { definition: get(KEY_DEFINITION), input: get(KEY_INPUT), mocks: get(KEY_MOCKS) }
+    Saved {
+        definition: get(KEY_DEFINITION),
+        input: get(KEY_INPUT),
+        mocks: get(KEY_MOCKS),
+        test_case: get(KEY_TEST_CASE),
+    }
 }
 
 /// One saved field, if any.
@@ -59,6 +65,10 @@ pub fn save_all(shared: &Shared) {
     save(KEY_DEFINITION, &shared.definition);
     save(KEY_INPUT, &shared.input);
     save(KEY_MOCKS, &shared.mocks);
+    match &shared.test_case {
+        Some(case) => save(KEY_TEST_CASE, case),
+        None => remove(KEY_TEST_CASE),
+    }
 }
 
 /// Forgets everything saved (used by "Reset to example").

@@ -116,6 +116,7 @@ async fn share_link_round_trips_through_the_app() {
         definition: "{\"StartAt\":\"Only\",\"States\":{\"Only\":{\"Type\":\"Succeed\"}}}".into(),
         input: "{\"statuscode\": \"429\"}".into(),
         mocks: String::new(),
+        test_case: None,
     };
     let fragment = share::encode(&shared);
     assert_eq!(share::decode(&fragment), Ok(shared.clone()));
