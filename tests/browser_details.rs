@@ -2,86 +2,22 @@
 //! `cargo xtask browser-test` with wasm-bindgen-test-runner in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use stepwise::app::App;
-use stepwise::storage;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+mod common;
+
+use common::*;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{Element, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
-/// Polls until `probe` gives a value (up to ~5 s).
-async fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..100 {
-        if let Some(v) = probe() {
-            return v;
-        }
-        sleep(50).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn query(selector: &str) -> Option<Element> {
-    document().query_selector(selector).ok().flatten()
-}
-
-fn text_of(selector: &str) -> String {
-    query(selector).and_then(|e| e.text_content()).unwrap_or_default()
-}
-
-fn mount() -> (HtmlElement, impl Drop) {
-    let container: HtmlElement =
-        document().create_element("div").expect("div").dyn_into().expect("HtmlElement");
-    document().body().expect("body").append_child(&container).expect("append");
-    let handle = leptos::mount::mount_to(container.clone(), App);
-    (container, handle)
-}
-
-fn reset_browser_state() {
-    storage::clear();
-    let _ = web_sys::window()
-        .and_then(|w| w.history().ok())
-        .map(|h| h.replace_state_with_url(&JsValue::NULL, "", Some("?")));
-}
-
-fn click(selector: &str) {
-    let element: HtmlElement =
-        query(selector).and_then(|e| e.dyn_into().ok()).unwrap_or_else(|| panic!("{selector}"));
-    element.click();
-}
-
-/// Dispatches a bubbling event (SVG elements have no `click()`).
-fn dispatch(element: &Element, event: &str) {
-    let script = "el.dispatchEvent(new Event(type, { bubbles: true }))";
-    let f = js_sys::Function::new_with_args("el, type", script);
-    f.call2(&JsValue::NULL, element, &JsValue::from_str(event)).expect("dispatch an event");
-}
 
 /// The graph node of a state: `[data-state]` when the graph sets it, else the `<g>` whose
 /// text is the state's name.
 fn graph_node(state: &str) -> Option<Element> {
-    let nodes = document().query_selector_all("svg.sw-graph g").ok()?;
-    (0..nodes.length())
-        .filter_map(|i| nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()))
-        .find(|g| {
-            g.get_attribute("data-state").as_deref() == Some(state)
-                || (g.get_attribute("data-state").is_none()
-                    && g.text_content().is_some_and(|t| t.trim().starts_with(state)))
-        })
+    query_all("svg.sw-graph g").into_iter().find(|g| {
+        g.get_attribute("data-state").as_deref() == Some(state)
+            || (g.get_attribute("data-state").is_none()
+                && g.text_content().is_some_and(|t| t.trim().starts_with(state)))
+    })
 }
 
 async fn run_tutorial(code: &str, expected_status: &str) {
@@ -97,7 +33,7 @@ async fn run_tutorial(code: &str, expected_status: &str) {
 
 async fn select_state(state: &str) {
     let node = wait_for("the graph node", || graph_node(state)).await;
-    dispatch(&node, "click");
+    click_element(&node);
     wait_for("the panel header", || (text_of(".state-details .sd-name") == state).then_some(()))
         .await;
 }
@@ -195,9 +131,7 @@ async fn the_panel_follows_a_new_run_and_shows_the_error() {
     wait_for("two runs", || (details_field("entered") == "2").then_some(())).await;
     assert_eq!(text_of(".state-details .sd-runs"), "Ran 2 times");
     assert_eq!(details_field("retries"), "0");
-    let picker: web_sys::HtmlSelectElement = query(".state-details .sd-run-picker")
-        .and_then(|e| e.dyn_into().ok())
-        .expect("the run picker");
+    let picker: HtmlSelectElement = element(".state-details .sd-run-picker");
     picker.set_value("0");
     dispatch(&picker, "change");
     wait_for("the first run", || (details_field("retries") == "2").then_some(())).await;

@@ -2,72 +2,22 @@
 //! editor). Run by `cargo xtask browser-test` in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
+use common::*;
 use serde_json::{json, Value};
-use stepwise::app::App;
 use stepwise::editor::{
     asl_completions_json, create_json_editor, get_text, jsonata_tokens_json,
-    open_completion_labels, reveal_position, set_diagnostics_json, set_text, type_text, view_of,
-    EditorView,
+    open_completion_labels, reveal_position, set_diagnostics_json, set_text, type_text, EditorView,
 };
-use stepwise::storage;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
-/// Polls until `probe` gives a value (up to ~5 s).
-async fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..100 {
-        if let Some(v) = probe() {
-            return v;
-        }
-        sleep(50).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn query_all(root: &Element, selector: &str) -> Vec<Element> {
-    let Ok(list) = root.query_selector_all(selector) else { return Vec::new() };
-    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
-}
-
 fn texts(root: &Element, selector: &str) -> Vec<String> {
-    query_all(root, selector).iter().filter_map(|e| e.text_content()).collect()
-}
-
-fn mount() -> (HtmlElement, impl Drop) {
-    storage::clear();
-    let _ = web_sys::window()
-        .and_then(|w| w.history().ok())
-        .map(|h| h.replace_state_with_url(&JsValue::NULL, "", Some("?")));
-    let container: HtmlElement =
-        document().create_element("div").expect("div").dyn_into().expect("HtmlElement");
-    document().body().expect("body").append_child(&container).expect("append");
-    let handle = leptos::mount::mount_to(container.clone(), App);
-    (container, handle)
-}
-
-async fn editor_in(container: &HtmlElement) -> EditorView {
-    wait_for("the editor", || {
-        container.query_selector(".cm-editor .cm-content").ok().flatten().and_then(|e| view_of(&e))
-    })
-    .await
+    query_all_in(root, selector).iter().filter_map(|e| e.text_content()).collect()
 }
 
 fn tokens(value: &str) -> Vec<(String, String)> {
@@ -167,6 +117,7 @@ const JSONATA_DEFINITION: &str = r#"{
 
 #[wasm_bindgen_test]
 async fn jsonata_templates_are_highlighted_in_the_definition_editor() {
+    reset_browser_state();
     let (container, handle) = mount();
     let view = editor_in(&container).await;
     set_text(&view, JSONATA_DEFINITION);
@@ -181,10 +132,10 @@ async fn jsonata_templates_are_highlighted_in_the_definition_editor() {
     assert_eq!(texts(&container, ".cm-jsonata-str"), vec!["\\\"x\\\"", "'y'"]);
     assert_eq!(texts(&container, ".cm-jsonata-op"), vec![".", ".", "&"]);
     // Only the two templates are marked, not the `$not.a.template` comment.
-    assert_eq!(query_all(&container, ".cm-jsonata").len(), 2);
+    assert_eq!(query_all_in(&container, ".cm-jsonata").len(), 2);
     // The function name is drawn in the function colour, not the JSON string colour: the
     // innermost element holding the text has it.
-    let mut fun = query_all(&container, ".cm-jsonata-fn").into_iter().next().expect("fn span");
+    let mut fun = query_all_in(&container, ".cm-jsonata-fn").into_iter().next().expect("fn span");
     while let Some(inner) = fun.first_element_child() {
         fun = inner;
     }
@@ -238,6 +189,7 @@ fn load_with_cursor(view: &EditorView, text_with_bar: &str) -> u32 {
 
 #[wasm_bindgen_test]
 async fn completion_knows_fields_and_values_by_context() {
+    reset_browser_state();
     let (container, handle) = mount();
     let view = editor_in(&container).await;
 
@@ -347,6 +299,7 @@ async fn completion_knows_fields_and_values_by_context() {
 
 #[wasm_bindgen_test]
 async fn typing_next_in_a_state_opens_a_popup_of_state_names() {
+    reset_browser_state();
     let (container, handle) = mount();
     let view = editor_in(&container).await;
     set_text(&view, TASKS);

@@ -1,47 +1,14 @@
 //! Browser tests of the graph panel (headless Chromium via `cargo xtask browser-test`).
 #![cfg(target_arch = "wasm32")]
 
-use stepwise::app::App;
-use stepwise::editor::{set_text, view_of, EditorView};
-use stepwise::storage;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+mod common;
+
+use common::*;
+use stepwise::editor::set_text;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::HtmlTextAreaElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
-/// Polls until `probe` gives a value (up to ~5 s).
-async fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..100 {
-        if let Some(v) = probe() {
-            return v;
-        }
-        sleep(50).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn query(selector: &str) -> Option<Element> {
-    document().query_selector(selector).ok().flatten()
-}
-
-fn count(selector: &str) -> u32 {
-    document().query_selector_all(selector).map(|l| l.length()).unwrap_or(0)
-}
 
 fn class_of(state: &str) -> String {
     query(&format!("[data-state=\"{state}\"]"))
@@ -53,45 +20,10 @@ fn has_class(state: &str, class: &str) -> bool {
     class_of(state).split(' ').any(|c| c == class)
 }
 
-fn click(selector: &str) {
-    let el: HtmlElement =
-        query(selector).and_then(|e| e.dyn_into().ok()).unwrap_or_else(|| panic!("{selector}"));
-    el.click();
-}
-
-/// Dispatches a bubbling click on an SVG element (SVG elements have no `click()`).
-fn click_svg(selector: &str) {
-    let el = query(selector).unwrap_or_else(|| panic!("{selector}"));
-    let init = web_sys::MouseEventInit::new();
-    init.set_bubbles(true);
-    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("event");
-    el.dispatch_event(&event).expect("dispatch");
-}
-
-fn mount() -> (HtmlElement, impl Drop) {
-    let container: HtmlElement =
-        document().create_element("div").expect("div").dyn_into().expect("HtmlElement");
-    document().body().expect("body").append_child(&container).expect("append");
-    let handle = leptos::mount::mount_to(container.clone(), App);
-    (container, handle)
-}
-
-fn reset_browser_state() {
-    storage::clear();
-    let _ = web_sys::window()
-        .and_then(|w| w.history().ok())
-        .map(|h| h.replace_state_with_url(&JsValue::NULL, "", Some("?")));
-}
-
-async fn editor_view() -> EditorView {
-    wait_for("the editor", || query(".cm-editor .cm-content").and_then(|e| view_of(&e))).await
-}
-
 /// Runs the tutorial with the sample input for `code`.
 async fn run_sample(code: &str) {
     click(&format!("button[data-sample='{code}']"));
-    let input: web_sys::HtmlTextAreaElement =
-        query("#execution-input").and_then(|e| e.dyn_into().ok()).expect("input box");
+    let input: HtmlTextAreaElement = element("#execution-input");
     wait_for("the sample input", || input.value().contains(code).then_some(())).await;
     click("#start");
 }
@@ -181,8 +113,7 @@ async fn parallel_and_map_states_draw_their_nested_states() {
     wait_for("Right selected", || has_class("Right", "selected").then_some(())).await;
 
     // Run it (input: an array for the Map): nested states are coloured too.
-    let input: web_sys::HtmlTextAreaElement =
-        query("#execution-input").and_then(|e| e.dyn_into().ok()).expect("input box");
+    let input: HtmlTextAreaElement = element("#execution-input");
     input.set_value("[1, 2]");
     let event = web_sys::Event::new("input").expect("event");
     input.dispatch_event(&event).expect("dispatch");

@@ -2,83 +2,18 @@
 //! time, Stop aborts, and a runaway definition leaves the page responsive.
 #![cfg(target_arch = "wasm32")]
 
-use stepwise::app::App;
-use stepwise::editor::{set_text, view_of, EditorView};
-use stepwise::storage;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+mod common;
+
+use common::*;
+use stepwise::editor::set_text;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{HtmlButtonElement, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
-/// Polls until `probe` gives a value (up to `seconds`).
-async fn wait_for<T>(what: &str, seconds: u32, mut probe: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..seconds * 20 {
-        if let Some(v) = probe() {
-            return v;
-        }
-        sleep(50).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn query(selector: &str) -> Option<Element> {
-    document().query_selector(selector).ok().flatten()
-}
-
-fn query_all(selector: &str) -> Vec<Element> {
-    let Ok(list) = document().query_selector_all(selector) else {
-        return Vec::new();
-    };
-    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
-}
-
-fn text_of(selector: &str) -> String {
-    query(selector).and_then(|e| e.text_content()).unwrap_or_default()
-}
-
-fn click(selector: &str) {
-    let element: HtmlElement =
-        query(selector).and_then(|e| e.dyn_into().ok()).unwrap_or_else(|| panic!("{selector}"));
-    element.click();
-}
-
-fn reset_browser_state() {
-    storage::clear();
-    let _ = web_sys::window()
-        .and_then(|w| w.history().ok())
-        .map(|h| h.replace_state_with_url(&JsValue::NULL, "", Some("?")));
-}
-
-fn mount() -> (HtmlElement, impl Drop) {
-    let container: HtmlElement =
-        document().create_element("div").expect("div").dyn_into().expect("HtmlElement");
-    document().body().expect("body").append_child(&container).expect("append");
-    let handle = leptos::mount::mount_to(container.clone(), App);
-    (container, handle)
-}
-
-async fn editor_view() -> EditorView {
-    wait_for("the editor", 5, || query(".cm-editor .cm-content").and_then(|e| view_of(&e))).await
-}
-
 /// The status label once it is `want` (waits up to `seconds`).
 async fn status_becomes(want: &str, seconds: u32) {
-    wait_for(&format!("status {want}"), seconds, || {
+    wait_up_to(&format!("status {want}"), seconds, || {
         (text_of("#execution-status .status-label") == want).then_some(())
     })
     .await;
@@ -168,8 +103,7 @@ async fn real_time_takes_wall_time_and_stop_aborts() {
     // The first retry interval is a real second: the run is still going after 300 ms.
     sleep(300).await;
     assert_eq!(text_of("#execution-status .status-label"), "Running");
-    let stop: web_sys::HtmlButtonElement =
-        query("#stop").and_then(|e| e.dyn_into().ok()).expect("stop button");
+    let stop: HtmlButtonElement = element("#stop");
     assert!(!stop.disabled(), "Stop is available while running");
     stop.click();
     status_becomes("Aborted", 2).await;
@@ -210,8 +144,8 @@ async fn an_infinite_loop_keeps_the_page_responsive_until_stopped() {
                 "Choices": [{"Variable": "$.go", "BooleanEquals": true, "Next": "Spin"}]},
             "Done": {"Type": "Succeed"}}}"#,
     );
-    wait_for("the new graph", 5, || query("svg.sw-graph [data-state='Spin']")).await;
-    wait_for("no problems", 5, || query(".problems .empty.ok")).await;
+    wait_for("the new graph", || query("svg.sw-graph [data-state='Spin']")).await;
+    wait_for("no problems", || query(".problems .empty.ok")).await;
     click("#start");
     // Timers still fire while it runs: the page is not frozen.
     let before = js_sys::Date::now();

@@ -2,77 +2,17 @@
 //! `cargo xtask browser-test` in headless Chromium).
 #![cfg(target_arch = "wasm32")]
 
-use stepwise::app::{App, TUTORIAL};
-use stepwise::editor::{get_text, set_text, view_of, EditorView};
+mod common;
+
+use common::*;
+use stepwise::app::TUTORIAL;
+use stepwise::editor::{get_text, set_text};
 use stepwise::gallery;
 use stepwise::storage;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
-/// Polls until `probe` gives a value (up to ~5 s).
-async fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..100 {
-        if let Some(v) = probe() {
-            return v;
-        }
-        sleep(50).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn query(selector: &str) -> Option<Element> {
-    document().query_selector(selector).ok().flatten()
-}
-
-fn text_of(selector: &str) -> String {
-    query(selector).and_then(|e| e.text_content()).unwrap_or_default()
-}
-
-fn click(selector: &str) {
-    let element: HtmlElement =
-        query(selector).and_then(|e| e.dyn_into().ok()).unwrap_or_else(|| panic!("no {selector}"));
-    element.click();
-}
-
-fn event_rows() -> u32 {
-    document().query_selector_all("tr.event").map(|l| l.length()).unwrap_or(0)
-}
-
-fn mount() -> (HtmlElement, impl Drop) {
-    let container: HtmlElement =
-        document().create_element("div").expect("div").dyn_into().expect("HtmlElement");
-    document().body().expect("body").append_child(&container).expect("append");
-    let handle = leptos::mount::mount_to(container.clone(), App);
-    (container, handle)
-}
-
-fn reset_browser_state() {
-    storage::clear();
-    let _ = web_sys::window()
-        .and_then(|w| w.history().ok())
-        .map(|h| h.replace_state_with_url(&JsValue::NULL, "", Some("?")));
-}
-
-async fn editor_view() -> EditorView {
-    wait_for("the editor", || query(".cm-editor .cm-content").and_then(|e| view_of(&e))).await
-}
 
 async fn status_containing(what: &str) -> String {
     wait_for(what, || Some(text_of("#execution-status")).filter(|t| t.contains(what))).await
@@ -87,9 +27,8 @@ async fn run_with_503_fails_with_server_unavailable_in_eight_events() {
     let status = status_containing("Failed").await;
     assert!(status.contains("Error: ServerUnavailable"), "{status}");
     assert!(status.contains("The server is currently unable to handle the request."), "{status}");
-    assert_eq!(event_rows(), 8);
-    let input: web_sys::HtmlTextAreaElement =
-        query("#execution-input").and_then(|e| e.dyn_into().ok()).expect("input box");
+    assert_eq!(count("tr.event"), 8);
+    let input: HtmlTextAreaElement = element("#execution-input");
     assert!(input.value().contains("\"503\""), "the step set the input: {}", input.value());
     drop(handle);
     container.remove();
@@ -102,7 +41,7 @@ async fn run_with_429_succeeds_after_the_retries_and_the_wait() {
     editor_view().await;
     click("#tutorial-run-429");
     status_containing("Succeeded").await;
-    assert_eq!(event_rows(), 24);
+    assert_eq!(count("tr.event"), 24);
     assert!(text_of(".events").contains("Wait and Try Later"));
     drop(handle);
     container.remove();
@@ -113,8 +52,7 @@ async fn the_gallery_loads_an_example_and_the_tutorial_buttons_bring_the_tutoria
     reset_browser_state();
     let (container, handle) = mount();
     let view = editor_view().await;
-    let select: web_sys::HtmlSelectElement =
-        query("#example-select").and_then(|e| e.dyn_into().ok()).expect("examples menu");
+    let select: HtmlSelectElement = element("#example-select");
     select.set_value("parallel");
     let change = web_sys::Event::new("change").expect("event");
     select.dispatch_event(&change).expect("dispatch");
@@ -158,11 +96,10 @@ async fn the_mock_api_panel_shows_the_source_and_runs_with_the_chosen_test_case(
     // Throttled once by the mock, answered on the retry one second later.
     click("#start");
     status_containing("Succeeded").await;
-    assert_eq!(event_rows(), 12);
+    assert_eq!(count("tr.event"), 12);
 
     // A located JSON error.
-    let mocks: web_sys::HtmlTextAreaElement =
-        query("#mock-config").and_then(|e| e.dyn_into().ok()).expect("mock editor");
+    let mocks: HtmlTextAreaElement = element("#mock-config");
     mocks.set_value("{\n  \"StateMachines\": ,\n}");
     mocks.dispatch_event(&web_sys::Event::new("input").expect("event")).expect("dispatch");
     let error =
