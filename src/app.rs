@@ -99,7 +99,7 @@ pub fn App() -> impl IntoView {
         if definition.with(|d| jsonata_loader::needs_jsonata(d))
             && jsonata.with_untracked(|j| *j == Availability::Absent)
         {
-            jsonata_loader::ensure_loaded(jsonata, || {});
+            jsonata_loader::ensure_loaded(jsonata);
         }
     });
     Effect::new(move |_| {
@@ -175,12 +175,21 @@ pub fn App() -> impl IntoView {
             Err(message) => notice.set(Some(message)),
         }
     };
+    // A Start pressed while JSONata is still on its way runs as soon as it arrives.
+    let start_when_ready = RwSignal::new(false);
+    Effect::new(move |_| {
+        if jsonata.with(|j| *j == Availability::Ready) && start_when_ready.get_untracked() {
+            start_when_ready.set(false);
+            run_now();
+        }
+    });
     let on_start = Callback::new(move |_| {
         if definition.with_untracked(|d| jsonata_loader::needs_jsonata(d))
             && jsonata.with_untracked(|j| *j != Availability::Ready)
         {
             notice.set(Some("Loading JSONata support…".into()));
-            jsonata_loader::ensure_loaded(jsonata, run_now);
+            start_when_ready.set(true);
+            jsonata_loader::ensure_loaded(jsonata);
         } else {
             run_now();
         }

@@ -111,14 +111,10 @@ pub fn availability() -> RwSignal<Availability> {
     })
 }
 
-/// Fetches the module unless it is loaded or loading; `done` runs once it is ready.
-pub fn ensure_loaded(state: RwSignal<Availability>, done: impl FnOnce() + 'static) {
+/// Fetches the module unless it is loaded or being loaded; `state` says when it is ready.
+pub fn ensure_loaded(state: RwSignal<Availability>) {
     match state.get_untracked() {
-        Availability::Ready => {
-            done();
-            return;
-        }
-        Availability::Loading => return,
+        Availability::Ready | Availability::Loading => return,
         Availability::Absent | Availability::Failed(_) => {}
     }
     state.set(Availability::Loading);
@@ -127,7 +123,6 @@ pub fn ensure_loaded(state: RwSignal<Availability>, done: impl FnOnce() + 'stati
             Ok(module) => {
                 asl::jsonata::install_backend(Rc::new(JsBackend { module }));
                 state.set(Availability::Ready);
-                done();
             }
             Err(error) => {
                 let reason = error
