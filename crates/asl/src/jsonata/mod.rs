@@ -80,9 +80,6 @@ pub trait Backend {
     ) -> Result<Option<Value>, EvalError>;
 }
 
-/// Is the JSONata language compiled into this build (no [`Backend`] needed)?
-pub const BUILT_IN: bool = cfg!(feature = "jsonata");
-
 #[cfg(not(feature = "jsonata"))]
 thread_local! {
     static BACKEND: std::cell::RefCell<Option<std::rc::Rc<dyn Backend>>> =

@@ -175,8 +175,15 @@ pub(super) fn prepare_assign(
     } else {
         assign_jsonpath(exec, fid, template, dollar, &ctx)?
     };
-    check_assign_size(&values)?;
-    exec.frames[fid].pending_assign = Some(values);
+    let assigned: Vec<(String, Value, String)> = values
+        .into_iter()
+        .map(|(name, value)| {
+            let text = crate::history::json_text(&value);
+            (name, value, text)
+        })
+        .collect();
+    check_assign_size(&assigned)?;
+    exec.frames[fid].pending_assign = Some(assigned);
     Ok(())
 }
 
@@ -184,10 +191,10 @@ pub(super) fn prepare_assign(
 /// hold at most 256 KiB (as JSON text).
 pub(crate) const MAX_ASSIGN_BYTES: usize = 262_144;
 
-fn check_assign_size(values: &Map<String, Value>) -> Result<(), StatesError> {
+fn check_assign_size(assigned: &[(String, Value, String)]) -> Result<(), StatesError> {
     let mut total = 0;
-    for (name, value) in values {
-        let size = crate::history::json_text(value).len();
+    for (name, _, text) in assigned {
+        let size = text.len();
         if size > MAX_ASSIGN_BYTES {
             return Err(StatesError::new(
                 names::DATA_LIMIT_EXCEEDED,
@@ -220,8 +227,8 @@ pub(super) fn apply_assign(exec: &mut Execution, fid: FrameId) -> Option<Value> 
         return None;
     }
     let mut texts = Map::new();
-    for (name, value) in assigned {
-        texts.insert(name.clone(), json!(crate::history::json_text(&value)));
+    for (name, value, text) in assigned {
+        texts.insert(name.clone(), json!(text));
         frame.variables.insert(name, value);
     }
     Some(Value::Object(texts))

@@ -217,8 +217,9 @@ pub(crate) struct Frame {
     /// Workflow variables visible in this frame (a branch or iteration starts with a copy of
     /// its parent's; its own assignments stay inside it).
     pub variables: serde_json::Map<String, Value>,
-    /// `Assign` values computed for the current state, applied when it exits.
-    pub pending_assign: Option<serde_json::Map<String, Value>>,
+    /// `Assign` values computed for the current state, each with its JSON text (measured for
+    /// the quota, recorded in `assignedVariables`), applied when it exits.
+    pub pending_assign: Option<Vec<(String, Value, String)>>,
     /// The field whose JSONata evaluation failed last (the `EvaluationFailed` event's
     /// `location`).
     pub failed_field: Option<String>,
