@@ -111,8 +111,9 @@ pub fn App() -> impl IntoView {
         jsonata.track();
         definition.with(|d| check_definition(d))
     });
-    let valid =
-        Signal::derive(move || problems.with(|p| p.iter().all(|p| p.severity != Severity::Error)));
+    let errors = Memo::new(move |_| {
+        problems.with(|p| p.iter().filter(|p| p.severity == Severity::Error).count())
+    });
     let running = Signal::derive(move || {
         run_view.with(|r| r.as_ref().is_some_and(|r| r.status == Status::Running))
     });
@@ -151,7 +152,7 @@ pub fn App() -> impl IntoView {
         let Ok(value) = parsed else {
             return;
         };
-        if !valid.get_untracked() {
+        if errors.get_untracked() > 0 {
             notice.set(Some("Fix the problems in the definition first.".into()));
             return;
         }
@@ -196,13 +197,10 @@ pub fn App() -> impl IntoView {
     });
     let on_stop = Callback::new(move |_| driver.stop());
     // Why Start is unavailable, shown beside it.
-    let blocked = Signal::derive(move || {
-        let errors = problems.with(|p| p.iter().filter(|p| p.severity == Severity::Error).count());
-        match errors {
-            0 => None,
-            1 => Some("Fix the problem in the definition to run it.".to_string()),
-            n => Some(format!("Fix the {n} problems in the definition to run it.")),
-        }
+    let blocked = Signal::derive(move || match errors.get() {
+        0 => None,
+        1 => Some("Fix the problem in the definition to run it.".to_string()),
+        n => Some(format!("Fix the {n} problems in the definition to run it.")),
     });
 
     let run_signal: Signal<Option<RunView>> = run_view.into();

@@ -9,7 +9,7 @@
 
 use leptos::prelude::*;
 
-use crate::run::{refresh, Clock, RunView, Status};
+use crate::run::{refresh, Clock, RunView};
 
 /// Wall-clock milliseconds the engine may use per slice before yielding.
 const SLICE_MS: f64 = 8.0;
@@ -104,20 +104,13 @@ impl Driver {
             let Some(s) = s else {
                 return;
             };
-            let stale = self.view.with_untracked(|view| {
-                view.as_ref().is_some_and(|v| {
-                    v.events.len() != s.execution.history().len()
-                        || (v.status == Status::Running)
-                            != (s.execution.status() == asl::ExecutionStatus::Running)
-                })
+            // `refresh` says whether anything changed; only then are subscribers notified.
+            let changed = self.view.try_maybe_update(|view| {
+                let changed = view.as_mut().is_some_and(|v| refresh(v, &s.execution));
+                (changed, changed)
             });
-            if stale {
+            if changed == Some(true) {
                 s.published_at = wall_ms();
-                self.view.update(|view| {
-                    if let Some(view) = view {
-                        refresh(view, &s.execution);
-                    }
-                });
             }
         });
     }
@@ -149,9 +142,6 @@ impl Driver {
                  configuration, or Stop it."
                     .into(),
             )),
-        }
-        if self.view.with_untracked(|v| v.as_ref().is_some_and(|v| v.status != Status::Running)) {
-            self.session.set_value(None);
         }
     }
 }
