@@ -179,9 +179,9 @@ pub fn refresh(view: &mut RunView, execution: &asl::Execution) -> bool {
     let start = history.first().map_or(0, |e| e.timestamp_ms);
     view.events.extend(history.iter().skip(view.events.len()).map(|e| EventRow {
         id: e.id,
-        event_type: e.event_type.clone(),
-        step: e.state_name.clone(),
-        resource: e.resource.clone(),
+        event_type: e.type_name().to_string(),
+        step: e.state_name.as_deref().map(str::to_string),
+        resource: e.resource.as_deref().map(str::to_string),
         elapsed_ms: e.timestamp_ms - start,
         timestamp_ms: e.timestamp_ms,
         details: e.to_aws_json(),

@@ -1,9 +1,11 @@
 //! `asl run`: one execution, printed as one JSON object.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::{print_diagnostics, read_json_arg, read_source};
@@ -72,26 +74,39 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     let mut exec = asl::Execution::start(Arc::new(machine), config);
     exec.run_to_completion();
     let d = exec.describe();
-    let events: Vec<Value> = exec.history().iter().map(|e| e.to_aws_json()).collect();
     if args.history {
         let start = d.start_ms;
         for e in exec.history() {
             eprintln!(
                 "{:>5}  {:<28} {:<24} {:>8} ms",
                 e.id,
-                e.event_type,
+                e.type_name(),
                 e.state_name.as_deref().unwrap_or(""),
                 e.timestamp_ms - start
             );
         }
     }
-    let out = json!({
-        "status": d.status.as_str(),
-        "output": d.output,
-        "error": d.error,
-        "cause": d.cause,
-        "events": events,
-    });
-    println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+    let out = RunOutput {
+        status: d.status.as_str(),
+        output: d.output.as_ref(),
+        error: d.error.as_deref(),
+        cause: d.cause.as_deref(),
+        events: exec.history(),
+    };
+    // The history is streamed from the typed events: no JSON tree of it is built.
+    let stdout = std::io::stdout();
+    let mut writer = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    serde_json::to_writer_pretty(&mut writer, &out).map_err(|e| e.to_string())?;
+    writer.write_all(b"\n").and_then(|()| writer.flush()).map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `asl run` prints: `{status, output, error, cause, events}`.
+#[derive(Serialize)]
+struct RunOutput<'a> {
+    status: &'static str,
+    output: Option<&'a Value>,
+    error: Option<&'a str>,
+    cause: Option<&'a str>,
+    events: &'a [asl::HistoryEvent],
 }

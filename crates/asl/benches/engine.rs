@@ -89,7 +89,7 @@ fn run(machine: &Arc<StateMachine>, input: Value) -> Execution {
 }
 
 fn entered(exec: &Execution) -> usize {
-    exec.history().iter().filter(|e| e.event_type.ends_with("StateEntered")).count()
+    exec.history().iter().filter(|e| e.type_name().ends_with("StateEntered")).count()
 }
 
 fn per_sec(count: usize, elapsed: Duration) -> f64 {

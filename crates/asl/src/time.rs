@@ -16,10 +16,49 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
 
 /// `2026-11-21T10:00:00.123Z`, the form of `$$.Execution.StartTime` and history timestamps.
 pub fn format_millis(ms: i64) -> String {
-    match DateTime::<Utc>::from_timestamp_millis(ms) {
-        Some(dt) => dt.to_rfc3339_opts(SecondsFormat::Millis, true),
-        None => String::from("1970-01-01T00:00:00.000Z"),
+    Millis(ms).to_string()
+}
+
+/// Milliseconds since the epoch, displayed as `2026-11-21T10:00:00.123Z` (what
+/// [`format_millis`] returns) without an intermediate string: history serialisation writes
+/// one per event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Millis(pub i64);
+
+impl std::fmt::Display for Millis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = self.0;
+        let days = ms.div_euclid(86_400_000);
+        let in_day = ms.rem_euclid(86_400_000);
+        let (year, month, day) = civil_from_days(days);
+        if (0..=9999).contains(&year) {
+            let (h, rest) = (in_day / 3_600_000, in_day % 3_600_000);
+            let (m, rest) = (rest / 60_000, rest % 60_000);
+            let (s, milli) = (rest / 1000, rest % 1000);
+            return write!(f, "{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z");
+        }
+        // Years outside 0000–9999 (only reachable by absurd timestamps): chrono's spelling.
+        match DateTime::<Utc>::from_timestamp_millis(ms) {
+            Some(dt) => f.write_str(&dt.to_rfc3339_opts(SecondsFormat::Millis, true)),
+            None => f.write_str("1970-01-01T00:00:00.000Z"),
+        }
     }
+}
+
+/// The proleptic Gregorian (year, month, day) of a day number counted from 1970-01-01, by
+/// whole 400-year eras (146,097 days each).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468; // days since 0000-03-01
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153; // 0 = March
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 #[cfg(test)]
@@ -49,5 +88,25 @@ mod tests {
     #[test]
     fn formats_with_millis_and_z() {
         assert_eq!(format_millis(1_457_920_740_500), "2016-03-14T01:59:00.500Z");
+    }
+
+    /// The direct formatter agrees with chrono on every day of four centuries (leap years,
+    /// century rules) and on instants before the epoch.
+    #[test]
+    fn formatter_agrees_with_chrono() {
+        let chrono = |ms: i64| match DateTime::<Utc>::from_timestamp_millis(ms) {
+            Some(dt) => dt.to_rfc3339_opts(SecondsFormat::Millis, true),
+            None => String::new(),
+        };
+        let mut ms = -62_135_596_800_000; // 0001-01-01
+        while ms < 253_402_300_799_999 {
+            let t = ms + 45_296_789; // 12:34:56.789 into the day
+            assert_eq!(format_millis(t), chrono(t));
+            ms += 86_400_000 * 37;
+        }
+        for t in [0, -1, 1, 951_782_400_000, 4_107_542_399_999, 253_402_300_799_999] {
+            assert_eq!(format_millis(t), chrono(t), "{t}");
+        }
+        assert_eq!(format_millis(i64::MAX), "1970-01-01T00:00:00.000Z");
     }
 }

@@ -30,13 +30,13 @@ fn success_callback_completes_the_task() {
     assert_eq!(tokens.len(), 1);
     assert_eq!(tokens[0].1, "Ask");
     // The token was passed to the service in the parameters.
-    let scheduled = exec.history().iter().find(|e| e.event_type == "TaskScheduled").unwrap();
-    assert!(scheduled.details["parameters"].as_str().unwrap().contains(&tokens[0].0));
+    let scheduled = exec.history().iter().find(|e| e.type_name() == "TaskScheduled").unwrap();
+    assert!(scheduled.details_json()["parameters"].as_str().unwrap().contains(&tokens[0].0));
     exec.send_task_success(&tokens[0].0, json!({"approved": true})).unwrap();
     exec.run_to_completion();
     assert_eq!(exec.status(), ExecutionStatus::Succeeded);
     assert_eq!(exec.describe().output, Some(json!({"approved": true})));
-    let types: Vec<&str> = exec.history().iter().map(|e| e.event_type.as_str()).collect();
+    let types: Vec<&str> = exec.history().iter().map(|e| e.type_name()).collect();
     assert!(types.contains(&"TaskSubmitted") && types.contains(&"TaskSucceeded"));
     assert!(exec.send_task_success(&tokens[0].0, json!(1)).is_err());
 }
@@ -68,8 +68,8 @@ fn heartbeats_keep_the_task_alive_until_they_stop() {
     exec.run_to_completion();
     // No more heartbeats: States.HeartbeatTimeout at 18 s, caught into "Late".
     assert_eq!(exec.status(), ExecutionStatus::Succeeded);
-    let timed_out = exec.history().iter().find(|e| e.event_type == "TaskTimedOut").unwrap();
-    assert_eq!(timed_out.details["error"], "States.HeartbeatTimeout");
+    let timed_out = exec.history().iter().find(|e| e.type_name() == "TaskTimedOut").unwrap();
+    assert_eq!(timed_out.details_json()["error"], "States.HeartbeatTimeout");
     assert_eq!(timed_out.timestamp_ms - t0, 18_000);
 }
 

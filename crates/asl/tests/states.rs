@@ -26,7 +26,7 @@ fn run(definition: Value, input: Value) -> Execution {
 }
 
 fn count(exec: &Execution, ty: &str) -> usize {
-    exec.history().iter().filter(|e| e.event_type == ty).count()
+    exec.history().iter().filter(|e| e.type_name() == ty).count()
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn map_item_selector_sees_the_item_and_concurrency_is_limited() {
         Some(json!([{"v": 10, "i": 0, "k": "K"}, {"v": 20, "i": 1, "k": "K"}]))
     );
     // MaxConcurrency 1: the second iteration starts after the first one succeeded.
-    let types: Vec<&str> = exec.history().iter().map(|e| e.event_type.as_str()).collect();
+    let types: Vec<&str> = exec.history().iter().map(|e| e.type_name()).collect();
     let first_done = types.iter().position(|t| *t == "MapIterationSucceeded").unwrap();
     let second_start = types.iter().rposition(|t| *t == "MapIterationStarted").unwrap();
     assert!(first_done < second_start);
@@ -152,7 +152,7 @@ fn mocks_answer_by_invocation_and_retry_uses_backoff() {
     let scheduled: Vec<i64> = exec
         .history()
         .iter()
-        .filter(|e| e.event_type == "TaskScheduled")
+        .filter(|e| e.type_name() == "TaskScheduled")
         .map(|e| e.timestamp_ms - start)
         .collect();
     assert_eq!(scheduled, [0, 2000, 8000]);
@@ -177,7 +177,7 @@ fn execution_timeout_times_out() {
         json!({}),
     );
     assert_eq!(exec.status(), ExecutionStatus::TimedOut);
-    assert_eq!(exec.history().last().unwrap().event_type, "ExecutionTimedOut");
+    assert_eq!(exec.history().last().unwrap().type_name(), "ExecutionTimedOut");
 }
 
 #[test]
@@ -220,7 +220,7 @@ fn result_writer_export_replaces_the_results_by_their_location() {
     let output = exec.describe().output.unwrap_or_default();
     let arn = output["MapRunArn"].as_str().unwrap_or_default().to_string();
     assert!(arn.starts_with("arn:aws:states:us-east-1:123456789012:mapRun:MyStateMachine/M:"));
-    let started = exec.history().iter().find(|e| e.event_type == "MapRunStarted");
+    let started = exec.history().iter().find(|e| e.type_name() == "MapRunStarted");
     let started_arn =
         started.map(|e| e.to_aws_json()["mapRunStartedEventDetails"]["mapRunArn"].clone());
     assert_eq!(started_arn, Some(json!(arn)));

@@ -17,7 +17,7 @@ fn run(definition: &str, input: Value) -> Execution {
 }
 
 fn types(exec: &Execution) -> Vec<&str> {
-    exec.history().iter().map(|e| e.event_type.as_str()).collect()
+    exec.history().iter().map(|e| e.type_name()).collect()
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn status_429_retries_waits_and_succeeds() {
     let scheduled: Vec<i64> = exec
         .history()
         .iter()
-        .filter(|e| e.event_type == "LambdaFunctionScheduled")
+        .filter(|e| e.type_name() == "LambdaFunctionScheduled")
         .map(|e| e.timestamp_ms - start)
         .collect();
     assert_eq!(scheduled, [0, 1000, 3000, 4000]);
@@ -122,7 +122,7 @@ fn published_status_code_variant_lands_in_catch_all() {
         let failed = exec
             .history()
             .iter()
-            .find(|e| e.event_type == "LambdaFunctionFailed")
+            .find(|e| e.type_name() == "LambdaFunctionFailed")
             .map(|e| e.to_aws_json())
             .unwrap();
         assert_eq!(failed["lambdaFunctionFailedEventDetails"]["error"], "KeyError");

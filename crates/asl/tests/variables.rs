@@ -35,19 +35,19 @@ fn run(definition: Value, input: Value) -> Execution {
 }
 
 fn events<'a>(exec: &'a Execution, ty: &str) -> Vec<&'a HistoryEvent> {
-    exec.history().iter().filter(|e| e.event_type == ty).collect()
+    exec.history().iter().filter(|e| e.type_name() == ty).collect()
 }
 
 fn types(exec: &Execution) -> Vec<String> {
-    exec.history().iter().map(|e| e.event_type.clone()).collect()
+    exec.history().iter().map(|e| e.type_name().to_string()).collect()
 }
 
 /// The `assignedVariables` of the `…StateExited` event of `state` (the first one).
 fn assigned(exec: &Execution, state: &str) -> Option<Value> {
     exec.history()
         .iter()
-        .find(|e| e.event_type.ends_with("StateExited") && e.state_name.as_deref() == Some(state))
-        .and_then(|e| e.details.get("assignedVariables").cloned())
+        .find(|e| e.type_name().ends_with("StateExited") && e.state_name.as_deref() == Some(state))
+        .and_then(|e| e.details_json().get("assignedVariables").cloned())
 }
 
 #[test]
@@ -65,8 +65,8 @@ fn jsonpath_assign_reads_the_result_and_history_records_json_texts() {
     assert_eq!(exec.describe().output, Some(json!({"a": 42, "f": "x", "n": 43})));
     assert_eq!(assigned(&exec, "A"), Some(json!({"theAnswer": "42", "fixed": "\"x\"", "n": "43"})));
     let exited =
-        exec.history().iter().find(|e| e.event_type == "PassStateExited").expect("A exited");
-    assert_eq!(exited.details["assignedVariablesDetails"], json!({"truncated": false}));
+        exec.history().iter().find(|e| e.type_name() == "PassStateExited").expect("A exited");
+    assert_eq!(exited.details_json()["assignedVariablesDetails"], json!({"truncated": false}));
     // B assigns nothing: no assignedVariables at all.
     assert_eq!(assigned(&exec, "B"), None);
 }
@@ -85,7 +85,7 @@ fn every_assign_value_sees_the_variables_from_before_the_state() {
     // B's Assign and Output both see x = 1; the new values exist from C on.
     assert_eq!(assigned(&exec, "B"), Some(json!({"x": "11", "y": "1"})));
     let b_exit = events(&exec, "PassStateExited")[1];
-    assert_eq!(b_exit.details["output"], json!("{\"x\":1}"));
+    assert_eq!(b_exit.details_json()["output"], json!("{\"x\":1}"));
     assert_eq!(exec.describe().output, Some(json!({"x": 11, "y": 1})));
 }
 
@@ -156,7 +156,7 @@ fn undefined_variable_in_arguments_is_a_located_query_evaluation_error() {
     );
     let failed = events(&exec, "EvaluationFailed")[0];
     assert_eq!(
-        failed.details,
+        failed.details_json(),
         json!({"cause": cause, "error": "States.QueryEvaluationError",
                "location": "Arguments/FunctionName", "state": "State0"})
     );
@@ -228,7 +228,7 @@ fn task_result_feeds_output_and_assign_in_jsonata() {
     assert_eq!(exec.status(), ExecutionStatus::Succeeded);
     let scheduled = events(&exec, "TaskScheduled")[0];
     assert_eq!(
-        scheduled.details["parameters"],
+        scheduled.details_json()["parameters"],
         json!("{\"FunctionName\":\"f\",\"Payload\":{\"n\":3}}")
     );
     assert_eq!(assigned(&exec, "Call"), Some(json!({"total": "7"})));
@@ -280,7 +280,7 @@ fn map_items_must_be_an_array() {
         )
     );
     let failed = events(&exec, "EvaluationFailed")[0];
-    assert!(failed.details.get("location").is_none());
+    assert!(failed.details_json().get("location").is_none());
 }
 
 /// A JSONata workflow in the style of the AWS tutorial: a Choice on a Condition, a Wait whose
@@ -335,7 +335,7 @@ fn wait_timestamp_expression_must_be_iso_8601() {
              format string: 2016-13-05T21:29:29Z"
         )
     );
-    assert_eq!(events(&exec, "EvaluationFailed")[0].details["location"], json!("Timestamp"));
+    assert_eq!(events(&exec, "EvaluationFailed")[0].details_json()["location"], json!("Timestamp"));
 }
 
 #[test]

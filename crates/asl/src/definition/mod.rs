@@ -51,6 +51,16 @@ impl Program {
     pub fn state(&self, name: &str) -> Option<&State> {
         self.states.get(name)
     }
+
+    /// The shared name of state `name` (what frames and history events hold).
+    pub fn name_of(&self, name: &str) -> Arc<str> {
+        self.states.get(name).map_or_else(|| Arc::from(name), |s| s.name.clone())
+    }
+
+    /// The shared name of the `StartAt` state.
+    pub fn start_name(&self) -> Arc<str> {
+        self.name_of(&self.start_at)
+    }
 }
 
 /// An optional path field: absent (the default applies), `null`, or a path string.
@@ -108,7 +118,7 @@ pub struct Catcher {
 /// One state with the fields every type shares; the rest is in [`StateKind`].
 #[derive(Debug, Clone)]
 pub struct State {
-    pub name: String,
+    pub name: Arc<str>,
     /// JSON pointer of the state object, e.g. `/States/Call API`.
     pub pointer: String,
     pub comment: Option<String>,
@@ -137,6 +147,10 @@ impl State {
         self.kind.type_name()
     }
 
+    pub fn state_type(&self) -> StateType {
+        self.kind.state_type()
+    }
+
     pub fn next(&self) -> Option<&str> {
         match &self.transition {
             Transition::Next(n) => Some(n),
@@ -159,22 +173,55 @@ pub enum StateKind {
 
 impl StateKind {
     pub fn type_name(&self) -> &'static str {
+        self.state_type().as_str()
+    }
+
+    pub fn state_type(&self) -> StateType {
         match self {
-            StateKind::Pass { .. } => "Pass",
-            StateKind::Task(_) => "Task",
-            StateKind::Choice(_) => "Choice",
-            StateKind::Wait(_) => "Wait",
-            StateKind::Succeed => "Succeed",
-            StateKind::Fail(_) => "Fail",
-            StateKind::Parallel { .. } => "Parallel",
-            StateKind::Map(_) => "Map",
+            StateKind::Pass { .. } => StateType::Pass,
+            StateKind::Task(_) => StateType::Task,
+            StateKind::Choice(_) => StateType::Choice,
+            StateKind::Wait(_) => StateType::Wait,
+            StateKind::Succeed => StateType::Succeed,
+            StateKind::Fail(_) => StateType::Fail,
+            StateKind::Parallel { .. } => StateType::Parallel,
+            StateKind::Map(_) => StateType::Map,
+        }
+    }
+}
+
+/// The eight state types, as a value (the history's `…StateEntered` events carry one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StateType {
+    Pass,
+    Task,
+    Choice,
+    Wait,
+    Succeed,
+    Fail,
+    Parallel,
+    Map,
+}
+
+impl StateType {
+    /// AWS's name of the type (`"Task"`, `"Map"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateType::Pass => "Pass",
+            StateType::Task => "Task",
+            StateType::Choice => "Choice",
+            StateType::Wait => "Wait",
+            StateType::Succeed => "Succeed",
+            StateType::Fail => "Fail",
+            StateType::Parallel => "Parallel",
+            StateType::Map => "Map",
         }
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct Task {
-    pub resource: String,
+    pub resource: Arc<str>,
     pub timeout_seconds: Option<NumberSpec>,
     pub heartbeat_seconds: Option<NumberSpec>,
     pub credentials: Option<Value>,

@@ -472,7 +472,7 @@ impl Parser {
         };
         Some(State {
             uses_context: reads_context(value),
-            name: name.to_string(),
+            name: name.into(),
             pointer: pointer.to_string(),
             comment,
             query_language: lang,
@@ -818,7 +818,7 @@ impl Parser {
         let timeout_seconds = self.number_spec(obj, pointer, "TimeoutSeconds", lang, true);
         let heartbeat_seconds = self.number_spec(obj, pointer, "HeartbeatSeconds", lang, true);
         Some(Task {
-            resource,
+            resource: resource.into(),
             timeout_seconds,
             heartbeat_seconds,
             credentials: obj.get("Credentials").cloned(),

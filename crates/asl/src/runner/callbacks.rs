@@ -66,7 +66,7 @@ impl Execution {
         self.frames
             .iter()
             .filter(|f| f.waiting.is_some() && matches!(f.phase, Phase::Callback))
-            .filter_map(|f| f.task_token.clone().map(|t| (t, f.state.clone())))
+            .filter_map(|f| f.task_token.clone().map(|t| (t, f.state.to_string())))
             .collect()
     }
 

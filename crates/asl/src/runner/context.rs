@@ -34,7 +34,7 @@ impl Execution {
             },
             "State": {
                 "EnteredTime": format_millis(frame.entered_ms),
-                "Name": frame.state,
+                "Name": &*frame.state,
                 "RetryCount": frame.retry_total
             }
         });

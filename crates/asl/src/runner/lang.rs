@@ -218,18 +218,18 @@ fn check_assign_size(assigned: &[(String, Value, String)]) -> Result<(), StatesE
     Ok(())
 }
 
-/// Applies the pending assignments of frame `fid`; returns the `assignedVariables` event
-/// details (each value as JSON text) when anything was assigned.
-pub(super) fn apply_assign(exec: &mut Execution, fid: FrameId) -> Option<Value> {
+/// Applies the pending assignments of frame `fid`; returns the `assignedVariables` of the
+/// exit event (each value as JSON text) when anything was assigned.
+pub(super) fn apply_assign(exec: &mut Execution, fid: FrameId) -> Option<Vec<(String, String)>> {
     let frame = exec.frames.get_mut(fid)?;
     let assigned = frame.pending_assign.take()?;
     if assigned.is_empty() {
         return None;
     }
-    let mut texts = Map::new();
+    let mut texts = Vec::with_capacity(assigned.len());
     for (name, value, text) in assigned {
-        texts.insert(name.clone(), json!(text));
+        texts.push((name.clone(), text));
         frame.variables.insert(name, value);
     }
-    Some(Value::Object(texts))
+    Some(texts)
 }

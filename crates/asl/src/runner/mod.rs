@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 
 use crate::definition::{Program, StateMachine};
 use crate::errors::StatesError;
-use crate::history::{self, HistoryEvent};
+use crate::history::{ErrorCause, Event, HistoryEvent, Payload};
 use crate::random::Random;
 use crate::tasks::mock_config::{MockConfig, TestCase};
 
@@ -191,10 +191,10 @@ pub(crate) struct ResultWriterPlan {
 #[derive(Debug, Clone)]
 pub(crate) struct Frame {
     pub program: Arc<Program>,
-    pub state: String,
+    pub state: Arc<str>,
     pub phase: Phase,
-    /// The current state's raw input.
-    pub input: Value,
+    /// The current state's raw input (shared with its `…StateEntered` event).
+    pub input: Payload,
     /// Task: the effective parameters being sent; Wait: the output to leave with.
     pub effective: Value,
     pub role: Role,
@@ -229,6 +229,10 @@ pub(crate) struct Frame {
 pub struct Execution {
     pub(crate) machine: Arc<StateMachine>,
     pub(crate) config: ExecutionConfig,
+    /// The execution input, shared by `ExecutionStarted`, the first state and `$$`.
+    pub(crate) input: Payload,
+    /// The region as history events name it.
+    pub(crate) region: Arc<str>,
     pub(crate) clock: i64,
     seq: u64,
     queue: BinaryHeap<Reverse<(i64, u64, FrameId)>>,
@@ -264,11 +268,12 @@ impl Execution {
             _ => None,
         };
         let program = machine.program.clone();
+        let input = Payload::new(config.input.clone());
         let root = Frame {
-            state: program.start_at.clone(),
+            state: program.start_name(),
             program,
             phase: Phase::Enter,
-            input: config.input.clone(),
+            input: input.clone(),
             effective: Value::Null,
             role: Role::Root,
             last_event: 0,
@@ -289,10 +294,12 @@ impl Execution {
             clock: config.start_time_ms,
             random: Random::new(config.seed),
             machine,
+            region: Arc::from(config.region.as_str()),
+            input: input.clone(),
             seq: 0,
             queue: BinaryHeap::new(),
             frames: vec![root],
-            history: Vec::new(),
+            history: Vec::with_capacity(64),
             status: ExecutionStatus::Running,
             output: None,
             error: None,
@@ -303,12 +310,9 @@ impl Execution {
             setup_error,
             config,
         };
-        let started = history::details(vec![
-            ("input", Some(json!(history::json_text(&exec.config.input)))),
-            ("inputDetails", Some(json!({"truncated": false}))),
-            ("roleArn", Some(json!(exec.config.role_arn))),
-        ]);
-        exec.emit(0, "ExecutionStarted", started);
+        let started =
+            Event::ExecutionStarted { input, role_arn: Arc::from(exec.config.role_arn.as_str()) };
+        exec.emit(0, started);
         exec.frames[0].last_event = 0;
         if let Some(secs) = exec.machine.timeout_seconds {
             let at = exec.clock + (secs as i64) * 1000;
@@ -333,14 +337,8 @@ impl Execution {
         };
         self.clock = self.clock.max(at);
         if fid == TIMEOUT_FRAME {
-            self.end(
-                ExecutionStatus::TimedOut,
-                "ExecutionTimedOut",
-                history::details(vec![("error", Some(json!("States.Timeout")))]),
-                None,
-                Some("States.Timeout".into()),
-                None,
-            );
+            let e = ErrorCause { error: Some("States.Timeout".into()), cause: None };
+            self.end(ExecutionStatus::TimedOut, Event::ExecutionTimedOut(e), None);
             return false;
         }
         states::advance(self, fid);
@@ -396,18 +394,20 @@ impl Execution {
             let frame = &self.frames[fid];
             if let Some(state) = frame.program.state(&frame.state) {
                 if frame.entered_event != 0 {
-                    let ty = format!("{}StateAborted", state.type_name());
-                    let name = state.name.clone();
-                    self.emit(fid, &ty, json!({"name": name}));
+                    let aborted = Event::StateAborted {
+                        state_type: state.state_type(),
+                        name: state.name.clone(),
+                    };
+                    self.emit(fid, aborted);
                 }
             }
             self.frames[fid].phase = Phase::Done;
         }
-        let details = history::details(vec![
-            ("error", error.clone().map(Value::String)),
-            ("cause", cause.clone().map(Value::String)),
-        ]);
-        self.end(ExecutionStatus::Aborted, "ExecutionAborted", details, None, error, cause);
+        self.end(
+            ExecutionStatus::Aborted,
+            Event::ExecutionAborted(ErrorCause { error, cause }),
+            None,
+        );
     }
 
     pub fn status(&self) -> ExecutionStatus {
@@ -430,7 +430,7 @@ impl Execution {
     pub fn describe(&self) -> Describe {
         Describe {
             status: self.status,
-            input: self.config.input.clone(),
+            input: self.input.value().clone(),
             output: self.output.clone(),
             error: self.error.clone(),
             cause: self.cause.clone(),
@@ -447,20 +447,20 @@ impl Execution {
     }
 
     /// Appends an event for frame `fid` (its `previousEventId` is that frame's last event).
-    pub(crate) fn emit(&mut self, fid: FrameId, event_type: &str, details: Value) -> u64 {
+    pub(crate) fn emit(&mut self, fid: FrameId, event: Event) -> u64 {
         if self.frames.get(fid).is_some_and(|f| f.silent) {
             return 0;
         }
         let id = self.history.len() as u64 + 1;
+        let execution_level = matches!(event, Event::ExecutionStarted { .. });
         let (previous, state_name, resource) = match self.frames.get(fid) {
             Some(frame) => {
-                let state = frame.program.state(&frame.state);
-                let resource = match state.map(|s| &s.kind) {
+                let resource = match frame.program.state(&frame.state).map(|s| &s.kind) {
                     Some(crate::definition::StateKind::Task(t)) => Some(t.resource.clone()),
                     _ => None,
                 };
-                let named = !event_type.starts_with("Execution");
-                (frame.last_event, named.then(|| frame.state.clone()), resource)
+                let name = (!execution_level).then(|| frame.state.clone());
+                (frame.last_event, name, resource)
             }
             None => (self.history.len() as u64, None, None),
         };
@@ -468,10 +468,9 @@ impl Execution {
             id,
             previous_event_id: previous,
             timestamp_ms: self.clock,
-            event_type: event_type.to_string(),
             state_name,
             resource,
-            details,
+            event,
         });
         if let Some(frame) = self.frames.get_mut(fid) {
             frame.last_event = id;
@@ -490,62 +489,39 @@ impl Execution {
         id
     }
 
-    pub(crate) fn end_succeeded(&mut self, fid: FrameId, output: Value) {
-        let details = history::details(vec![
-            ("output", Some(json!(history::json_text(&output)))),
-            ("outputDetails", Some(json!({"truncated": false}))),
-        ]);
-        let _ = fid;
+    pub(crate) fn end_succeeded(&mut self, fid: FrameId, output: Payload) {
         self.frames[0].last_event = self.frames.get(fid).map_or(0, |f| f.last_event);
-        self.end(
-            ExecutionStatus::Succeeded,
-            "ExecutionSucceeded",
-            details,
-            Some(output),
-            None,
-            None,
-        );
+        let value = output.value().clone();
+        self.end(ExecutionStatus::Succeeded, Event::ExecutionSucceeded { output }, Some(value));
     }
 
     pub(crate) fn end_failed(&mut self, fid: FrameId, failure: Failure) {
-        let details = history::details(vec![
-            ("error", failure.error.clone().map(Value::String)),
-            ("cause", failure.cause.clone().filter(|c| !c.is_empty()).map(Value::String)),
-        ]);
         self.frames[0].last_event = self.frames.get(fid).map_or(0, |f| f.last_event);
-        self.end(
-            ExecutionStatus::Failed,
-            "ExecutionFailed",
-            details,
-            None,
-            failure.error,
-            failure.cause,
-        );
+        let e = ErrorCause { error: failure.error, cause: failure.cause };
+        self.end(ExecutionStatus::Failed, Event::ExecutionFailed(e), None);
     }
 
-    fn end(
-        &mut self,
-        status: ExecutionStatus,
-        event_type: &str,
-        details: Value,
-        output: Option<Value>,
-        error: Option<String>,
-        cause: Option<String>,
-    ) {
+    /// Records the execution's last event; `output` for a success.
+    fn end(&mut self, status: ExecutionStatus, event: Event, output: Option<Value>) {
         if self.status != ExecutionStatus::Running {
             return;
         }
         // Set the status first: the event below must not trip the history quota again.
         self.status = status;
+        let (error, cause) = match &event {
+            Event::ExecutionFailed(e)
+            | Event::ExecutionAborted(e)
+            | Event::ExecutionTimedOut(e) => (e.error.clone(), e.cause.clone()),
+            _ => (None, None),
+        };
         let id = self.history.len() as u64 + 1;
         self.history.push(HistoryEvent {
             id,
             previous_event_id: self.frames.first().map_or(0, |f| f.last_event),
             timestamp_ms: self.clock,
-            event_type: event_type.to_string(),
             state_name: None,
             resource: None,
-            details,
+            event,
         });
         self.output = output;
         self.error = error;
@@ -578,7 +554,7 @@ pub(crate) fn apply_result_path_for_test(
 impl Execution {
     /// The context object a state would see as the first state of this execution.
     pub(crate) fn context_for_test(&mut self, state: &str) -> Value {
-        self.frames[0].state = state.to_string();
+        self.frames[0].state = Arc::from(state);
         self.full_context(0)
     }
 }

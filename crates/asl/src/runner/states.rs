@@ -16,7 +16,7 @@ use crate::definition::{
     TimestampSpec, Transition, Wait,
 };
 use crate::errors::{error_equals_matches, names, StatesError};
-use crate::history::{self, json_text};
+use crate::history::{json_text, Event, Payload, TaskFamily};
 use crate::jsonpath::{Scope, VariableLookup};
 use crate::tasks::{self, mock_api, Outcome, Pattern, ResourceKind};
 
@@ -27,7 +27,7 @@ pub(super) fn advance(exec: &mut Execution, fid: FrameId) {
         Phase::Enter => enter(exec, fid),
         Phase::Invoke => rerun(exec, fid),
         Phase::WaitOver => {
-            let output = exec.frames[fid].effective.clone();
+            let output = std::mem::take(&mut exec.frames[fid].effective);
             leave(exec, fid, output, None);
         }
         Phase::Children => children_progress(exec, fid),
@@ -37,18 +37,9 @@ pub(super) fn advance(exec: &mut Execution, fid: FrameId) {
 }
 
 /// The current state of a frame (programs are shared, so this borrows nothing from `exec`).
-fn current(exec: &Execution, fid: FrameId) -> (Arc<Program>, String) {
+fn current(exec: &Execution, fid: FrameId) -> (Arc<Program>, Arc<str>) {
     let f = &exec.frames[fid];
     (f.program.clone(), f.state.clone())
-}
-
-fn payload_details(key: &str, value: &Value) -> Vec<(String, Value)> {
-    let (k, v, dk, dv) = history::payload(key, value);
-    vec![(k, v), (dk, dv)]
-}
-
-fn obj(pairs: Vec<(String, Value)>) -> Value {
-    Value::Object(pairs.into_iter().collect())
 }
 
 fn enter(exec: &mut Execution, fid: FrameId) {
@@ -67,9 +58,12 @@ fn enter(exec: &mut Execution, fid: FrameId) {
         f.pending_assign = None;
         f.failed_field = None;
     }
-    let mut details = vec![("name".to_string(), json!(name))];
-    details.extend(payload_details("input", &input));
-    let id = exec.emit(fid, &format!("{}StateEntered", state.type_name()), obj(details));
+    let entered = Event::StateEntered {
+        state_type: state.state_type(),
+        name: state.name.clone(),
+        input: input.clone(),
+    };
+    let id = exec.emit(fid, entered);
     exec.frames[fid].entered_event = id;
     if exec.frames[fid].phase_is_done() {
         return;
@@ -596,36 +590,18 @@ fn invoke(exec: &mut Execution, fid: FrameId, state: &State) {
             return;
         }
     };
-    let (kind, family, ids) = task_identity(&task.resource);
-    let service_ids = || ids.clone();
-    match family {
-        Family::Lambda | Family::Activity => {
-            let mut d = vec![("resource".to_string(), json!(task.resource))];
-            d.extend(payload_details("input", &params));
-            if let Some(t) = timeout {
-                d.push(("timeoutInSeconds".into(), json!(t)));
-            }
-            if let (Family::Activity, Some(h)) = (family, heartbeat) {
-                d.push(("heartbeatInSeconds".into(), json!(h)));
-            }
-            let prefix = family.prefix();
-            exec.emit(fid, &format!("{prefix}Scheduled"), obj(d));
-            exec.emit(fid, &format!("{prefix}Started"), Value::Null);
-        }
-        Family::Task => {
-            let mut d = service_ids();
-            d.push(("region".into(), json!(exec.config.region)));
-            d.push(("parameters".into(), json!(json_text(&params))));
-            if let Some(t) = timeout {
-                d.push(("timeoutInSeconds".into(), json!(t)));
-            }
-            if let Some(h) = heartbeat {
-                d.push(("heartbeatInSeconds".into(), json!(h)));
-            }
-            exec.emit(fid, "TaskScheduled", obj(d));
-            exec.emit(fid, "TaskStarted", obj(service_ids()));
-        }
-    }
+    let (kind, family) = task_identity(&task.resource);
+    let resource = task.resource.clone();
+    let scheduled = Event::TaskScheduled {
+        family,
+        resource: resource.clone(),
+        region: exec.region.clone(),
+        input: Payload::new(params.clone()),
+        timeout_seconds: timeout,
+        heartbeat_seconds: heartbeat,
+    };
+    exec.emit(fid, scheduled);
+    exec.emit(fid, Event::TaskStarted { family, resource: resource.clone() });
     if exec.frames[fid].phase_is_done() {
         return;
     }
@@ -635,9 +611,8 @@ fn invoke(exec: &mut Execution, fid: FrameId, state: &State) {
         Some(outcome) => outcome,
         None if waits_for_token => {
             // Nobody answers now: the task waits for SendTaskSuccess / Failure / Heartbeat.
-            let mut d = service_ids();
-            d.extend(payload_details("output", &json!({})));
-            exec.emit(fid, "TaskSubmitted", obj(d));
+            let output = Payload::new(json!({}));
+            exec.emit(fid, Event::TaskSubmitted { resource, output });
             super::callbacks::await_callback(exec, fid, timeout, heartbeat);
             return;
         }
@@ -662,9 +637,8 @@ fn invoke(exec: &mut Execution, fid: FrameId, state: &State) {
     if submits {
         // The service accepted the request; a mock gives only the final answer, so the
         // submission's own response is not known (docs/compatibility.md).
-        let mut d = service_ids();
-        d.extend(payload_details("output", &json!({})));
-        exec.emit(fid, "TaskSubmitted", obj(d));
+        let output = Payload::new(json!({}));
+        exec.emit(fid, Event::TaskSubmitted { resource, output });
     }
     complete_task(exec, fid, state, outcome);
 }
@@ -672,29 +646,29 @@ fn invoke(exec: &mut Execution, fid: FrameId, state: &State) {
 /// Records a task's answer and moves on: result processing, or Retry / Catch.
 pub(super) fn complete_task(exec: &mut Execution, fid: FrameId, state: &State, outcome: Outcome) {
     let StateKind::Task(task) = &state.kind else { return };
-    let (_, family, ids) = task_identity(&task.resource);
-    let service_ids = || ids.clone();
+    let (_, family) = task_identity(&task.resource);
+    let resource = task.resource.clone();
     match outcome {
         Outcome::Success(result) => {
-            let mut d = if family == Family::Task { service_ids() } else { Vec::new() };
-            d.extend(payload_details("output", &result));
-            exec.emit(fid, &format!("{}Succeeded", family.prefix()), obj(d));
+            let output = Payload::new(result);
+            exec.emit(fid, Event::TaskSucceeded { family, resource, output: output.clone() });
             if exec.frames[fid].phase_is_done() {
                 return;
             }
-            if let Err(e) = finish_with_result(exec, fid, state, result) {
+            if let Err(e) = finish_with_result(exec, fid, state, output.into_value()) {
                 state_error(exec, fid, e, false);
             }
         }
         Outcome::Failure(e) => {
-            let mut d = if family == Family::Task { service_ids() } else { Vec::new() };
-            d.push(("error".into(), json!(e.error)));
-            if !e.cause.is_empty() {
-                d.push(("cause".into(), json!(e.cause)));
-            }
             let timed_out = e.error == names::TIMEOUT || e.error == names::HEARTBEAT_TIMEOUT;
-            let what = if timed_out { "TimedOut" } else { "Failed" };
-            exec.emit(fid, &format!("{}{what}", family.prefix()), obj(d));
+            let failed = Event::TaskFailed {
+                family,
+                resource,
+                error: e.error.clone(),
+                cause: e.cause.clone(),
+                timed_out,
+            };
+            exec.emit(fid, failed);
             if exec.frames[fid].phase_is_done() {
                 return;
             }
@@ -703,38 +677,15 @@ pub(super) fn complete_task(exec: &mut Execution, fid: FrameId, state: &State, o
     }
 }
 
-/// What a Task resource is, which event family it uses, and the `resourceType` / `resource`
-/// pair of its `Task*` events.
-fn task_identity(resource: &str) -> (ResourceKind, Family, Vec<(String, Value)>) {
+/// What a Task resource is and which family of history events it uses.
+fn task_identity(resource: &str) -> (ResourceKind, TaskFamily) {
     let kind = ResourceKind::of(resource);
     let family = match &kind {
-        ResourceKind::LambdaFunction { .. } => Family::Lambda,
-        ResourceKind::Activity { .. } => Family::Activity,
-        _ => Family::Task,
+        ResourceKind::LambdaFunction { .. } => TaskFamily::Lambda,
+        ResourceKind::Activity { .. } => TaskFamily::Activity,
+        _ => TaskFamily::Service,
     };
-    let (resource_type, resource_name) = ResourceKind::type_and_name(resource);
-    let ids = vec![
-        ("resourceType".to_string(), json!(resource_type)),
-        ("resource".to_string(), json!(resource_name)),
-    ];
-    (kind, family, ids)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
-    Lambda,
-    Activity,
-    Task,
-}
-
-impl Family {
-    fn prefix(self) -> &'static str {
-        match self {
-            Family::Lambda => "LambdaFunction",
-            Family::Activity => "Activity",
-            Family::Task => "Task",
-        }
-    }
+    (kind, family)
 }
 
 /// Who answers a task: the test case's mock, the built-in MockAPIFunction, or nobody (`None`).
@@ -835,7 +786,8 @@ fn finish_with_result(
 fn leave(exec: &mut Execution, fid: FrameId, output: Value, next: Option<String>) {
     let (program, name) = current(exec, fid);
     let Some(state) = program.state(&name) else { return };
-    if json_text(&output).len() > MAX_PAYLOAD_BYTES {
+    let output = Payload::new(output);
+    if output.byte_len() > MAX_PAYLOAD_BYTES {
         // The engine's own size check is terminal: no Retry or Catch applies.
         let e = StatesError::new(
             names::DATA_LIMIT_EXCEEDED,
@@ -846,14 +798,15 @@ fn leave(exec: &mut Execution, fid: FrameId, output: Value, next: Option<String>
         finish(exec, fid, Err(e.into()));
         return;
     }
-    let mut d = vec![("name".to_string(), json!(name))];
-    d.extend(payload_details("output", &output));
-    if let Some(assigned) = super::lang::apply_assign(exec, fid) {
-        d.push(("assignedVariables".into(), assigned));
-        d.push(("assignedVariablesDetails".into(), json!({"truncated": false})));
-    }
+    let assigned_variables = super::lang::apply_assign(exec, fid);
     if !matches!(state.kind, StateKind::Fail(_)) {
-        exec.emit(fid, &format!("{}StateExited", state.type_name()), obj(d));
+        let exited = Event::StateExited {
+            state_type: state.state_type(),
+            name: state.name.clone(),
+            output: output.clone(),
+            assigned_variables,
+        };
+        exec.emit(fid, exited);
     }
     if exec.frames[fid].phase_is_done() {
         return;
@@ -865,7 +818,7 @@ fn leave(exec: &mut Execution, fid: FrameId, output: Value, next: Option<String>
     match target {
         Some(n) => {
             let f = &mut exec.frames[fid];
-            f.state = n;
+            f.state = program.name_of(&n);
             f.input = output;
             f.phase = Phase::Enter;
             f.entered_event = 0;
@@ -884,13 +837,13 @@ fn state_error(exec: &mut Execution, fid: FrameId, e: StatesError, retriable: bo
     if !retriable && e.error == names::QUERY_EVALUATION_ERROR {
         // AWS records where an expression failed before handling the error.
         let location = exec.frames[fid].failed_field.take();
-        let details = history::details(vec![
-            ("cause", Some(json!(e.cause))),
-            ("error", Some(json!(e.error))),
-            ("location", location.map(Value::String)),
-            ("state", Some(json!(name))),
-        ]);
-        exec.emit(fid, "EvaluationFailed", details);
+        let failed = Event::EvaluationFailed {
+            error: e.error.clone(),
+            cause: e.cause.clone(),
+            location,
+            state: name.clone(),
+        };
+        exec.emit(fid, failed);
         if exec.frames[fid].phase_is_done() {
             return;
         }
@@ -903,7 +856,7 @@ fn state_error(exec: &mut Execution, fid: FrameId, e: StatesError, retriable: bo
                 && !will_retry(exec, fid, state, &e.error)
                 && !state.catch.iter().any(|c| error_equals_matches(&c.error_equals, &e.error))
             {
-                exec.emit(fid, "MapStateFailed", Value::Null);
+                exec.emit(fid, Event::MapStateFailed);
                 if exec.frames[fid].phase_is_done() {
                     return;
                 }
@@ -1010,7 +963,7 @@ fn will_retry(exec: &Execution, fid: FrameId, state: &State, error: &str) -> boo
 }
 
 /// A frame has ended: report to the execution or to the parent state.
-fn finish(exec: &mut Execution, fid: FrameId, result: Result<Value, Failure>) {
+fn finish(exec: &mut Execution, fid: FrameId, result: Result<Payload, Failure>) {
     exec.frames[fid].phase = Phase::Done;
     match exec.frames[fid].role {
         Role::Root => match result {
@@ -1019,12 +972,16 @@ fn finish(exec: &mut Execution, fid: FrameId, result: Result<Value, Failure>) {
         },
         Role::Branch { parent, index } => child_finished(exec, parent, fid, index, result),
         Role::Iteration { parent, index } => {
-            let map_name = exec.frames[parent].state.clone();
+            let name = exec.frames[parent].state.clone();
             let last = exec.frames[fid].last_event;
             exec.frames[parent].last_event = last;
-            let ty = if result.is_ok() { "MapIterationSucceeded" } else { "MapIterationFailed" };
             if !is_distributed(&exec.frames[parent]) {
-                exec.emit(parent, ty, json!({"index": index, "name": map_name}));
+                let ended = if result.is_ok() {
+                    Event::MapIterationSucceeded { index, name }
+                } else {
+                    Event::MapIterationFailed { index, name }
+                };
+                exec.emit(parent, ended);
             }
             exec.frames[parent].last_event = last;
             child_finished(exec, parent, fid, index, result)
@@ -1037,7 +994,7 @@ fn child_finished(
     parent: FrameId,
     child: FrameId,
     index: usize,
-    result: Result<Value, Failure>,
+    result: Result<Payload, Failure>,
 ) {
     if exec.frames[parent].phase_is_done() {
         return;
@@ -1050,7 +1007,7 @@ fn child_finished(
     match result {
         Ok(v) => {
             if let Some(slot) = ch.results.get_mut(index) {
-                *slot = Some(v);
+                *slot = Some(v.into_value());
             }
         }
         Err(f) => {
@@ -1079,7 +1036,6 @@ fn children_progress(exec: &mut Execution, fid: FrameId) {
     let (program, name) = current(exec, fid);
     let Some(state) = program.state(&name) else { return };
     let is_map = matches!(state.kind, StateKind::Map(_));
-    let prefix = if is_map { "MapState" } else { "ParallelState" };
     let Some(ch) = exec.frames[fid].children.as_ref() else { return };
     if !ch.tolerates() {
         let failure =
@@ -1094,10 +1050,10 @@ fn children_progress(exec: &mut Execution, fid: FrameId) {
         abort_children(exec, fid);
         let distributed = is_distributed(&exec.frames[fid]);
         if distributed {
-            exec.emit(fid, "MapRunFailed", Value::Null);
+            exec.emit(fid, Event::MapRunFailed(None));
         }
         if !will_retry(exec, fid, state, failure.error.as_deref().unwrap_or_default()) {
-            exec.emit(fid, &format!("{prefix}Failed"), Value::Null);
+            exec.emit(fid, if is_map { Event::MapStateFailed } else { Event::ParallelStateFailed });
         }
         if exec.frames[fid].phase_is_done() {
             return;
@@ -1121,15 +1077,16 @@ fn children_progress(exec: &mut Execution, fid: FrameId) {
         return;
     }
     let results: Vec<Value> = ch.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect();
+    let succeeded = if is_map { Event::MapStateSucceeded } else { Event::ParallelStateSucceeded };
     let results = match (&ch.result_writer, &ch.map_run_arn) {
         (Some(plan), Some(arn)) => written_results(plan, arn, results),
         _ => Value::Array(results),
     };
     if is_distributed(&exec.frames[fid]) {
-        exec.emit(fid, "MapRunSucceeded", Value::Null);
+        exec.emit(fid, Event::MapRunSucceeded);
     }
     exec.frames[fid].children = None;
-    exec.emit(fid, &format!("{prefix}Succeeded"), Value::Null);
+    exec.emit(fid, succeeded);
     if exec.frames[fid].phase_is_done() {
         return;
     }
@@ -1219,10 +1176,10 @@ fn new_child(
     let inherited_item = map_item.or_else(|| exec.frames[parent].map_item.clone());
     let variables = exec.frames[parent].variables.clone();
     let child = Frame {
-        state: program.start_at.clone(),
+        state: program.start_name(),
         program,
         phase: Phase::Enter,
-        input,
+        input: input.into(),
         effective: Value::Null,
         role,
         last_event,
@@ -1281,7 +1238,7 @@ fn start_parallel(
             None => effective,
         }
     };
-    exec.emit(fid, "ParallelStateStarted", Value::Null);
+    exec.emit(fid, Event::ParallelStateStarted);
     if exec.frames[fid].phase_is_done() {
         return Ok(());
     }
@@ -1513,13 +1470,13 @@ fn start_map(
         }
         _ => None,
     };
-    exec.emit(fid, "MapStateStarted", json!({"length": count}));
+    exec.emit(fid, Event::MapStateStarted { length: count });
     // AWS checks the tolerated-failure settings after MapStateStarted (recorded).
     let (tolerated_count, tolerated_percentage) = tolerated?;
     let mut run_arn = None;
     if distributed {
         let arn = map_run_arn(exec, &state.name);
-        exec.emit(fid, "MapRunStarted", json!({"mapRunArn": arn}));
+        exec.emit(fid, Event::MapRunStarted { map_run_arn: arn.clone() });
         run_arn = Some(arn);
     }
     if exec.frames[fid].phase_is_done() {
@@ -1560,11 +1517,11 @@ fn reader_failed(
         Err(e) => e,
     };
     if is_distributed(&exec.frames[fid]) {
-        exec.emit(fid, "MapStateStarted", json!({"length": 0}));
-        let arn = map_run_arn(exec, &state.name);
-        exec.emit(fid, "MapRunStarted", json!({"mapRunArn": arn}));
-        exec.emit(fid, "MapRunFailed", json!({"error": e.error, "cause": e.cause}));
-        exec.emit(fid, "MapStateFailed", Value::Null);
+        exec.emit(fid, Event::MapStateStarted { length: 0 });
+        let map_run_arn = map_run_arn(exec, &state.name);
+        exec.emit(fid, Event::MapRunStarted { map_run_arn });
+        exec.emit(fid, Event::MapRunFailed(Some((e.error.clone(), e.cause.clone()))));
+        exec.emit(fid, Event::MapStateFailed);
     }
     Err(e)
 }
@@ -1656,7 +1613,7 @@ fn start_iteration(exec: &mut Execution, fid: FrameId, index: usize, input: Valu
     let (program, name) = current(exec, fid);
     let Some(StateKind::Map(map)) = program.state(&name).map(|s| &s.kind) else { return };
     if map.mode != MapMode::Distributed {
-        exec.emit(fid, "MapIterationStarted", json!({"index": index, "name": name}));
+        exec.emit(fid, Event::MapIterationStarted { index, name: name.clone() });
     }
     if exec.frames[fid].phase_is_done() {
         return;
