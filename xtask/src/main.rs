@@ -5,6 +5,8 @@
 //!   (wasm-bindgen-test in headless Chromium), release build into `dist/`.
 //! * `dist`  — release build into `dist/` and a size report (raw and gzipped) with the budget.
 //! * `setup` — only install the missing tools.
+//! * `bench-peer [runs]` — `asl run` against the TypeScript peer aws-local-stepfunctions on a
+//!   4,000-iteration loop, whole processes, median wall time and peak RSS (figures only).
 //!
 //! Every command first installs what a fresh machine lacks (skipping tools whose exact version
 //! is already present), so nothing is ever downloaded by trunk or at run time.
@@ -32,6 +34,8 @@ const WASM_FEATURES: [&str; 6] = [
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
+#[cfg(unix)]
+mod bench_peer;
 mod smoke;
 
 type Result<T> = std::result::Result<T, String>;
@@ -46,9 +50,12 @@ fn main() -> ExitCode {
         Some("browser-test") => browser_test(),
         Some("jsonata-module") => jsonata_module(),
         Some("smoke") => setup_browser().and_then(|_| smoke::smoke(&root(), &root().join("dist"))),
+        #[cfg(unix)]
+        Some("bench-peer") => bench_peer::bench_peer(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve|test|dist|setup|browser-test|jsonata-module|smoke>"
+                "usage: cargo xtask \
+                 <serve|test|dist|setup|browser-test|jsonata-module|smoke|bench-peer [runs]>"
             );
             return ExitCode::from(2);
         }
@@ -66,6 +73,11 @@ fn main() -> ExitCode {
 fn root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+/// Cargo's target directory (`CARGO_TARGET_DIR`, else `target/` in the workspace root).
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
 }
 
 fn editor_dir() -> PathBuf {
@@ -240,8 +252,7 @@ fn jsonata_module() -> Result<()> {
         "wasm32-unknown-unknown",
     ]);
     run(build)?;
-    let target =
-        env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let target = target_dir();
     let out = target.join("jsonata");
     let mut bindgen = cmd("wasm-bindgen");
     bindgen
