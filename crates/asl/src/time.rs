@@ -25,22 +25,55 @@ pub fn format_millis(ms: i64) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Millis(pub i64);
 
+impl Millis {
+    /// The 24 bytes of `YYYY-MM-DDTHH:MM:SS.mmmZ` for years 0000–9999.
+    fn ascii(self) -> Option<[u8; 24]> {
+        let days = self.0.div_euclid(86_400_000);
+        let in_day = self.0.rem_euclid(86_400_000);
+        let (year, month, day) = civil_from_days(days);
+        if !(0..=9999).contains(&year) {
+            return None;
+        }
+        let mut out = *b"0000-00-00T00:00:00.000Z";
+        let mut put = |at: usize, width: usize, mut n: i64| {
+            for i in (at..at + width).rev() {
+                out[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        put(0, 4, year);
+        put(5, 2, month);
+        put(8, 2, day);
+        put(11, 2, in_day / 3_600_000);
+        put(14, 2, in_day / 60_000 % 60);
+        put(17, 2, in_day / 1000 % 60);
+        put(20, 3, in_day % 1000);
+        Some(out)
+    }
+}
+
 impl std::fmt::Display for Millis {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let ms = self.0;
-        let days = ms.div_euclid(86_400_000);
-        let in_day = ms.rem_euclid(86_400_000);
-        let (year, month, day) = civil_from_days(days);
-        if (0..=9999).contains(&year) {
-            let (h, rest) = (in_day / 3_600_000, in_day % 3_600_000);
-            let (m, rest) = (rest / 60_000, rest % 60_000);
-            let (s, milli) = (rest / 1000, rest % 1000);
-            return write!(f, "{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z");
+        if let Some(ascii) = self.ascii() {
+            // Only ASCII digits and separators were written.
+            return f.write_str(std::str::from_utf8(&ascii).map_err(|_| std::fmt::Error)?);
         }
         // Years outside 0000–9999 (only reachable by absurd timestamps): chrono's spelling.
-        match DateTime::<Utc>::from_timestamp_millis(ms) {
+        match DateTime::<Utc>::from_timestamp_millis(self.0) {
             Some(dt) => f.write_str(&dt.to_rfc3339_opts(SecondsFormat::Millis, true)),
             None => f.write_str("1970-01-01T00:00:00.000Z"),
+        }
+    }
+}
+
+impl serde::Serialize for Millis {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.ascii() {
+            Some(ascii) => match std::str::from_utf8(&ascii) {
+                Ok(text) => serializer.serialize_str(text),
+                Err(_) => serializer.collect_str(self),
+            },
+            None => serializer.collect_str(self),
         }
     }
 }
