@@ -95,7 +95,7 @@ pub fn test_state(
         inspection.insert("afterInputPath".into(), text(&effective));
         let scope = Scope { input: &effective, context: &context, variables: Some(&lookup) };
         let params = match &state.parameters {
-            Some(p) => crate::payload::resolve_template(p, &scope, &mut random).map_err(fail)?,
+            Some(p) => crate::template::resolve_template(p, &scope, &mut random).map_err(fail)?,
             None => effective.clone(),
         };
         if matches!(
@@ -160,7 +160,7 @@ pub fn test_state(
                     Some(sel) => {
                         let scope =
                             Scope { input: &result, context: &context, variables: Some(&lookup) };
-                        let r = crate::payload::resolve_template(sel, &scope, &mut random)
+                        let r = crate::template::resolve_template(sel, &scope, &mut random)
                             .map_err(fail)?;
                         inspection.insert("afterResultSelector".into(), text(&r));
                         r
@@ -210,7 +210,7 @@ pub fn test_state(
         if let Some(assign) = &state.assign {
             let scope = Scope { input: &after_rp, context: &context, variables: Some(&lookup) };
             if let Value::Object(m) =
-                crate::payload::resolve_template(assign, &scope, &mut random).map_err(fail)?
+                crate::template::resolve_template(assign, &scope, &mut random).map_err(fail)?
             {
                 let mut all = request.variables.clone();
                 all.extend(m);

@@ -8,7 +8,7 @@
 
 use asl::dataflow::{apply_path_field, apply_result_path, PathField, ResultPathSpec};
 use asl::jsonpath::Scope;
-use asl::payload::resolve_template;
+use asl::template::resolve_template;
 use asl::{Random, StatesError};
 use serde_json::{json, Value};
 use std::path::PathBuf;

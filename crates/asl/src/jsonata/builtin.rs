@@ -17,16 +17,22 @@ pub fn check_syntax(expr: &str) -> Result<(), String> {
     jsonata_core::parser::parse(expr).map(|_| ()).map_err(|e| e.to_string())
 }
 
-/// Evaluates `expr` with `$states` and the given workflow variables bound.
-pub fn evaluate(
-    expr: &str,
+/// A parsed expression.
+pub type Ast = jsonata_core::ast::AstNode;
+
+/// Parses an expression once; `Err` holds the parser's message as AWS quotes it.
+pub fn parse(expr: &str) -> Result<Ast, String> {
+    jsonata_core::parser::parse(expr).map_err(|e| e.to_string())
+}
+
+/// Evaluates a parsed expression with `$states` and the given workflow variables bound.
+pub fn evaluate_ast(
+    ast: &Ast,
     states: &Value,
     variables: &Map<String, Value>,
     now_ms: i64,
     random: &mut Random,
 ) -> Result<Option<Value>, EvalError> {
-    let ast = jsonata_core::parser::parse(expr).map_err(|e| EvalError::new(e.to_string()))?;
-
     let mut ctx = Context::new();
     ctx.bind("states".to_string(), JValue::from(states.clone()));
     for (name, value) in variables {
@@ -37,7 +43,7 @@ pub fn evaluate(
     let mut ev = Evaluator::with_context(ctx);
     functions::install(&mut ev, &shared, now_ms).map_err(|e| EvalError::new(e.to_string()))?;
 
-    let result = jsonata_core::value::with_stack(|| ev.evaluate(&ast, &JValue::Undefined));
+    let result = jsonata_core::value::with_stack(|| ev.evaluate(ast, &JValue::Undefined));
     // The functions hold clones of `shared`; take the advanced generator state back.
     let state = shared.borrow().clone();
     *random = state;

@@ -19,8 +19,11 @@
 
 #[cfg(feature = "jsonata")]
 mod builtin;
+mod expression;
 #[cfg(feature = "jsonata")]
 mod functions;
+
+pub use expression::Expression;
 
 use serde_json::{Map, Value};
 
@@ -121,22 +124,23 @@ pub fn check_syntax(expr: &str) -> Result<(), String> {
 /// Evaluates one expression (the text inside `{% … %}`). `Ok(None)` is JSONata's *undefined*.
 ///
 /// On failure the message is the JSONata error as AWS quotes it (e.g. `T1006: Attempted to
-/// invoke a non-function`); [`evaluate_field`] wraps it into the full AWS cause.
+/// invoke a non-function`); [`evaluate_field`] wraps it into the full AWS cause. A definition's
+/// expressions are compiled once instead ([`Expression`]); this is for one-off text.
 pub fn evaluate(expr: &str, b: &Bindings, random: &mut Random) -> Result<Option<Value>, EvalError> {
-    let mut variables = Map::new();
-    for name in referenced_variables(expr) {
-        if name == "states" {
-            continue;
-        }
-        if let Some(value) = (b.variables)(&name) {
-            variables.insert(name, value);
-        }
-    }
-    #[cfg(feature = "jsonata")]
-    return builtin::evaluate(expr, b.states, &variables, b.now_ms, random);
-    #[cfg(not(feature = "jsonata"))]
+    Expression::compile(expr).evaluate(b, random)
+}
+
+/// Evaluates through the installed backend (the language is not built in).
+#[cfg(not(feature = "jsonata"))]
+fn evaluate_with_backend(
+    expr: &str,
+    states: &Value,
+    variables: &Map<String, Value>,
+    now_ms: i64,
+    random: &mut Random,
+) -> Result<Option<Value>, EvalError> {
     match BACKEND.with(|cell| cell.borrow().clone()) {
-        Some(backend) => backend.evaluate(expr, b.states, &variables, b.now_ms, random),
+        Some(backend) => backend.evaluate(expr, states, variables, now_ms, random),
         None => Err(EvalError::new(NOT_LOADED)),
     }
 }

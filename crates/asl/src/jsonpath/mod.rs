@@ -11,15 +11,18 @@
 //!
 //! One file per stage, as in jaq: `ast.rs` (the compiled path and `PathError`), `parse.rs`
 //! (path text to segments), `eval.rs` (selecting and writing, with Jayway's semantics) and
-//! `scope.rs` (which document a path string addresses: `$`, `$$` or `$var`). Everything public
+//! `scope.rs` (which document a path string addresses: `$`, `$$` or `$var`) and `path.rs` (a
+//! definition's path, compiled once). Everything public
 //! is re-exported here, so callers keep using `crate::jsonpath::…`.
 
 mod ast;
 mod eval;
 mod parse;
+mod path;
 mod scope;
 
 pub use ast::{JsonPath, PathError};
+pub use path::Path;
 pub use scope::{parse_target, select_in, PathTarget, Scope, VariableLookup};
 
 #[cfg(test)]

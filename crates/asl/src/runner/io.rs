@@ -7,8 +7,8 @@ use crate::dataflow::{self, PathField, ResultPathSpec};
 use crate::definition::PathSpec;
 use crate::errors::{names, StatesError};
 use crate::jsonpath::{select_in, Scope};
-use crate::payload::resolve_template;
 use crate::random::Random;
+use crate::template::resolve_template;
 
 pub(crate) fn path_field(spec: &PathSpec) -> PathField<'_> {
     match spec {

@@ -146,7 +146,7 @@ pub(super) fn assign_jsonpath(
     let vars = frames.get(fid).map_or(&empty, |f| &f.variables);
     let lookup = var_lookup(vars);
     let scope = Scope { input: dollar, context: ctx, variables: Some(&lookup) };
-    match crate::payload::resolve_template(template, &scope, random)? {
+    match crate::template::resolve_template(template, &scope, random)? {
         Value::Object(m) => Ok(m),
         _ => Ok(Map::new()),
     }
