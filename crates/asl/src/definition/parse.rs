@@ -4,10 +4,11 @@
 //! mark them all at once) and only returns a model when there were no errors. Messages follow
 //! AWS's `SCHEMA_VALIDATION_FAILED` wording where AWS's is known.
 //!
-//! This file holds the entry point, the field table, the machine and program level and the
-//! shared helpers. The rest is split by what it parses: `parse/state.rs` (a state and the
-//! fields all types share), `parse/retry_catch.rs` (`Retry` / `Catch`), `parse/kinds.rs` (the
-//! fields particular to each state type).
+//! This file holds the entry point, the machine and program level and the shared helpers; the
+//! fields each object may have come from the table in [`super::fields`]. The rest is split by
+//! what it parses: `parse/state.rs` (a state and the fields all types share),
+//! `parse/retry_catch.rs` (`Retry` / `Catch`), `parse/kinds.rs` (the fields particular to each
+//! state type).
 
 mod kinds;
 mod retry_catch;
@@ -20,145 +21,10 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
+use super::fields;
 use super::{Program, QueryLanguage, StateMachine};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::escape_token;
-
-/// Fields every state may have, by query language.
-const COMMON: &[&str] = &["Type", "Comment", "QueryLanguage"];
-
-/// The fields a state type allows beyond [`COMMON`] (`JSONPath`, then `JSONata`).
-fn allowed_fields(state_type: &str, lang: QueryLanguage) -> &'static [&'static str] {
-    use QueryLanguage::*;
-    match (state_type, lang) {
-        ("Pass", JsonPath) => &[
-            "Next",
-            "End",
-            "InputPath",
-            "OutputPath",
-            "Parameters",
-            "ResultPath",
-            "Result",
-            "Assign",
-        ],
-        ("Pass", Jsonata) => &["Next", "End", "Output", "Assign"],
-        ("Task", JsonPath) => &[
-            "Next",
-            "End",
-            "InputPath",
-            "OutputPath",
-            "Parameters",
-            "ResultSelector",
-            "ResultPath",
-            "Retry",
-            "Catch",
-            "Resource",
-            "TimeoutSeconds",
-            "TimeoutSecondsPath",
-            "HeartbeatSeconds",
-            "HeartbeatSecondsPath",
-            "Credentials",
-            "Assign",
-        ],
-        ("Task", Jsonata) => &[
-            "Next",
-            "End",
-            "Arguments",
-            "Output",
-            "Retry",
-            "Catch",
-            "Resource",
-            "TimeoutSeconds",
-            "HeartbeatSeconds",
-            "Credentials",
-            "Assign",
-        ],
-        ("Choice", JsonPath) => &["InputPath", "OutputPath", "Choices", "Default", "Assign"],
-        ("Choice", Jsonata) => &["Choices", "Default", "Output", "Assign"],
-        ("Wait", JsonPath) => &[
-            "Next",
-            "End",
-            "InputPath",
-            "OutputPath",
-            "Seconds",
-            "SecondsPath",
-            "Timestamp",
-            "TimestampPath",
-            "Assign",
-        ],
-        ("Wait", Jsonata) => &["Next", "End", "Seconds", "Timestamp", "Output", "Assign"],
-        ("Succeed", JsonPath) => &["InputPath", "OutputPath"],
-        ("Succeed", Jsonata) => &["Output"],
-        ("Fail", JsonPath) => &["Error", "ErrorPath", "Cause", "CausePath"],
-        ("Fail", Jsonata) => &["Error", "Cause"],
-        ("Parallel", JsonPath) => &[
-            "Next",
-            "End",
-            "InputPath",
-            "OutputPath",
-            "Parameters",
-            "ResultSelector",
-            "ResultPath",
-            "Retry",
-            "Catch",
-            "Branches",
-            "Assign",
-        ],
-        ("Parallel", Jsonata) => {
-            &["Next", "End", "Arguments", "Output", "Retry", "Catch", "Branches", "Assign"]
-        }
-        ("Map", JsonPath) => &[
-            "Next",
-            "End",
-            "InputPath",
-            "OutputPath",
-            "Parameters",
-            "ResultSelector",
-            "ResultPath",
-            "Retry",
-            "Catch",
-            "ItemsPath",
-            "ItemSelector",
-            "ItemProcessor",
-            "Iterator",
-            "MaxConcurrency",
-            "MaxConcurrencyPath",
-            "ToleratedFailureCount",
-            "ToleratedFailureCountPath",
-            "ToleratedFailurePercentage",
-            "ToleratedFailurePercentagePath",
-            "ItemBatcher",
-            "ItemReader",
-            "ResultWriter",
-            "Label",
-            "Assign",
-        ],
-        ("Map", Jsonata) => &[
-            "Next",
-            "End",
-            "Arguments",
-            "Output",
-            "Retry",
-            "Catch",
-            "Items",
-            "ItemSelector",
-            "ItemProcessor",
-            "Iterator",
-            "MaxConcurrency",
-            "ToleratedFailureCount",
-            "ToleratedFailurePercentage",
-            "ItemBatcher",
-            "ItemReader",
-            "ResultWriter",
-            "Label",
-            "Assign",
-        ],
-        _ => &[],
-    }
-}
-
-const STATE_TYPES: &[&str] =
-    &["Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"];
 
 /// How deep Parallel / Map programs may nest before AWS refuses the definition.
 const MAX_NESTING: usize = 40;
@@ -253,10 +119,7 @@ impl Parser {
             return None;
         };
         for key in obj.keys() {
-            if !matches!(
-                key.as_str(),
-                "StartAt" | "States" | "Comment" | "Version" | "TimeoutSeconds" | "QueryLanguage"
-            ) {
+            if !fields::MACHINE.contains(&key.as_str()) {
                 self.schema(format!("Field \"{key}\" is not supported"), child("", key));
             }
         }
@@ -375,12 +238,11 @@ impl Parser {
         Some(Program { start_at, states, pointer: pointer.to_string() })
     }
 
+    /// The fields of a Parallel branch or a Map's item processor (both accept
+    /// [`fields::PROCESSOR`]).
     fn sub_program_fields(&mut self, obj: &Map<String, Value>, pointer: &str) {
         for key in obj.keys() {
-            if !matches!(
-                key.as_str(),
-                "StartAt" | "States" | "Comment" | "ProcessorConfig" | "QueryLanguage"
-            ) {
+            if !fields::PROCESSOR.contains(&key.as_str()) {
                 self.schema(format!("Field \"{key}\" is not supported"), child(pointer, key));
             }
         }

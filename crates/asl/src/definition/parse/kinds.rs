@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::{child, is_jsonata_expression, Parser};
+use super::{child, fields, is_jsonata_expression, Parser};
 use crate::definition::{
     ChoiceBranch, ChoiceCondition, ChoiceState, Fail, MapMode, MapState, NumberSpec, QueryLanguage,
     StateKind, Task, TextSpec, TimestampSpec, Wait,
@@ -73,10 +73,7 @@ impl Parser {
                     match ro.get("Condition") {
                         Some(c) => {
                             for key in ro.keys() {
-                                if !matches!(
-                                    key.as_str(),
-                                    "Condition" | "Next" | "Assign" | "Output" | "Comment"
-                                ) {
+                                if !fields::CHOICE_RULE_JSONATA.contains(&key.as_str()) {
                                     self.schema(
                                     format!("Field \"{key}\" is not supported in a JSONata choice rule"),
                                     child(&rp, key),

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{child, Parser};
+use super::{child, fields, Parser};
 use crate::definition::{Catcher, Jitter, QueryLanguage, Retrier};
 
 impl Parser {
@@ -66,16 +66,7 @@ impl Parser {
                 continue;
             };
             for key in o.keys() {
-                if !matches!(
-                    key.as_str(),
-                    "ErrorEquals"
-                        | "IntervalSeconds"
-                        | "MaxAttempts"
-                        | "BackoffRate"
-                        | "MaxDelaySeconds"
-                        | "JitterStrategy"
-                        | "Comment"
-                ) {
+                if !fields::RETRIER.contains(&key.as_str()) {
                     self.schema(format!("Field \"{key}\" is not supported"), child(&rp, key));
                 }
             }
@@ -158,21 +149,7 @@ impl Parser {
                 continue;
             };
             for key in o.keys() {
-                let ok = match lang {
-                    QueryLanguage::JsonPath => {
-                        matches!(
-                            key.as_str(),
-                            "ErrorEquals" | "Next" | "ResultPath" | "Assign" | "Comment"
-                        )
-                    }
-                    QueryLanguage::Jsonata => {
-                        matches!(
-                            key.as_str(),
-                            "ErrorEquals" | "Next" | "Output" | "Assign" | "Comment"
-                        )
-                    }
-                };
-                if !ok {
+                if !fields::catcher(lang).contains(&key.as_str()) {
                     self.schema(format!("Field \"{key}\" is not supported"), child(&cp, key));
                 }
             }

@@ -1,12 +1,9 @@
-//! One state: its type and query language, the unknown-field check, and the fields every state
-//! type shares (transition, paths, payload templates, numbers).
+//! One state: its type and query language, the unknown-field check against the field table,
+//! and the fields every state type shares (transition, paths, payload templates, numbers).
 
 use serde_json::{Map, Value};
 
-use super::{
-    allowed_fields, child, is_jsonata_expression, reads_context, type_of, Parser, COMMON,
-    STATE_TYPES,
-};
+use super::{child, fields, is_jsonata_expression, reads_context, type_of, Parser};
 use crate::definition::{NumberSpec, PathSpec, QueryLanguage, State, StateKind, Transition};
 use crate::diagnostics::{codes, Diagnostic};
 
@@ -25,12 +22,12 @@ impl Parser {
         };
         let lang = self.query_language(obj, pointer, inherited, false);
         let state_type = match obj.get("Type") {
-            Some(Value::String(t)) if STATE_TYPES.contains(&t.as_str()) => t.clone(),
+            Some(Value::String(t)) if fields::state(t).is_some() => t.clone(),
             Some(Value::String(t)) => {
                 self.schema(
                     format!(
                         "\"{t}\" is not a state type (expected one of {})",
-                        STATE_TYPES.join(", ")
+                        fields::state_types().collect::<Vec<_>>().join(", ")
                     ),
                     child(pointer, "Type"),
                 );
@@ -48,16 +45,16 @@ impl Parser {
                 return None;
             }
         };
-        let allowed = allowed_fields(&state_type, lang);
+        let allowed = fields::state_fields(&state_type, lang);
         for key in obj.keys() {
-            if COMMON.contains(&key.as_str()) || allowed.contains(&key.as_str()) {
+            if fields::STATE_COMMON.contains(&key.as_str()) || allowed.contains(&key.as_str()) {
                 continue;
             }
             let other_lang = match lang {
                 QueryLanguage::JsonPath => QueryLanguage::Jsonata,
                 QueryLanguage::Jsonata => QueryLanguage::JsonPath,
             };
-            let message = if allowed_fields(&state_type, other_lang).contains(&key.as_str()) {
+            let message = if fields::state_fields(&state_type, other_lang).contains(&key.as_str()) {
                 format!(
                     "The field '{key}' is not supported for {} states using the {} query language",
                     state_type,

@@ -1,4 +1,4 @@
-//! The parser's unit tests.
+//! The parser's unit tests (the field table's own are in `definition/fields.rs`).
 
 use super::*;
 use serde_json::json;
