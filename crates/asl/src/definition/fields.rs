@@ -2,9 +2,10 @@
 //! have (the machine, branches, item processors, each state type by query language, retriers,
 //! catchers, choice rules) and the values of its enumerated fields.
 //!
-//! It is the single source of truth: the parser's unknown-field checks read it, and
-//! [`table_json`] renders it for the editor's completion. A new state field goes into
-//! [`STATES`] only.
+//! It is the single source of truth: the parser's unknown-field checks read it, and the editor's
+//! completion reads `editor/asl-fields.json`, which is [`table_json`] written out by
+//! `cargo xtask fields`; `crates/asl/tests/editor_fields.rs` fails when the two differ
+//! (docs/decisions/0005-one-field-table.md). A new state field goes into [`STATES`] only.
 //!
 //! Lists are in the order the editor offers them: the fields that make an object what it is
 //! first (a Task's `Resource`, a Map's `ItemProcessor`), then the rest in AWS's order. The parser
@@ -325,7 +326,7 @@ fn by_language(jsonpath: Value, jsonata: Value) -> Value {
     Value::Object(m)
 }
 
-/// The whole table as JSON, for the editor's completion.
+/// The whole table as JSON: what `editor/asl-fields.json` holds (see the module docs).
 pub fn table_json() -> Value {
     let mut states = Map::new();
     for s in STATES {
