@@ -2,88 +2,12 @@
 //
 // The context comes from the @lezer/json tree of the document with the token under the cursor
 // replaced by an empty string `""`: half-typed keys or values (an unterminated `"Ne`, a bare
-// word) otherwise throw the parser's error recovery off. The field lists follow the Amazon
-// States Language as AWS documents it (and as crates/asl/src/definition/parse.rs accepts it).
+// word) otherwise throw the parser's error recovery off. The field names, enumerated values,
+// error names and resources come from asl-fields.json: the engine's field table
+// (crates/asl/src/definition/fields.rs) written out by `cargo xtask fields`; a test in
+// crates/asl/tests/editor_fields.rs keeps the two equal and this file free of lists of its own.
 import { jsonLanguage } from "@codemirror/lang-json";
-
-const STATE_TYPES = ["Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"];
-const TOP_FIELDS = ["Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"];
-const PROGRAM_FIELDS = ["Comment", "StartAt", "States", "QueryLanguage"];
-const STATE_COMMON = ["Type", "Comment", "QueryLanguage"];
-
-// Fields a state type allows beyond STATE_COMMON: [JSONPath, JSONata].
-const RETRY_CATCH = ["Retry", "Catch"];
-const STATE_FIELDS = {
-  Pass: [
-    ["Next", "End", "InputPath", "OutputPath", "Parameters", "ResultPath", "Result", "Assign"],
-    ["Next", "End", "Output", "Assign"],
-  ],
-  Task: [
-    ["Resource", "Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector",
-      "ResultPath", ...RETRY_CATCH, "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds",
-      "HeartbeatSecondsPath", "Credentials", "Assign"],
-    ["Resource", "Next", "End", "Arguments", "Output", ...RETRY_CATCH, "TimeoutSeconds",
-      "HeartbeatSeconds", "Credentials", "Assign"],
-  ],
-  Choice: [
-    ["Choices", "Default", "InputPath", "OutputPath", "Assign"],
-    ["Choices", "Default", "Output", "Assign"],
-  ],
-  Wait: [
-    ["Next", "End", "InputPath", "OutputPath", "Seconds", "SecondsPath", "Timestamp",
-      "TimestampPath", "Assign"],
-    ["Next", "End", "Seconds", "Timestamp", "Output", "Assign"],
-  ],
-  Succeed: [["InputPath", "OutputPath"], ["Output"]],
-  Fail: [["Error", "ErrorPath", "Cause", "CausePath"], ["Error", "Cause"]],
-  Parallel: [
-    ["Branches", "Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector",
-      "ResultPath", ...RETRY_CATCH, "Assign"],
-    ["Branches", "Next", "End", "Arguments", "Output", ...RETRY_CATCH, "Assign"],
-  ],
-  Map: [
-    ["ItemProcessor", "ItemsPath", "ItemSelector", "Next", "End", "InputPath", "OutputPath",
-      "Parameters", "ResultSelector", "ResultPath", ...RETRY_CATCH, "Iterator", "MaxConcurrency",
-      "MaxConcurrencyPath", "ToleratedFailureCount", "ToleratedFailureCountPath",
-      "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ItemBatcher", "ItemReader",
-      "ResultWriter", "Label", "Assign"],
-    ["ItemProcessor", "Items", "ItemSelector", "Next", "End", "Arguments", "Output",
-      ...RETRY_CATCH, "Iterator", "MaxConcurrency", "ToleratedFailureCount",
-      "ToleratedFailurePercentage", "ItemBatcher", "ItemReader", "ResultWriter", "Label",
-      "Assign"],
-  ],
-};
-const RETRIER_FIELDS = ["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate",
-  "MaxDelaySeconds", "JitterStrategy", "Comment"];
-const CATCHER_FIELDS = [
-  ["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"],
-  ["ErrorEquals", "Next", "Output", "Assign", "Comment"],
-];
-const OPERATORS = ["StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
-  "StringGreaterThanEquals", "StringMatches", "NumericEquals", "NumericLessThan",
-  "NumericGreaterThan", "NumericLessThanEquals", "NumericGreaterThanEquals", "BooleanEquals",
-  "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan", "TimestampLessThanEquals",
-  "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean",
-  "IsTimestamp"];
-// Every comparison except StringMatches and the Is* tests has a `…Path` form.
-const RULE_OPERATORS = OPERATORS.flatMap((op) =>
-  op === "StringMatches" || op.startsWith("Is") ? [op] : [op, op + "Path"]);
-const NESTED_RULE_FIELDS = ["Variable", "And", "Or", "Not", ...RULE_OPERATORS, "Comment"];
-const RULE_FIELDS = [
-  ["Variable", "And", "Or", "Not", ...RULE_OPERATORS, "Next", "Assign", "Comment"],
-  ["Condition", "Next", "Assign", "Output", "Comment"],
-];
-const PROCESSOR_CONFIG_FIELDS = ["Mode", "ExecutionType"];
-// States.Runtime is left out: no retrier or catcher ever matches it.
-const STATES_ERRORS = ["States.ALL", "States.Timeout", "States.TaskFailed", "States.Permissions",
-  "States.HeartbeatTimeout", "States.DataLimitExceeded", "States.NoChoiceMatched",
-  "States.IntrinsicFailure", "States.ParameterPathFailure", "States.ResultPathMatchFailure",
-  "States.QueryEvaluationError", "States.BranchFailed", "States.ExceedToleratedFailureThreshold",
-  "States.ItemReaderFailed", "States.ResultWriterFailed", "States.Http.Socket"];
-const LAMBDA_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException",
-  "Lambda.SdkClientException", "Lambda.TooManyRequestsException"];
-const RESOURCES = ["arn:aws:lambda:us-east-1:123456789012:function:MockAPIFunction",
-  "arn:aws:states:::lambda:invoke"];
+import FIELDS from "./asl-fields.json" with { type: "json" };
 
 const MAX_DOCUMENT = 1_000_000;
 const VALUE_NODES = new Set(["Object", "Array", "String", "Number", "True", "False", "Null"]);
@@ -272,32 +196,34 @@ function tokenAt(text, pos) {
 // --- completions ------------------------------------------------------------------------------
 
 function keyFields(src, object, role) {
-  const lang = languageOf(src, object) === "JSONata" ? 1 : 0;
+  const lang = languageOf(src, object);
   switch (role) {
     case "root":
-      return { fields: TOP_FIELDS, detail: "state machine" };
+      return { fields: FIELDS.machine, detail: "state machine" };
     case "program":
-      return { fields: PROGRAM_FIELDS, detail: "branch" };
+      return { fields: FIELDS.branch, detail: "branch" };
     case "processor":
-      return { fields: [...PROGRAM_FIELDS, "ProcessorConfig"], detail: "item processor" };
+      return { fields: FIELDS.processor, detail: "item processor" };
     case "state": {
       const type = stringField(src, object, "Type");
-      const own = STATE_FIELDS[type];
-      if (own) return { fields: [...STATE_COMMON, ...own[lang]], detail: `${type} field` };
-      const all = new Set(STATE_COMMON);
-      for (const t of Object.values(STATE_FIELDS)) for (const f of t[lang]) all.add(f);
+      if (type !== null && Object.prototype.hasOwnProperty.call(FIELDS.states, type)) {
+        const own = FIELDS.states[type][lang];
+        return { fields: [...FIELDS.stateCommon, ...own], detail: `${type} field` };
+      }
+      const all = new Set(FIELDS.stateCommon);
+      for (const t of Object.values(FIELDS.states)) for (const f of t[lang]) all.add(f);
       return { fields: [...all], detail: "state field" };
     }
     case "retrier":
-      return { fields: RETRIER_FIELDS, detail: "retrier" };
+      return { fields: FIELDS.retrier, detail: "retrier" };
     case "catcher":
-      return { fields: CATCHER_FIELDS[lang], detail: "catcher" };
+      return { fields: FIELDS.catcher[lang], detail: "catcher" };
     case "rule":
-      return { fields: RULE_FIELDS[lang], detail: "choice rule" };
+      return { fields: FIELDS.choiceRule[lang], detail: "choice rule" };
     case "nested":
-      return { fields: NESTED_RULE_FIELDS, detail: "choice rule" };
+      return { fields: FIELDS.nestedChoiceRule, detail: "choice rule" };
     case "processorConfig":
-      return { fields: PROCESSOR_CONFIG_FIELDS, detail: "processor config" };
+      return { fields: FIELDS.processorConfig, detail: "processor config" };
     default:
       return null;
   }
@@ -311,15 +237,18 @@ function valueChoices(src, tree, object, role, key) {
   if (key === "StartAt" && ["root", "program", "processor"].includes(role)) {
     return { values: ownStateNames(src, object), detail: "state", type: "variable" };
   }
-  if (key === "Type" && role === "state") return { values: STATE_TYPES, detail: "state type" };
+  const values = FIELDS.values;
+  if (key === "Type" && role === "state") return { values: values.Type, detail: "state type" };
   if (key === "QueryLanguage" && ["root", "program", "processor", "state"].includes(role)) {
-    return { values: ["JSONPath", "JSONata"], detail: "query language" };
+    return { values: values.QueryLanguage, detail: "query language" };
   }
-  if (key === "Resource" && role === "state") return { values: RESOURCES, detail: "resource" };
-  if (key === "JitterStrategy" && role === "retrier") return { values: ["FULL", "NONE"] };
-  if (key === "Mode" && role === "processorConfig") return { values: ["INLINE", "DISTRIBUTED"] };
+  if (key === "Resource" && role === "state") {
+    return { values: values.Resource, detail: "resource" };
+  }
+  if (key === "JitterStrategy" && role === "retrier") return { values: values.JitterStrategy };
+  if (key === "Mode" && role === "processorConfig") return { values: values.Mode };
   if (key === "ExecutionType" && role === "processorConfig") {
-    return { values: ["STANDARD", "EXPRESS"] };
+    return { values: values.ExecutionType };
   }
   if (key === "End" && role === "state") return { values: [true], detail: "terminal state" };
   return null;
@@ -329,8 +258,9 @@ function errorChoices(src, tree, array) {
   const taken = new Set(
     children(array).filter((c) => c.name === "String").map((c) => stringAt(src, c)),
   );
-  const used = usedErrorNames(src, tree).filter((n) => !STATES_ERRORS.includes(n));
-  const all = [...STATES_ERRORS, ...LAMBDA_ERRORS.filter((n) => !used.includes(n)), ...used];
+  const { predefined, lambda } = FIELDS.errors;
+  const used = usedErrorNames(src, tree).filter((n) => !predefined.includes(n));
+  const all = [...predefined, ...lambda.filter((n) => !used.includes(n)), ...used];
   return all.filter((n) => !taken.has(n));
 }
 

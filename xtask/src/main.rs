@@ -7,6 +7,8 @@
 //! * `setup` — only install the missing tools.
 //! * `bench-peer [runs]` — `asl run` against the TypeScript peer aws-local-stepfunctions on a
 //!   4,000-iteration loop, whole processes, median wall time and peak RSS (figures only).
+//! * `fields` — write `editor/asl-fields.json` (the editor's completion data) from the engine's
+//!   field table, `asl::definition::fields::table_json()`; a test fails while it is stale.
 //!
 //! Every command first installs what a fresh machine lacks (skipping tools whose exact version
 //! is already present), so nothing is ever downloaded by trunk or at run time.
@@ -49,13 +51,14 @@ fn main() -> ExitCode {
         Some("setup") => setup().map(|_| ()),
         Some("browser-test") => browser_test(),
         Some("jsonata-module") => jsonata_module(),
+        Some("fields") => fields(),
         Some("smoke") => setup_browser().and_then(|_| smoke::smoke(&root(), &root().join("dist"))),
         #[cfg(unix)]
         Some("bench-peer") => bench_peer::bench_peer(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask \
-                 <serve|test|dist|setup|browser-test|jsonata-module|smoke|bench-peer [runs]>"
+                 <serve|test|dist|setup|browser-test|jsonata-module|fields|smoke|bench-peer [runs]>"
             );
             return ExitCode::from(2);
         }
@@ -234,6 +237,17 @@ fn setup_browser() -> Result<()> {
 fn bundle_editor() -> Result<()> {
     let mut c = cmd("node");
     c.arg(editor_dir().join("bundle.mjs"));
+    run(c)
+}
+
+/// Writes `editor/asl-fields.json` from the engine's field table. The file is committed (the
+/// bundle imports it; no build step regenerates it); `crates/asl/tests/editor_fields.rs`
+/// checks it, and in `UPDATE_FIELDS` mode writes it, so the engine is not a dependency here.
+fn fields() -> Result<()> {
+    let mut c = cmd("cargo");
+    c.args(["test", "-p", "asl", "--test", "editor_fields", "--"])
+        .args(["--exact", "the_editor_field_table_is_the_engine_s"])
+        .env("UPDATE_FIELDS", "1");
     run(c)
 }
 

@@ -2,9 +2,11 @@
 //!
 //! [`parse`](parse::parse) builds it from JSON and reports every problem as a located
 //! [`Diagnostic`](crate::Diagnostic); the runner only ever sees a model that parsed cleanly.
+//! Which fields each object may have is the table in [`fields`], shared with the editor.
 //! Fields that hold data-flow expressions (payload templates, paths, JSONata) keep their JSON
 //! form: the data-flow layer interprets them at run time.
 
+pub mod fields;
 pub mod parse;
 
 use std::sync::Arc;
