@@ -194,12 +194,14 @@ fn subtitle(kind: &StateKind) -> String {
 pub fn condition_text(condition: &ChoiceCondition) -> String {
     match condition {
         ChoiceCondition::Rule(rule) => asl::choice::label_full(rule),
-        ChoiceCondition::Condition(serde_json::Value::String(text)) => {
-            let t = text.trim();
-            let inner = t.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")).unwrap_or(t);
-            inner.trim().to_string()
-        }
-        ChoiceCondition::Condition(other) => other.to_string(),
+        ChoiceCondition::Condition(condition) => match condition.source() {
+            serde_json::Value::String(text) => {
+                let t = text.trim();
+                let inner = t.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")).unwrap_or(t);
+                inner.trim().to_string()
+            }
+            other => other.to_string(),
+        },
     }
 }
 

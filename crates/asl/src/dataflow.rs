@@ -13,28 +13,28 @@
 
 use crate::errors::{names, StatesError};
 use crate::intrinsics::compact_json;
-use crate::jsonpath::{parse_target, JsonPath, Scope};
+use crate::jsonpath::{JsonPath, Path, PathTarget, Scope};
 use serde_json::{Map, Value};
 
 /// `InputPath` / `OutputPath` as written in a definition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PathField<'a> {
     /// The field is absent: `$`, the whole value.
     Absent,
     /// The field is JSON `null`: the empty object `{}`.
     Null,
     /// A path (`$…`, `$$…` or `$var…`).
-    Path(&'a str),
+    Path(&'a Path),
 }
 
-impl<'a> From<Option<&'a str>> for PathField<'a> {
-    fn from(p: Option<&'a str>) -> Self {
+impl<'a> From<Option<&'a Path>> for PathField<'a> {
+    fn from(p: Option<&'a Path>) -> Self {
         p.map(PathField::Path).unwrap_or(PathField::Absent)
     }
 }
 
 /// `ResultPath` as written in a definition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum ResultPathSpec<'a> {
     /// Absent (or `$`): the result replaces the input.
     #[default]
@@ -42,19 +42,19 @@ pub enum ResultPathSpec<'a> {
     /// JSON `null`: the result is discarded, the state input passes through.
     Discard,
     /// A reference path such as `$.result` or `$.a.b[0]`.
-    Path(&'a str),
+    Path(&'a Path),
 }
 
 /// `InputPath` (`None` = `$`). A path that selects nothing fails with `States.Runtime`,
 /// cause `Invalid path '$.x' : No results for path: $['x']` (recorded).
-pub fn apply_input_path(path: Option<&str>, scope: &Scope) -> Result<Value, StatesError> {
+pub fn apply_input_path(path: Option<&Path>, scope: &Scope) -> Result<Value, StatesError> {
     apply_path_field(PathField::from(path), scope)
 }
 
 /// `OutputPath` (`None` = `$`): `scope.input` is the value after `ResultPath`. Same errors as
 /// [`apply_input_path`] (recorded: `Invalid path '$.no.such.result.path' : Missing property
 /// in path $['no']`).
-pub fn apply_output_path(path: Option<&str>, scope: &Scope) -> Result<Value, StatesError> {
+pub fn apply_output_path(path: Option<&Path>, scope: &Scope) -> Result<Value, StatesError> {
     apply_path_field(PathField::from(path), scope)
 }
 
@@ -63,13 +63,9 @@ pub fn apply_path_field(field: PathField, scope: &Scope) -> Result<Value, States
     match field {
         PathField::Absent => Ok(scope.input.clone()),
         PathField::Null => Ok(Value::Object(Map::new())),
-        PathField::Path(p) => {
-            let target = parse_target(p)
-                .map_err(|e| StatesError::runtime(format!("Invalid path '{p}' : {}", e.message)))?;
-            scope
-                .evaluate(&target)
-                .map_err(|e| StatesError::runtime(format!("Invalid path '{p}' : {}", e.message)))
-        }
+        PathField::Path(p) => p
+            .evaluate(scope)
+            .map_err(|e| StatesError::runtime(format!("Invalid path '{p}' : {}", e.message))),
     }
 }
 
@@ -87,8 +83,18 @@ pub fn apply_result_path(
         ResultPathSpec::Replace => Ok(result),
         ResultPathSpec::Discard => Ok(state_input.clone()),
         ResultPathSpec::Path(p) => {
-            let compiled = JsonPath::parse(p)
-                .map_err(|e| StatesError::runtime(format!("Invalid path '{p}' : {}", e.message)))?;
+            let reparsed;
+            let compiled = match p.target() {
+                Ok(PathTarget::Input(compiled)) => compiled,
+                // `$$…` / `$var…` (not reference paths) or unparsable: as the input path parser
+                // sees them, for its message.
+                _ => {
+                    reparsed = JsonPath::parse(p).map_err(|e| {
+                        StatesError::runtime(format!("Invalid path '{p}' : {}", e.message))
+                    })?;
+                    &reparsed
+                }
+            };
             if !compiled.is_reference_path() {
                 return Err(StatesError::runtime(format!(
                     "Invalid path '{p}' : ResultPath must be a reference path"
@@ -122,21 +128,30 @@ mod tests {
     fn input_and_output_paths() {
         let input = json!({"a": {"b": 1}});
         assert_eq!(apply_input_path(None, &scope(&input)).unwrap(), input);
-        assert_eq!(apply_input_path(Some("$.a"), &scope(&input)).unwrap(), json!({"b": 1}));
+        assert_eq!(
+            apply_input_path(Some(&Path::compile("$.a")), &scope(&input)).unwrap(),
+            json!({"b": 1})
+        );
         assert_eq!(apply_path_field(PathField::Null, &scope(&input)).unwrap(), json!({}));
-        assert_eq!(apply_output_path(Some("$.a.b"), &scope(&input)).unwrap(), json!(1));
+        assert_eq!(
+            apply_output_path(Some(&Path::compile("$.a.b")), &scope(&input)).unwrap(),
+            json!(1)
+        );
     }
 
     #[test]
     fn missing_paths_use_recorded_causes() {
         let input = json!({"int-literal": 0});
-        let e = apply_input_path(Some("$.NoSuchInputPath"), &scope(&input)).unwrap_err();
+        let e = apply_input_path(Some(&Path::compile("$.NoSuchInputPath")), &scope(&input))
+            .unwrap_err();
         assert_eq!(e.error, "States.Runtime");
         assert_eq!(
             e.cause,
             "Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']"
         );
-        let e = apply_output_path(Some("$.no.such.result.path"), &scope(&json!({}))).unwrap_err();
+        let e =
+            apply_output_path(Some(&Path::compile("$.no.such.result.path")), &scope(&json!({})))
+                .unwrap_err();
         assert_eq!(
             e.cause,
             "Invalid path '$.no.such.result.path' : Missing property in path $['no']"
@@ -149,21 +164,25 @@ mod tests {
         assert_eq!(apply_result_path(ResultPathSpec::Replace, &input, json!(2)).unwrap(), json!(2));
         assert_eq!(apply_result_path(ResultPathSpec::Discard, &input, json!(2)).unwrap(), input);
         assert_eq!(
-            apply_result_path(ResultPathSpec::Path("$.r.s"), &input, json!(2)).unwrap(),
+            apply_result_path(ResultPathSpec::Path(&Path::compile("$.r.s")), &input, json!(2))
+                .unwrap(),
             json!({"a": 1, "r": {"s": 2}})
         );
         assert_eq!(
-            apply_result_path(ResultPathSpec::Path("$.a"), &input, json!([3])).unwrap(),
+            apply_result_path(ResultPathSpec::Path(&Path::compile("$.a")), &input, json!([3]))
+                .unwrap(),
             json!({"a": [3]})
         );
         assert_eq!(
-            apply_result_path(ResultPathSpec::Path("$"), &input, json!(2)).unwrap(),
+            apply_result_path(ResultPathSpec::Path(&Path::compile("$")), &input, json!(2)).unwrap(),
             json!(2)
         );
         let e =
-            apply_result_path(ResultPathSpec::Path("$.x"), &json!("str"), json!(1)).unwrap_err();
+            apply_result_path(ResultPathSpec::Path(&Path::compile("$.x")), &json!("str"), json!(1))
+                .unwrap_err();
         assert_eq!(e.error, "States.ResultPathMatchFailure");
-        let e = apply_result_path(ResultPathSpec::Path("$.a[*]"), &input, json!(1)).unwrap_err();
+        let e = apply_result_path(ResultPathSpec::Path(&Path::compile("$.a[*]")), &input, json!(1))
+            .unwrap_err();
         assert_eq!(e.error, "States.Runtime");
     }
 }

@@ -1,6 +1,7 @@
 //! AWS's `TestState` API: run one state of a definition on a given input, with an optional
 //! mocked task result or error, and report each data-flow stage (`inspectionData`).
 
+use crate::template::Template;
 use serde_json::{json, Map, Value};
 
 use crate::definition::{StateKind, StateMachine, Transition};
@@ -95,7 +96,7 @@ pub fn test_state(
         inspection.insert("afterInputPath".into(), text(&effective));
         let scope = Scope { input: &effective, context: &context, variables: Some(&lookup) };
         let params = match &state.parameters {
-            Some(p) => crate::template::resolve_template(p, &scope, &mut random).map_err(fail)?,
+            Some(p) => p.resolve_jsonpath(&scope, &mut random).map_err(fail)?,
             None => effective.clone(),
         };
         if matches!(
@@ -160,8 +161,7 @@ pub fn test_state(
                     Some(sel) => {
                         let scope =
                             Scope { input: &result, context: &context, variables: Some(&lookup) };
-                        let r = crate::template::resolve_template(sel, &scope, &mut random)
-                            .map_err(fail)?;
+                        let r = sel.resolve_jsonpath(&scope, &mut random).map_err(fail)?;
                         inspection.insert("afterResultSelector".into(), text(&r));
                         r
                     }
@@ -209,9 +209,7 @@ pub fn test_state(
         let out = crate::runner::apply_path_for_test(&state.output_path, &scope).map_err(fail)?;
         if let Some(assign) = &state.assign {
             let scope = Scope { input: &after_rp, context: &context, variables: Some(&lookup) };
-            if let Value::Object(m) =
-                crate::template::resolve_template(assign, &scope, &mut random).map_err(fail)?
-            {
+            if let Value::Object(m) = assign.resolve_jsonpath(&scope, &mut random).map_err(fail)? {
                 let mut all = request.variables.clone();
                 all.extend(m);
                 inspection.insert("variables".into(), text(&Value::Object(all)));
@@ -294,7 +292,7 @@ fn test_jsonata_state(
     request: &TestStateRequest,
     context: &Value,
 ) -> TestStateResponse {
-    use crate::jsonata::{resolve, Bindings};
+    use crate::jsonata::Bindings;
     let mut random = Random::new(0);
     let mut inspection = Map::new();
     let text = |v: &Value| json!(crate::history::json_text(v));
@@ -305,9 +303,9 @@ fn test_jsonata_state(
     let qerr = |e: crate::jsonata::EvalError| {
         StatesError::new(crate::errors::names::QUERY_EVALUATION_ERROR, e.message)
     };
-    let mut eval = |t: &Value, field: &str, states: &Value| {
+    let mut eval = |t: &Template, field: &str, states: &Value| {
         let b = Bindings { states, variables: &lookup, now_ms: 0 };
-        resolve(t, field, &b, &mut random).map_err(qerr)
+        t.resolve_jsonata(field, &b, &mut random).map_err(qerr)
     };
     let states_of = |result: Option<&Value>, error: Option<&Value>| {
         let mut m = Map::new();
@@ -321,18 +319,19 @@ fn test_jsonata_state(
         }
         Value::Object(m)
     };
-    let with_assign = |assign: Option<&Value>,
-                       states: &Value,
-                       eval: &mut dyn FnMut(&Value, &str, &Value) -> Result<Value, StatesError>|
-     -> Result<Map<String, Value>, StatesError> {
-        let mut all = request.variables.clone();
-        if let Some(a) = assign {
-            if let Value::Object(m) = eval(a, "Assign", states)? {
-                all.extend(m);
+    let with_assign =
+        |assign: Option<&Template>,
+         states: &Value,
+         eval: &mut dyn FnMut(&Template, &str, &Value) -> Result<Value, StatesError>|
+         -> Result<Map<String, Value>, StatesError> {
+            let mut all = request.variables.clone();
+            if let Some(a) = assign {
+                if let Value::Object(m) = eval(a, "Assign", states)? {
+                    all.extend(m);
+                }
             }
-        }
-        Ok(all)
-    };
+            Ok(all)
+        };
     let plain = states_of(None, None);
     let outcome: Result<Finished, StatesError> = (|| {
         let body_result = match &state.kind {
@@ -390,7 +389,7 @@ fn test_jsonata_state(
                 let mut field = |t: &Option<crate::definition::TextSpec>, name: &str| match t {
                     Some(crate::definition::TextSpec::Literal(s)) => Ok(s.clone()),
                     Some(crate::definition::TextSpec::Expression(e)) => {
-                        eval(&json!(e), name, &states).map(|v| match v {
+                        eval(e, name, &states).map(|v| match v {
                             Value::String(s) => s,
                             other => crate::history::json_text(&other),
                         })

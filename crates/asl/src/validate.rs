@@ -309,7 +309,7 @@ impl GraphCheck<'_> {
             [("Parameters", &state.parameters), ("ResultSelector", &state.result_selector)]
         {
             if let Some(t) = t {
-                self.template(t, &format!("{sp}/{field}"));
+                self.template(t.source(), &format!("{sp}/{field}"));
             }
         }
         let number_path = |s: &Option<NumberSpec>| match s {
@@ -354,7 +354,7 @@ impl GraphCheck<'_> {
                     self.path(p, format!("{sp}/ItemsPath"));
                 }
                 if let Some(t) = &m.item_selector {
-                    self.template(t, &format!("{sp}/ItemSelector"));
+                    self.template(t.source(), &format!("{sp}/ItemSelector"));
                 }
             }
             _ => {}

@@ -54,7 +54,7 @@ fn run_choice(state: &Value, input: &Value) -> Result<String, String> {
         .iter()
         .map(|r| parse_choice(r).map_err(|e| format!("parse error: {e:?}")))
         .collect::<Result<_, _>>()?;
-    let mut resolve = |p: &str| resolve_simple(input, p);
+    let mut resolve = |p: &asl::jsonpath::Path| resolve_simple(input, p);
     match first_match(&choices, &mut resolve) {
         Ok(Some(choice)) => Ok(choice.next.clone()),
         Ok(None) => state["Default"]

@@ -7,6 +7,7 @@
 //! and passes.
 
 use asl::dataflow::{apply_path_field, apply_result_path, PathField, ResultPathSpec};
+use asl::jsonpath::Path;
 use asl::jsonpath::Scope;
 use asl::template::resolve_template;
 use asl::{Random, StatesError};
@@ -25,7 +26,7 @@ fn path_field(state: &Value, key: &str) -> PathField<'static> {
     match state.get(key) {
         None => PathField::Absent,
         Some(Value::Null) => PathField::Null,
-        Some(Value::String(s)) => PathField::Path(Box::leak(s.clone().into_boxed_str())),
+        Some(Value::String(s)) => PathField::Path(Box::leak(Box::new(Path::compile(s)))),
         Some(_) => PathField::Absent,
     }
 }
@@ -48,10 +49,13 @@ fn run_pass(state: &Value, input: &Value) -> Result<Value, StatesError> {
         (None, Some(r)) => r.clone(),
         (None, None) => effective.clone(),
     };
+    let result_path = state.get("ResultPath").and_then(Value::as_str).map(Path::compile);
     let spec = match state.get("ResultPath") {
         None => ResultPathSpec::Replace,
         Some(Value::Null) => ResultPathSpec::Discard,
-        Some(Value::String(s)) => ResultPathSpec::Path(s),
+        Some(Value::String(_)) => {
+            result_path.as_ref().map_or(ResultPathSpec::Replace, ResultPathSpec::Path)
+        }
         Some(_) => ResultPathSpec::Replace,
     };
     let after = apply_result_path(spec, input, result)?;

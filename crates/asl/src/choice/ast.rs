@@ -3,6 +3,7 @@
 //! Plain data plus the small structural helpers that parsing, evaluation and labels all lean on
 //! (an operator's kind and relation, the paths a rule reads). Nothing here reads JSON or input.
 
+use crate::jsonpath::Path;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -204,8 +205,8 @@ impl fmt::Display for Operator {
 pub enum Operand {
     /// A literal from the definition (`"NumericEquals": 3`), already checked for its type.
     Literal(Value),
-    /// A path from a `…Path` operator (`"NumericEqualsPath": "$.limit"`), exactly as written.
-    Path(String),
+    /// A path from a `…Path` operator (`"NumericEqualsPath": "$.limit"`), compiled.
+    Path(Path),
 }
 
 /// A choice rule (top-level or nested), in the JSONPath query language.
@@ -218,7 +219,7 @@ pub enum ChoiceRule {
     Not(Box<ChoiceRule>),
     /// `Variable` compared with `operand` by `op`.
     Compare {
-        variable: String,
+        variable: Path,
         op: Operator,
         operand: Operand,
     },

@@ -3,6 +3,7 @@
 //! Paths are resolved by the caller's closure, so evaluation depends neither on the JSONPath
 //! implementation nor on the runner.
 
+use crate::jsonpath::Path;
 use std::cmp::Ordering;
 
 use serde_json::{Number, Value};
@@ -20,13 +21,13 @@ pub fn invalid_path_error(path: &str) -> StatesError {
 
 /// Evaluate a rule.
 ///
-/// `resolve(path)` returns the value at a path string exactly as written in the definition
+/// `resolve(path)` returns the value at a path of the definition (compiled when it was loaded)
 /// (`$.x`, `$$.Execution.Id`, or a variable `$name.x`); `Ok(None)` means the path selects
 /// nothing. A path that selects nothing is an error ([`invalid_path_error`]) except as the
 /// `Variable` of `IsPresent`.
 pub fn evaluate(
     rule: &ChoiceRule,
-    resolve: &mut dyn FnMut(&str) -> Result<Option<Value>, StatesError>,
+    resolve: &mut dyn FnMut(&Path) -> Result<Option<Value>, StatesError>,
 ) -> Result<bool, StatesError> {
     match rule {
         ChoiceRule::And(rules) => {
@@ -185,7 +186,7 @@ pub fn string_matches(value: &str, pattern: &str) -> bool {
 /// `States.NoChoiceMatched`).
 pub fn first_match<'a>(
     choices: &'a [Choice],
-    resolve: &mut dyn FnMut(&str) -> Result<Option<Value>, StatesError>,
+    resolve: &mut dyn FnMut(&Path) -> Result<Option<Value>, StatesError>,
 ) -> Result<Option<&'a Choice>, StatesError> {
     for choice in choices {
         if evaluate(&choice.rule, resolve)? {

@@ -27,7 +27,7 @@ pub fn label_full(rule: &ChoiceRule) -> String {
         ChoiceRule::Compare { variable, op, operand } => {
             let rhs = match operand {
                 Operand::Literal(v) => v.to_string(),
-                Operand::Path(p) => p.clone(),
+                Operand::Path(p) => p.to_string(),
             };
             if op.kind() == Kind::TypeTest {
                 let yes = operand_flag(operand);

@@ -3,6 +3,7 @@
 //! Reports every problem it finds, each with a JSON pointer relative to the rule, so the
 //! validator can show them all at once instead of one per attempt.
 
+use crate::jsonpath::Path;
 use serde_json::Value;
 
 use super::ast::{Choice, ChoiceRule, Kind, Operand, Operator};
@@ -189,7 +190,7 @@ fn parse_rule_at(
     }
 
     let variable = match obj.get("Variable") {
-        Some(Value::String(s)) if s.starts_with('$') => Some(s.clone()),
+        Some(Value::String(s)) if s.starts_with('$') => Some(Path::compile(s)),
         Some(Value::String(s)) => {
             errors.push((
                 format!("{at}/Variable"),
@@ -221,7 +222,7 @@ fn parse_rule_at(
     let value = obj.get(field)?;
     let operand = if is_path {
         match value {
-            Value::String(s) if s.starts_with('$') => Some(Operand::Path(s.clone())),
+            Value::String(s) if s.starts_with('$') => Some(Operand::Path(Path::compile(s))),
             Value::String(s) => {
                 errors.push((here, format!("{field} must be a path starting with '$', got '{s}'")));
                 None

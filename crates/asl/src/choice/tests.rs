@@ -2,6 +2,7 @@
 //! timestamps and labels. (End-to-end checks against AWS recordings are in
 //! `tests/choice_conformance.rs`.)
 
+use crate::jsonpath::Path;
 use std::cmp::Ordering;
 
 use serde_json::{json, Value};
@@ -12,7 +13,7 @@ use crate::errors::StatesError;
 /// Resolve `$`, `$.a`, `$.a.b` over `input`; anything else selects nothing.
 fn run(rule: &Value, input: &Value) -> Result<bool, StatesError> {
     let parsed = parse_rule(rule).unwrap_or_else(|e| panic!("{rule}: {e:?}"));
-    let mut resolve = |path: &str| -> Result<Option<Value>, StatesError> {
+    let mut resolve = |path: &Path| -> Result<Option<Value>, StatesError> {
         let mut current = input;
         let rest = path.strip_prefix('$').unwrap_or(path);
         for field in rest.split('.').filter(|f| !f.is_empty()) {
@@ -318,7 +319,7 @@ fn and_or_not_short_circuit() {
 fn resolver_errors_propagate() {
     let rule = parse_rule(&json!({"Variable": "$.x", "IsPresent": true})).expect("parses");
     let mut failing =
-        |_: &str| -> Result<Option<Value>, StatesError> { Err(StatesError::runtime("boom")) };
+        |_: &Path| -> Result<Option<Value>, StatesError> { Err(StatesError::runtime("boom")) };
     assert_eq!(evaluate(&rule, &mut failing), Err(StatesError::runtime("boom")));
 }
 
@@ -336,7 +337,7 @@ fn first_match_picks_the_first_rule_that_holds() {
     .map(|r| parse_choice(r).expect("parses"))
     .collect();
     let pick = |input: Value| {
-        let mut resolve = |p: &str| -> Result<Option<Value>, StatesError> {
+        let mut resolve = |p: &Path| -> Result<Option<Value>, StatesError> {
             Ok(input.get(p.trim_start_matches("$.")).cloned())
         };
         first_match(&choices, &mut resolve).map(|c| c.map(|c| c.next.clone()))
@@ -360,7 +361,7 @@ fn parse_choice_keeps_next_comment_and_assign() {
     assert_eq!(
         choice.rule,
         ChoiceRule::Compare {
-            variable: "$.status".into(),
+            variable: Path::compile("$.status"),
             op: Operator::StringEquals,
             operand: Operand::Literal(json!("200")),
         }
@@ -371,9 +372,9 @@ fn parse_choice_keeps_next_comment_and_assign() {
     assert_eq!(
         with_path,
         ChoiceRule::Compare {
-            variable: "$$.Execution.Id".into(),
+            variable: Path::compile("$$.Execution.Id"),
             op: Operator::StringEquals,
-            operand: Operand::Path("$lim.x".into()),
+            operand: Operand::Path(Path::compile("$lim.x")),
         }
     );
 }

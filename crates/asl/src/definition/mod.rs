@@ -14,6 +14,9 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use crate::jsonpath::Path;
+use crate::template::Template;
+
 /// `JSONPath` (the default) or `JSONata`, per state machine and per state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum QueryLanguage {
@@ -65,22 +68,32 @@ impl Program {
     }
 }
 
-/// An optional path field: absent (the default applies), `null`, or a path string.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// An optional path field: absent (the default applies), `null`, or a path.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum PathSpec {
     #[default]
     Default,
     Null,
-    Path(String),
+    Path(Path),
 }
 
-/// A number given directly, read from a path, or computed by a JSONata expression.
+/// A field that has three forms: given directly (`Seconds`), read from a path
+/// (`SecondsPath`, JSONPath), or computed by a JSONata expression (`{% … %}`, kept as a
+/// compiled one-expression template so messages quote it as written).
 #[derive(Debug, Clone, PartialEq)]
-pub enum NumberSpec {
-    Literal(Value),
-    Path(String),
-    Expression(String),
+pub enum FieldSpec<T> {
+    Literal(T),
+    Path(Path),
+    Expression(Template),
 }
+
+/// A number field (`Seconds`, `MaxConcurrency`, `TimeoutSeconds`, …); the literal keeps its
+/// JSON number.
+pub type NumberSpec = FieldSpec<Value>;
+/// A text field (`Error` / `Cause` of a Fail state).
+pub type TextSpec = FieldSpec<String>;
+/// A Wait state's `Timestamp`.
+pub type TimestampSpec = FieldSpec<String>;
 
 /// Where a state goes next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,8 +126,8 @@ pub struct Catcher {
     pub error_equals: Vec<String>,
     pub next: String,
     pub result_path: PathSpec,
-    pub output: Option<Value>,
-    pub assign: Option<Value>,
+    pub output: Option<Template>,
+    pub assign: Option<Template>,
 }
 
 /// One state with the fields every type shares; the rest is in [`StateKind`].
@@ -129,11 +142,11 @@ pub struct State {
     pub input_path: PathSpec,
     pub output_path: PathSpec,
     pub result_path: PathSpec,
-    pub parameters: Option<Value>,
-    pub result_selector: Option<Value>,
-    pub arguments: Option<Value>,
-    pub output: Option<Value>,
-    pub assign: Option<Value>,
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    pub arguments: Option<Template>,
+    pub output: Option<Template>,
+    pub assign: Option<Template>,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
     pub kind: StateKind,
@@ -234,8 +247,8 @@ pub struct Task {
 pub struct ChoiceBranch {
     pub rule: ChoiceCondition,
     pub next: String,
-    pub assign: Option<Value>,
-    pub output: Option<Value>,
+    pub assign: Option<Template>,
+    pub output: Option<Template>,
     pub pointer: String,
 }
 
@@ -244,7 +257,7 @@ pub enum ChoiceCondition {
     /// A JSONPath comparison / boolean rule.
     Rule(crate::choice::ChoiceRule),
     /// A JSONata `Condition` (an expression string or a literal boolean).
-    Condition(Value),
+    Condition(Template),
 }
 
 #[derive(Debug, Clone)]
@@ -259,25 +272,11 @@ pub enum Wait {
     Timestamp(TimestampSpec),
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum TimestampSpec {
-    Literal(String),
-    Path(String),
-    Expression(String),
-}
-
 /// A Fail state's error and cause, each fixed, read from a path, or a JSONata expression.
 #[derive(Debug, Clone, Default)]
 pub struct Fail {
     pub error: Option<TextSpec>,
     pub cause: Option<TextSpec>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum TextSpec {
-    Literal(String),
-    Path(String),
-    Expression(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -294,14 +293,14 @@ pub struct MapState {
     /// `ItemsPath` (JSONPath).
     pub items_path: PathSpec,
     /// `Items` (JSONata expression or literal array).
-    pub items: Option<Value>,
+    pub items: Option<Template>,
     /// `ItemSelector`, or the legacy `Parameters` of a Map.
-    pub item_selector: Option<Value>,
+    pub item_selector: Option<Template>,
     pub max_concurrency: Option<NumberSpec>,
     pub tolerated_failure_count: Option<NumberSpec>,
     pub tolerated_failure_percentage: Option<NumberSpec>,
-    pub item_batcher: Option<Value>,
-    pub item_reader: Option<Value>,
-    pub result_writer: Option<Value>,
+    pub item_batcher: Option<Template>,
+    pub item_reader: Option<Template>,
+    pub result_writer: Option<Template>,
     pub label: Option<String>,
 }

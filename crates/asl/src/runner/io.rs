@@ -6,9 +6,9 @@ use serde_json::Value;
 use crate::dataflow::{self, PathField, ResultPathSpec};
 use crate::definition::PathSpec;
 use crate::errors::{names, StatesError};
-use crate::jsonpath::{select_in, Scope};
+use crate::jsonpath::{Path, Scope};
 use crate::random::Random;
-use crate::template::resolve_template;
+use crate::template::Template;
 
 pub(crate) fn path_field(spec: &PathSpec) -> PathField<'_> {
     match spec {
@@ -22,7 +22,7 @@ pub(crate) fn result_path_spec(spec: &PathSpec) -> ResultPathSpec<'_> {
     match spec {
         PathSpec::Default => ResultPathSpec::Replace,
         PathSpec::Null => ResultPathSpec::Discard,
-        PathSpec::Path(p) if p == "$" => ResultPathSpec::Replace,
+        PathSpec::Path(p) if *p == "$" => ResultPathSpec::Replace,
         PathSpec::Path(p) => ResultPathSpec::Path(p),
     }
 }
@@ -41,16 +41,16 @@ pub(crate) fn apply_result_path(
 }
 
 pub(crate) fn template(
-    template: &Value,
+    template: &Template,
     scope: &Scope,
     random: &mut Random,
 ) -> Result<Value, StatesError> {
-    resolve_template(template, scope, random)
+    template.resolve_jsonpath(scope, random)
 }
 
 /// A path a Choice rule or a `…Path` field reads; `None` when it selects nothing.
-pub(crate) fn select(scope: &Scope, path: &str) -> Result<Option<Value>, StatesError> {
-    select_in(scope, path)
+pub(crate) fn select(scope: &Scope, path: &Path) -> Result<Option<Value>, StatesError> {
+    path.select(scope)
         .map_err(|e| StatesError::runtime(format!("Invalid path '{path}' : {}", e.message)))
 }
 

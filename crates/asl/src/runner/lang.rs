@@ -16,6 +16,7 @@ use crate::definition::{QueryLanguage, State};
 use crate::errors::{names, StatesError};
 use crate::jsonata::{self, Bindings};
 use crate::jsonpath::Scope;
+use crate::template::Template;
 
 pub(super) fn is_jsonata(state: &State) -> bool {
     state.query_language == QueryLanguage::Jsonata
@@ -91,7 +92,7 @@ fn failed_location(message: &str, field: &str) -> String {
 pub(super) fn eval(
     exec: &mut Execution,
     fid: FrameId,
-    template: &Value,
+    template: &Template,
     field: &str,
     states: &Value,
 ) -> Result<Value, StatesError> {
@@ -101,7 +102,7 @@ pub(super) fn eval(
         let vars = frames.get(fid).map_or(&empty, |f| &f.variables);
         let lookup = var_lookup(vars);
         let b = Bindings { states, variables: &lookup, now_ms: *clock };
-        jsonata::resolve(template, field, &b, random)
+        template.resolve_jsonata(field, &b, random)
     };
     result.map_err(|e| {
         let location = failed_location(&e.message, field);
@@ -114,7 +115,7 @@ pub(super) fn eval(
 pub(super) fn eval_typed(
     exec: &mut Execution,
     fid: FrameId,
-    template: &Value,
+    template: &Template,
     field: &str,
     states: &Value,
     expected: &str,
@@ -124,7 +125,7 @@ pub(super) fn eval_typed(
     if ok(&v) {
         return Ok(v);
     }
-    let expr = match template {
+    let expr = match template.source() {
         Value::String(s) => jsonata::template_expression(s).unwrap_or(s).to_string(),
         other => other.to_string(),
     };
@@ -137,7 +138,7 @@ pub(super) fn eval_typed(
 pub(super) fn assign_jsonpath(
     exec: &mut Execution,
     fid: FrameId,
-    template: &Value,
+    template: &Template,
     dollar: &Value,
     ctx: &Value,
 ) -> Result<Map<String, Value>, StatesError> {
@@ -146,7 +147,7 @@ pub(super) fn assign_jsonpath(
     let vars = frames.get(fid).map_or(&empty, |f| &f.variables);
     let lookup = var_lookup(vars);
     let scope = Scope { input: dollar, context: ctx, variables: Some(&lookup) };
-    match crate::template::resolve_template(template, &scope, random)? {
+    match template.resolve_jsonpath(&scope, random)? {
         Value::Object(m) => Ok(m),
         _ => Ok(Map::new()),
     }
@@ -157,7 +158,7 @@ pub(super) fn assign_jsonpath(
 pub(super) fn prepare_assign(
     exec: &mut Execution,
     fid: FrameId,
-    assign: Option<&Value>,
+    assign: Option<&Template>,
     jsonata_mode: bool,
     dollar: &Value,
     states: &Value,

@@ -17,8 +17,9 @@ use crate::definition::{
 };
 use crate::errors::{error_equals_matches, names, StatesError};
 use crate::history::{json_text, Event, Payload, TaskFamily};
-use crate::jsonpath::{Scope, VariableLookup};
+use crate::jsonpath::{Path, Scope, VariableLookup};
 use crate::tasks::{self, mock_api, Outcome, Pattern, ResourceKind};
+use crate::template::{resolve_template, Template};
 
 /// Advances frame `fid` by one scheduler step.
 pub(super) fn advance(exec: &mut Execution, fid: FrameId) {
@@ -95,9 +96,7 @@ fn enter(exec: &mut Execution, fid: FrameId) {
                 Some(TextSpec::Literal(s)) => Ok(Some(s.clone())),
                 Some(TextSpec::Path(p)) => fail_path(p, field, &scope, exec).map(Some),
                 Some(TextSpec::Expression(e)) => {
-                    let v = eval_typed(exec, fid, &json!(e), field, &states, "string", |v| {
-                        v.is_string()
-                    })?;
+                    let v = eval_typed(exec, fid, e, field, &states, "string", |v| v.is_string())?;
                     Ok(Some(display_plain(&v)))
                 }
             };
@@ -127,8 +126,7 @@ fn enter(exec: &mut Execution, fid: FrameId) {
                         ChoiceCondition::Rule(rule) => {
                             crate::choice::evaluate(rule, &mut |p| io::select(&scope, p))?
                         }
-                        ChoiceCondition::Condition(Value::Bool(b)) => *b,
-                        ChoiceCondition::Condition(_) => false,
+                        ChoiceCondition::Condition(t) => *t.source() == Value::Bool(true),
                     };
                     if matched {
                         next = Some((branch.next.clone(), branch.assign.as_ref()));
@@ -262,7 +260,7 @@ fn simple_io(
 }
 
 fn fail_path(
-    path: &str,
+    path: &Path,
     field: &str,
     scope: &Scope,
     exec: &mut Execution,
@@ -397,9 +395,8 @@ fn wait_until_jsonata(
         Wait::Seconds(NumberSpec::Literal(v)) => {
             exec.clock + v.as_i64().unwrap_or(0).saturating_mul(1000)
         }
-        Wait::Seconds(NumberSpec::Expression(e) | NumberSpec::Path(e)) => {
-            let v =
-                eval_typed(exec, fid, &json!(e), "Seconds", &states, "number", |v| v.is_number())?;
+        Wait::Seconds(NumberSpec::Expression(e)) => {
+            let v = eval_typed(exec, fid, e, "Seconds", &states, "number", |v| v.is_number())?;
             match v.as_f64() {
                 Some(n) if n >= 0.0 && n.fract() == 0.0 => {
                     exec.clock.saturating_add((n * 1000.0) as i64)
@@ -416,8 +413,10 @@ fn wait_until_jsonata(
         Wait::Timestamp(TimestampSpec::Literal(s)) => {
             crate::time::parse_timestamp(s).unwrap_or(exec.clock)
         }
-        Wait::Timestamp(TimestampSpec::Expression(e) | TimestampSpec::Path(e)) => {
-            let v = eval(exec, fid, &json!(e), "Timestamp", &states)?;
+        // The parser allows no `…Path` fields in JSONata states.
+        Wait::Seconds(NumberSpec::Path(_)) | Wait::Timestamp(TimestampSpec::Path(_)) => exec.clock,
+        Wait::Timestamp(TimestampSpec::Expression(e)) => {
+            let v = eval(exec, fid, e, "Timestamp", &states)?;
             match v.as_str().and_then(crate::time::parse_timestamp) {
                 Some(t) => t,
                 None => {
@@ -542,7 +541,7 @@ fn task_seconds(
             })
         }
         Some(NumberSpec::Expression(e)) => {
-            let v = eval_typed(exec, fid, &json!(e), field, states, "number", Value::is_number)?;
+            let v = eval_typed(exec, fid, e, field, states, "number", Value::is_number)?;
             match v.as_f64() {
                 Some(n) if n > 0.0 && n.fract() == 0.0 => Ok(Some(n as u64)),
                 _ => {
@@ -1288,7 +1287,7 @@ fn map_number(
             Ok(Some(v))
         }
         Some(NumberSpec::Expression(e)) => {
-            eval_typed(exec, fid, &json!(e), field, states, "number", Value::is_number).map(Some)
+            eval_typed(exec, fid, e, field, states, "number", Value::is_number).map(Some)
         }
     }
 }
@@ -1298,12 +1297,12 @@ fn map_number(
 fn jsonata_items(
     exec: &mut Execution,
     fid: FrameId,
-    items: Option<&Value>,
+    items: Option<&Template>,
     input: &Value,
     states: &Value,
 ) -> Result<Value, StatesError> {
     match items {
-        Some(t @ Value::String(_)) => {
+        Some(t) if t.source().is_string() => {
             eval_typed(exec, fid, t, "Items", states, "array", Value::is_array)
         }
         Some(t) => eval(exec, fid, t, "Items", states),
@@ -1338,7 +1337,7 @@ fn start_map(
             reader_failed(exec, fid, state, read)?
         }
         Some(reader) => {
-            let read = item_reader_items(exec, &state.name, reader, &scope);
+            let read = item_reader_items(exec, &state.name, reader.source(), &scope);
             reader_failed(exec, fid, state, read)?
         }
         None if jsonata => jsonata_items(exec, fid, map.items.as_ref(), input, &states)?,
@@ -1374,8 +1373,8 @@ fn start_map(
             Some(n) => n as usize,
             None => {
                 let p = match &map.max_concurrency {
-                    Some(NumberSpec::Path(p)) => p.clone(),
-                    _ => String::new(),
+                    Some(NumberSpec::Path(p)) => p.as_str(),
+                    _ => "",
                 };
                 return Err(StatesError::runtime(format!(
                     "The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {p}",
@@ -1445,7 +1444,7 @@ fn start_map(
         let batcher = if jsonata {
             eval(exec, fid, batcher, "ItemBatcher", &states)?
         } else {
-            batcher.clone()
+            batcher.source().clone()
         };
         pending = batch_items(pending, &batcher, &scope)?;
     }
@@ -1456,8 +1455,9 @@ fn start_map(
             let writer = if jsonata {
                 eval(exec, fid, writer, "ResultWriter", &states)?
             } else {
+                let writer = writer.source();
                 let params = match writer.get("Parameters") {
-                    Some(t) => Some(io::template(t, &scope, &mut exec.random)?),
+                    Some(t) => Some(resolve_template(t, &scope, &mut exec.random)?),
                     None => None,
                 };
                 let mut resolved = writer.clone();
@@ -1535,13 +1535,15 @@ fn batch_items(
 ) -> Result<PendingItems, StatesError> {
     let max = match (batcher.get("MaxItemsPerBatch"), batcher.get("MaxItemsPerBatchPath")) {
         (Some(v), _) => v.as_u64(),
-        (None, Some(Value::String(p))) => io::select(scope, p)?.and_then(|v| v.as_u64()),
+        (None, Some(Value::String(p))) => {
+            io::select(scope, &Path::compile(p))?.and_then(|v| v.as_u64())
+        }
         _ => None,
     }
     .filter(|n| *n > 0)
     .map_or(usize::MAX, |n| n as usize);
     let batch_input = match batcher.get("BatchInput") {
-        Some(t) => Some(io::template(t, scope, &mut crate::random::Random::new(0))?),
+        Some(t) => Some(resolve_template(t, scope, &mut crate::random::Random::new(0))?),
         None => None,
     };
     let items: Vec<Value> = pending.into_iter().map(|(_, (input, _))| input).collect();
@@ -1582,9 +1584,9 @@ fn item_reader_items(
     let config = reader.get("ReaderConfig").cloned().unwrap_or(Value::Null);
     let max_items = match (config.get("MaxItems"), config.get("MaxItemsPath")) {
         (Some(v), _) => v.as_u64(),
-        (None, Some(Value::String(p))) => {
-            io::select(scope, p)?.and_then(|v| int_like(&v)).and_then(|n| u64::try_from(n).ok())
-        }
+        (None, Some(Value::String(p))) => io::select(scope, &Path::compile(p))?
+            .and_then(|v| int_like(&v))
+            .and_then(|n| u64::try_from(n).ok()),
         _ => None,
     }
     .filter(|n| *n > 0)

@@ -4,11 +4,14 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::state::template;
 use super::{child, fields, is_jsonata_expression, Parser};
 use crate::definition::{
     ChoiceBranch, ChoiceCondition, ChoiceState, Fail, MapMode, MapState, NumberSpec, QueryLanguage,
     StateKind, Task, TextSpec, TimestampSpec, Wait,
 };
+use crate::jsonpath::Path;
+use crate::template::Template;
 
 impl Parser {
     pub(super) fn task(
@@ -66,8 +69,8 @@ impl Parser {
                     continue;
                 }
             };
-            let assign = ro.get("Assign").cloned();
-            let output = ro.get("Output").cloned();
+            let assign = template(ro, "Assign", lang);
+            let output = template(ro, "Output", lang);
             let condition = match lang {
                 QueryLanguage::Jsonata => {
                     match ro.get("Condition") {
@@ -80,7 +83,7 @@ impl Parser {
                                 );
                                 }
                             }
-                            ChoiceCondition::Condition(c.clone())
+                            ChoiceCondition::Condition(Template::compile(c, lang))
                         }
                         None => {
                             self.schema("These fields are required: [Condition]", rp.clone());
@@ -123,7 +126,7 @@ impl Parser {
         let at = child(pointer, key);
         let expr = |v: &Value| match v {
             Value::String(s) if lang == QueryLanguage::Jsonata && is_jsonata_expression(s) => {
-                Some(s.clone())
+                Some(Template::compile(v, lang))
             }
             _ => None,
         };
@@ -139,7 +142,7 @@ impl Parser {
                 }
             }
             "SecondsPath" => match value.as_str() {
-                Some(s) => Wait::Seconds(NumberSpec::Path(s.to_string())),
+                Some(s) => Wait::Seconds(NumberSpec::Path(Path::compile(s))),
                 None => {
                     self.schema("SecondsPath must be a string", at);
                     return None;
@@ -161,7 +164,7 @@ impl Parser {
                 }
             }
             _ => match value.as_str() {
-                Some(s) => Wait::Timestamp(TimestampSpec::Path(s.to_string())),
+                Some(s) => Wait::Timestamp(TimestampSpec::Path(Path::compile(s))),
                 None => {
                     self.schema("TimestampPath must be a string", at);
                     return None;
@@ -184,7 +187,7 @@ impl Parser {
             if let Some(v) = obj.get(key) {
                 return match v.as_str() {
                     Some(s) if lang == QueryLanguage::Jsonata && is_jsonata_expression(s) => {
-                        Some(TextSpec::Expression(s.to_string()))
+                        Some(TextSpec::Expression(Template::compile(v, lang)))
                     }
                     Some(s) => Some(TextSpec::Literal(s.to_string())),
                     None => {
@@ -194,7 +197,7 @@ impl Parser {
                 };
             }
             match obj.get(&path_key) {
-                Some(Value::String(s)) => Some(TextSpec::Path(s.clone())),
+                Some(Value::String(s)) => Some(TextSpec::Path(Path::compile(s))),
                 Some(_) => {
                     p.schema(format!("{path_key} must be a string"), child(pointer, &path_key));
                     None
@@ -285,7 +288,7 @@ impl Parser {
                 self.schema("Only one of ItemSelector or Parameters can be set", pointer);
                 None
             }
-            (Some(s), None) | (None, Some(s)) => Some(s.clone()),
+            (Some(s), None) | (None, Some(s)) => Some(Template::compile(s, lang)),
             (None, None) => None,
         };
         let max_concurrency = self.number_spec(obj, pointer, "MaxConcurrency", lang, false);
@@ -295,8 +298,8 @@ impl Parser {
             Some(Value::Number(n)) if n.as_f64().is_some_and(|f| (0.0..=100.0).contains(&f)) => {
                 Some(NumberSpec::Literal(Value::Number(n.clone())))
             }
-            Some(Value::String(s)) if is_jsonata_expression(s) => {
-                Some(NumberSpec::Expression(s.clone()))
+            Some(v @ Value::String(s)) if is_jsonata_expression(s) => {
+                Some(NumberSpec::Expression(Template::compile(v, lang)))
             }
             Some(_) => {
                 self.schema(
@@ -308,20 +311,20 @@ impl Parser {
             None => obj
                 .get("ToleratedFailurePercentagePath")
                 .and_then(Value::as_str)
-                .map(|s| NumberSpec::Path(s.to_string())),
+                .map(|s| NumberSpec::Path(Path::compile(s))),
         };
         Some(MapState {
             processor: Arc::new(processor),
             mode,
             items_path,
-            items: obj.get("Items").cloned(),
+            items: template(obj, "Items", lang),
             item_selector,
             max_concurrency,
             tolerated_failure_count,
             tolerated_failure_percentage,
-            item_batcher: obj.get("ItemBatcher").cloned(),
-            item_reader: obj.get("ItemReader").cloned(),
-            result_writer: obj.get("ResultWriter").cloned(),
+            item_batcher: template(obj, "ItemBatcher", lang),
+            item_reader: template(obj, "ItemReader", lang),
+            result_writer: template(obj, "ResultWriter", lang),
             label: obj.get("Label").and_then(Value::as_str).map(str::to_string),
         })
     }

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::state::template;
 use super::{child, fields, Parser};
 use crate::definition::{Catcher, Jitter, QueryLanguage, Retrier};
 
@@ -167,8 +168,8 @@ impl Parser {
                 error_equals,
                 next,
                 result_path,
-                output: o.get("Output").cloned(),
-                assign: o.get("Assign").cloned(),
+                output: template(o, "Output", lang),
+                assign: template(o, "Assign", lang),
             });
         }
         self.states_all_last(&lists, "catcher");

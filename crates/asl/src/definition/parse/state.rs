@@ -6,6 +6,8 @@ use serde_json::{Map, Value};
 use super::{child, fields, is_jsonata_expression, reads_context, type_of, Parser};
 use crate::definition::{NumberSpec, PathSpec, QueryLanguage, State, StateKind, Transition};
 use crate::diagnostics::{codes, Diagnostic};
+use crate::jsonpath::Path;
+use crate::template::Template;
 
 impl Parser {
     pub(super) fn state(
@@ -71,11 +73,11 @@ impl Parser {
         let input_path = path(self, "InputPath");
         let output_path = path(self, "OutputPath");
         let result_path = path(self, "ResultPath");
-        let parameters = self.object_field(obj, "Parameters");
-        let result_selector = self.object_field(obj, "ResultSelector");
-        let arguments = obj.get("Arguments").cloned();
-        let output = obj.get("Output").cloned();
-        let assign = self.object_field(obj, "Assign");
+        let parameters = template(obj, "Parameters", lang);
+        let result_selector = template(obj, "ResultSelector", lang);
+        let arguments = template(obj, "Arguments", lang);
+        let output = template(obj, "Output", lang);
+        let assign = template(obj, "Assign", lang);
         let retry = self.retriers(obj, pointer);
         let catch = self.catchers(obj, pointer, lang);
         let kind = match state_type.as_str() {
@@ -164,7 +166,7 @@ impl Parser {
         match obj.get(key) {
             None => PathSpec::Default,
             Some(Value::Null) => PathSpec::Null,
-            Some(Value::String(s)) => PathSpec::Path(s.clone()),
+            Some(Value::String(s)) => PathSpec::Path(Path::compile(s)),
             Some(other) => {
                 self.schema(
                     format!("{key} must be a string or null, not {}", type_of(other)),
@@ -173,10 +175,6 @@ impl Parser {
                 PathSpec::Default
             }
         }
-    }
-
-    pub(super) fn object_field(&mut self, obj: &Map<String, Value>, key: &str) -> Option<Value> {
-        obj.get(key).cloned()
     }
 
     /// A number-valued field with an optional `…Path` twin (JSONPath) or an expression (JSONata).
@@ -197,7 +195,7 @@ impl Parser {
         if let Some(v) = literal {
             match v {
                 Value::String(s) if lang == QueryLanguage::Jsonata && is_jsonata_expression(s) => {
-                    return Some(NumberSpec::Expression(s.clone()));
+                    return Some(NumberSpec::Expression(Template::compile(v, lang)));
                 }
                 Value::Number(n) if n.is_u64() && (!positive || n.as_u64() != Some(0)) => {
                     return Some(NumberSpec::Literal(v.clone()));
@@ -211,7 +209,7 @@ impl Parser {
             }
         }
         match path {
-            Some(Value::String(s)) => Some(NumberSpec::Path(s.clone())),
+            Some(Value::String(s)) => Some(NumberSpec::Path(Path::compile(s))),
             Some(_) => {
                 self.schema(format!("{path_key} must be a string"), child(pointer, &path_key));
                 None
@@ -219,4 +217,13 @@ impl Parser {
             None => None,
         }
     }
+}
+
+/// The field `key` compiled as a template of the state's query language, when present.
+pub(super) fn template(
+    obj: &Map<String, Value>,
+    key: &str,
+    lang: QueryLanguage,
+) -> Option<Template> {
+    obj.get(key).map(|v| Template::compile(v, lang))
 }
