@@ -340,7 +340,7 @@ fn wait_until(
     let scope = Scope { input: &effective, context: ctx, variables: Some(&lookup) };
     let until = match wait {
         Wait::Seconds(NumberSpec::Literal(v)) => {
-            exec.clock + v.as_i64().unwrap_or(0).saturating_mul(1000)
+            crate::time::after_seconds(exec.clock, v.as_u64().unwrap_or(0))
         }
         Wait::Seconds(NumberSpec::Path(p)) => {
             let v = io::select(&scope, p)?.ok_or_else(|| {
@@ -354,7 +354,7 @@ fn wait_until(
                         "The SecondsPath parameter references a negative value: {p} == {v}"
                     )))
                 }
-                Some(n) => exec.clock + n.saturating_mul(1000),
+                Some(n) => crate::time::after_seconds(exec.clock, n.unsigned_abs()),
                 None => {
                     return Err(StatesError::runtime(format!(
                         "The SecondsPath parameter cannot be parsed as a long value: {p} == {}",
@@ -401,14 +401,14 @@ fn wait_until_jsonata(
     let states = states_value(input, ctx, None, None);
     let until = match wait {
         Wait::Seconds(NumberSpec::Literal(v)) => {
-            exec.clock + v.as_i64().unwrap_or(0).saturating_mul(1000)
+            crate::time::after_seconds(exec.clock, v.as_u64().unwrap_or(0))
         }
         Wait::Seconds(NumberSpec::Expression(e) | NumberSpec::Path(e)) => {
             let v =
                 eval_typed(exec, fid, &json!(e), "Seconds", &states, "number", |v| v.is_number())?;
             match v.as_f64() {
                 Some(n) if n >= 0.0 && n.fract() == 0.0 => {
-                    exec.clock.saturating_add((n * 1000.0) as i64)
+                    crate::time::after_fractional_seconds(exec.clock, n)
                 }
                 _ => {
                     let message = format!(
@@ -935,7 +935,8 @@ fn handle_failure(
         {
             let attempt = exec.frames[fid].retry_counts.get(i).copied().unwrap_or(0);
             if attempt < r.max_attempts {
-                let mut delay = r.interval_seconds as f64 * r.backoff_rate.powi(attempt as i32);
+                let mut delay =
+                    crate::time::backoff_seconds(r.interval_seconds, r.backoff_rate, attempt);
                 if let Some(max) = r.max_delay_seconds {
                     delay = delay.min(max as f64);
                 }
@@ -948,7 +949,7 @@ fn handle_failure(
                 }
                 f.retry_total += 1;
                 f.phase = Phase::Invoke;
-                let at = exec.clock + (delay * 1000.0).round() as i64;
+                let at = crate::time::after_fractional_seconds(exec.clock, delay);
                 exec.schedule(fid, at);
                 return;
             }
