@@ -262,6 +262,7 @@ impl Parser {
         let timeout_seconds = match obj.get("TimeoutSeconds") {
             None => None,
             Some(v) => match v.as_u64() {
+                Some(_) if self.over_max_seconds(obj, "", "TimeoutSeconds") => None,
                 Some(n) => Some(n),
                 None => {
                     self.schema("TimeoutSeconds must be a non-negative integer", "/TimeoutSeconds");
@@ -757,6 +758,17 @@ impl Parser {
         out
     }
 
+    /// Whether `key` holds a literal integer above AWS's [`crate::time::MAX_SECONDS`]; reported
+    /// in AWS's words (`Maximum value is 99999999`).
+    fn over_max_seconds(&mut self, obj: &Map<String, Value>, pointer: &str, key: &str) -> bool {
+        let max = crate::time::MAX_SECONDS;
+        let over = obj.get(key).and_then(Value::as_u64).is_some_and(|n| n > max);
+        if over {
+            self.schema(format!("Maximum value is {max}"), child(pointer, key));
+        }
+        over
+    }
+
     /// A number-valued field with an optional `…Path` twin (JSONPath) or an expression (JSONata).
     fn number_spec(
         &mut self,
@@ -817,6 +829,8 @@ impl Parser {
         };
         let timeout_seconds = self.number_spec(obj, pointer, "TimeoutSeconds", lang, true);
         let heartbeat_seconds = self.number_spec(obj, pointer, "HeartbeatSeconds", lang, true);
+        self.over_max_seconds(obj, pointer, "TimeoutSeconds");
+        self.over_max_seconds(obj, pointer, "HeartbeatSeconds");
         Some(Task {
             resource,
             timeout_seconds,
@@ -922,6 +936,9 @@ impl Parser {
                 if let Some(e) = expr(value) {
                     Wait::Seconds(NumberSpec::Expression(e))
                 } else if value.as_u64().is_some() {
+                    if self.over_max_seconds(obj, pointer, key) {
+                        return None;
+                    }
                     Wait::Seconds(NumberSpec::Literal(value.clone()))
                 } else {
                     self.schema("Seconds must be a non-negative integer", at);
