@@ -453,6 +453,11 @@ fn int_like(v: &Value) -> Option<i64> {
     }
 }
 
+/// A non-negative [`int_like`], up to `u64::MAX` (a JSON integer past `i64::MAX` included).
+fn whole_count(v: &Value) -> Option<u64> {
+    v.as_u64().or_else(|| int_like(v).and_then(|n| u64::try_from(n).ok()))
+}
+
 /// A value as Java's `toString` shows it in AWS messages: strings unquoted.
 fn display_plain(v: &Value) -> String {
     match v {
@@ -1414,8 +1419,8 @@ fn start_map(
         &states,
     )? {
         None => 0,
-        Some(v) => match int_like(&v).and_then(|n| u64::try_from(n).ok()) {
-            Some(n) => n as usize,
+        Some(v) => match whole_count(&v) {
+            Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
             None => {
                 let p = match &map.max_concurrency {
                     Some(NumberSpec::Path(p)) => p.clone(),
@@ -1438,9 +1443,11 @@ fn start_map(
             &states,
         )? {
             None => None,
-            Some(v) => match int_like(&v) {
-                Some(n) if n >= 0 => Some(n as u64),
-                _ => return Err(StatesError::runtime("ToleratedFailureCount cannot be negative.")),
+            Some(v) => match whole_count(&v) {
+                Some(n) => Some(n),
+                None => {
+                    return Err(StatesError::runtime("ToleratedFailureCount cannot be negative."))
+                }
             },
         };
         let tolerated_percentage = match map_number(
@@ -1583,7 +1590,7 @@ fn batch_items(
         _ => None,
     }
     .filter(|n| *n > 0)
-    .map_or(usize::MAX, |n| n as usize);
+    .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     let batch_input = match batcher.get("BatchInput") {
         Some(t) => Some(io::template(t, scope, &mut crate::random::Random::new(0))?),
         None => None,
@@ -1632,7 +1639,7 @@ fn item_reader_items(
         _ => None,
     }
     .filter(|n| *n > 0)
-    .map_or(usize::MAX, |n| n as usize);
+    .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     let items = match config.get("InputType").and_then(Value::as_str) {
         Some("CSV") => {
             let text = body.as_str().unwrap_or_default();
