@@ -1,4 +1,5 @@
 //! Stepwise: the AWS Step Functions playground, a Leptos client-side app.
+#![forbid(unsafe_code)]
 
 pub mod app;
 pub mod driver;

@@ -1,4 +1,5 @@
 //! Stepwise: the browser playground (see `lib.rs`).
+#![forbid(unsafe_code)]
 fn main() {
     stepwise::start();
 }

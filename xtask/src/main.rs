@@ -12,6 +12,7 @@
 //!
 //! Every command first installs what a fresh machine lacks (skipping tools whose exact version
 //! is already present), so nothing is ever downloaded by trunk or at run time.
+#![forbid(unsafe_code)]
 
 use std::env;
 use std::ffi::OsString;

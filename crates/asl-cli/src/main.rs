@@ -1,5 +1,6 @@
 //! `asl`: run, validate and test Amazon States Language definitions from a terminal or CI,
 //! with the same engine as the Stepwise playground.
+#![forbid(unsafe_code)]
 
 mod run;
 mod test_state;

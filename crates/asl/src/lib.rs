@@ -8,6 +8,7 @@
 //! Pipeline: [`source`] (text → JSON with positions) → [`definition`] (typed model) →
 //! [`validate`] (AWS-style diagnostics) → [`runner`] (discrete-event execution on a virtual
 //! clock) → [`history`] (AWS-shaped events).
+#![forbid(unsafe_code)]
 
 pub mod choice;
 pub mod dataflow;

@@ -267,9 +267,14 @@ fn retry_details(
     if request.retrier_retry_count >= r.max_attempts {
         return None;
     }
-    let interval =
-        r.interval_seconds as f64 * r.backoff_rate.powi(request.retrier_retry_count as i32);
-    Some(json!({"retryIndex": i, "retryBackoffIntervalSeconds": interval.round() as u64}))
+    let interval = crate::time::backoff_seconds(
+        r.interval_seconds,
+        r.backoff_rate,
+        request.retrier_retry_count,
+    );
+    // The API's field is an Integer: an infinite backoff (BackoffRate 1e308) saturates there.
+    let seconds = interval.round().min(f64::from(i32::MAX)) as u64;
+    Some(json!({"retryIndex": i, "retryBackoffIntervalSeconds": seconds}))
 }
 
 /// The first catcher matching `error`, with its index.

@@ -2,6 +2,7 @@
 //! evaluation (`asl::jsonata`, feature `jsonata`) behind a JSON-text interface. The app's
 //! `asl::jsonata::Backend` calls these two functions; values cross as JSON text and the seeded
 //! generator's state crosses as a decimal string (a `u64` does not fit a JS number).
+#![forbid(unsafe_code)]
 
 use asl::jsonata::{self, Bindings};
 use asl::Random;

@@ -53,6 +53,7 @@
 //! assert!(result.edges[2].label.is_some());
 //! assert_eq!((result.bounds.x, result.bounds.y), (0.0, 0.0));
 //! ```
+#![forbid(unsafe_code)]
 
 mod layered;
 mod order;

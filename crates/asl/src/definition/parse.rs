@@ -135,6 +135,7 @@ impl Parser {
         let timeout_seconds = match obj.get("TimeoutSeconds") {
             None => None,
             Some(v) => match v.as_u64() {
+                Some(_) if self.over_max_seconds(obj, "", "TimeoutSeconds") => None,
                 Some(n) => Some(n),
                 None => {
                     self.schema("TimeoutSeconds must be a non-negative integer", "/TimeoutSeconds");

@@ -90,12 +90,14 @@ pub fn apply(f: Func, args: Vec<Value>, random: &mut Random) -> Result<Value, St
         Func::ArrayPartition => {
             let items = want_array(f, arg(&args, 0), "the first argument")?;
             let size = want_int(f, arg(&args, 1), "the chunk size")?;
-            let size = usize::try_from(size).ok().filter(|s| *s > 0).ok_or_else(|| {
-                fail(format!(
+            if size <= 0 {
+                return Err(fail(format!(
                     "Invalid arguments in {}: the chunk size must be greater than 0, got {size}",
                     f.name()
-                ))
-            })?;
+                )));
+            }
+            // Beyond the address space (wasm32) a chunk holds everything anyway.
+            let size = usize::try_from(size).unwrap_or(usize::MAX);
             Ok(Value::Array(items.chunks(size).map(|c| Value::Array(c.to_vec())).collect()))
         }
         Func::ArrayContains => {
@@ -270,7 +272,11 @@ fn round_number(f: Func, v: &Value) -> Result<i64, StatesError> {
                 if r.is_finite() && r.abs() < 9.0e18 {
                     Ok(r as i64)
                 } else {
-                    Err(fail(format!("Invalid arguments in {}: {x} is out of range", f.name())))
+                    Err(fail(format!(
+                        "Invalid arguments in {}: {} is out of range",
+                        f.name(),
+                        compact(v)
+                    )))
                 }
             }
         },

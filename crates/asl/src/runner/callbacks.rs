@@ -8,6 +8,7 @@ use super::states::complete_task;
 use super::{Execution, ExecutionStatus, FrameId, Phase};
 use crate::errors::{names, StatesError};
 use crate::tasks::Outcome;
+use crate::time;
 
 /// A task waiting for its callback.
 #[derive(Debug, Clone)]
@@ -24,9 +25,9 @@ pub(super) fn await_callback(
     heartbeat: Option<u64>,
 ) {
     let now = exec.clock;
-    let deadline = timeout.map(|t| now + t as i64 * 1000);
-    let heartbeat_ms = heartbeat.map(|h| h as i64 * 1000);
-    let heartbeat_deadline = heartbeat_ms.map(|h| now + h);
+    let deadline = timeout.map(|t| time::after_seconds(now, t));
+    let heartbeat_ms = heartbeat.map(time::seconds_to_millis);
+    let heartbeat_deadline = heartbeat_ms.map(|h| time::after_millis(now, h));
     let f = &mut exec.frames[fid];
     f.phase = Phase::Callback;
     f.waiting = Some(Waiting { deadline, heartbeat_ms, heartbeat_deadline });
@@ -109,7 +110,7 @@ impl Execution {
         let fid = self.waiting_frame(token)?;
         let now = self.clock;
         let next = self.frames[fid].waiting.as_mut().and_then(|w| {
-            w.heartbeat_deadline = w.heartbeat_ms.map(|h| now + h);
+            w.heartbeat_deadline = w.heartbeat_ms.map(|h| time::after_millis(now, h));
             w.heartbeat_deadline
         });
         if let Some(at) = next {

@@ -315,7 +315,7 @@ impl Execution {
         exec.emit(0, started);
         exec.frames[0].last_event = 0;
         if let Some(secs) = exec.machine.timeout_seconds {
-            let at = exec.clock + (secs as i64) * 1000;
+            let at = crate::time::after_seconds(exec.clock, secs);
             exec.seq += 1;
             exec.queue.push(Reverse((at, exec.seq, TIMEOUT_FRAME)));
         }

@@ -332,7 +332,7 @@ fn wait_until(
     let scope = Scope { input: &effective, context: ctx, variables: Some(&lookup) };
     let until = match wait {
         Wait::Seconds(NumberSpec::Literal(v)) => {
-            exec.clock + v.as_i64().unwrap_or(0).saturating_mul(1000)
+            crate::time::after_seconds(exec.clock, v.as_u64().unwrap_or(0))
         }
         Wait::Seconds(NumberSpec::Path(p)) => {
             let v = io::select(&scope, p)?.ok_or_else(|| {
@@ -346,7 +346,7 @@ fn wait_until(
                         "The SecondsPath parameter references a negative value: {p} == {v}"
                     )))
                 }
-                Some(n) => exec.clock + n.saturating_mul(1000),
+                Some(n) => crate::time::after_seconds(exec.clock, n.unsigned_abs()),
                 None => {
                     return Err(StatesError::runtime(format!(
                         "The SecondsPath parameter cannot be parsed as a long value: {p} == {}",
@@ -393,13 +393,13 @@ fn wait_until_jsonata(
     let states = states_value(input, ctx, None, None);
     let until = match wait {
         Wait::Seconds(NumberSpec::Literal(v)) => {
-            exec.clock + v.as_i64().unwrap_or(0).saturating_mul(1000)
+            crate::time::after_seconds(exec.clock, v.as_u64().unwrap_or(0))
         }
         Wait::Seconds(NumberSpec::Expression(e)) => {
             let v = eval_typed(exec, fid, e, "Seconds", &states, "number", |v| v.is_number())?;
             match v.as_f64() {
                 Some(n) if n >= 0.0 && n.fract() == 0.0 => {
-                    exec.clock.saturating_add((n * 1000.0) as i64)
+                    crate::time::after_fractional_seconds(exec.clock, n)
                 }
                 _ => {
                     let message = format!(
@@ -444,6 +444,11 @@ fn int_like(v: &Value) -> Option<i64> {
         Value::String(s) => s.trim().parse().ok(),
         other => other.as_i64(),
     }
+}
+
+/// A non-negative [`int_like`], up to `u64::MAX` (a JSON integer past `i64::MAX` included).
+fn whole_count(v: &Value) -> Option<u64> {
+    v.as_u64().or_else(|| int_like(v).and_then(|n| u64::try_from(n).ok()))
 }
 
 /// A value as Java's `toString` shows it in AWS messages: strings unquoted.
@@ -887,7 +892,8 @@ fn handle_failure(
         {
             let attempt = exec.frames[fid].retry_counts.get(i).copied().unwrap_or(0);
             if attempt < r.max_attempts {
-                let mut delay = r.interval_seconds as f64 * r.backoff_rate.powi(attempt as i32);
+                let mut delay =
+                    crate::time::backoff_seconds(r.interval_seconds, r.backoff_rate, attempt);
                 if let Some(max) = r.max_delay_seconds {
                     delay = delay.min(max as f64);
                 }
@@ -900,7 +906,7 @@ fn handle_failure(
                 }
                 f.retry_total += 1;
                 f.phase = Phase::Invoke;
-                let at = exec.clock + (delay * 1000.0).round() as i64;
+                let at = crate::time::after_fractional_seconds(exec.clock, delay);
                 exec.schedule(fid, at);
                 return;
             }
@@ -1369,8 +1375,8 @@ fn start_map(
         &states,
     )? {
         None => 0,
-        Some(v) => match int_like(&v).and_then(|n| u64::try_from(n).ok()) {
-            Some(n) => n as usize,
+        Some(v) => match whole_count(&v) {
+            Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
             None => {
                 let p = match &map.max_concurrency {
                     Some(NumberSpec::Path(p)) => p.as_str(),
@@ -1393,9 +1399,11 @@ fn start_map(
             &states,
         )? {
             None => None,
-            Some(v) => match int_like(&v) {
-                Some(n) if n >= 0 => Some(n as u64),
-                _ => return Err(StatesError::runtime("ToleratedFailureCount cannot be negative.")),
+            Some(v) => match whole_count(&v) {
+                Some(n) => Some(n),
+                None => {
+                    return Err(StatesError::runtime("ToleratedFailureCount cannot be negative."))
+                }
             },
         };
         let tolerated_percentage = match map_number(
@@ -1541,7 +1549,7 @@ fn batch_items(
         _ => None,
     }
     .filter(|n| *n > 0)
-    .map_or(usize::MAX, |n| n as usize);
+    .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     let batch_input = match batcher.get("BatchInput") {
         Some(t) => Some(resolve_template(t, scope, &mut crate::random::Random::new(0))?),
         None => None,
@@ -1590,7 +1598,7 @@ fn item_reader_items(
         _ => None,
     }
     .filter(|n| *n > 0)
-    .map_or(usize::MAX, |n| n as usize);
+    .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     let items = match config.get("InputType").and_then(Value::as_str) {
         Some("CSV") => {
             let text = body.as_str().unwrap_or_default();

@@ -33,6 +33,8 @@ impl Parser {
         };
         let timeout_seconds = self.number_spec(obj, pointer, "TimeoutSeconds", lang, true);
         let heartbeat_seconds = self.number_spec(obj, pointer, "HeartbeatSeconds", lang, true);
+        self.over_max_seconds(obj, pointer, "TimeoutSeconds");
+        self.over_max_seconds(obj, pointer, "HeartbeatSeconds");
         Some(Task {
             resource: resource.into(),
             timeout_seconds,
@@ -135,6 +137,9 @@ impl Parser {
                 if let Some(e) = expr(value) {
                     Wait::Seconds(NumberSpec::Expression(e))
                 } else if value.as_u64().is_some() {
+                    if self.over_max_seconds(obj, pointer, key) {
+                        return None;
+                    }
                     Wait::Seconds(NumberSpec::Literal(value.clone()))
                 } else {
                     self.schema("Seconds must be a non-negative integer", at);

@@ -177,6 +177,22 @@ impl Parser {
         }
     }
 
+    /// Whether `key` holds a literal integer above AWS's [`crate::time::MAX_SECONDS`]; reported
+    /// in AWS's words (`Maximum value is 99999999`).
+    pub(super) fn over_max_seconds(
+        &mut self,
+        obj: &Map<String, Value>,
+        pointer: &str,
+        key: &str,
+    ) -> bool {
+        let max = crate::time::MAX_SECONDS;
+        let over = obj.get(key).and_then(Value::as_u64).is_some_and(|n| n > max);
+        if over {
+            self.schema(format!("Maximum value is {max}"), child(pointer, key));
+        }
+        over
+    }
+
     /// A number-valued field with an optional `…Path` twin (JSONPath) or an expression (JSONata).
     pub(super) fn number_spec(
         &mut self,
