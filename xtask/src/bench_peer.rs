@@ -81,9 +81,9 @@ pub fn bench_peer(args: &[String]) -> Result<()> {
     let load_before = load_average();
     let (mut asl_runs, mut peer_runs, mut node_runs) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
-        asl_runs.push(measure(&mut asl_command())?);
-        peer_runs.push(measure(&mut peer_command())?);
-        node_runs.push(measure(&mut node_command())?);
+        asl_runs.push(measure(&asl_command())?);
+        peer_runs.push(measure(&peer_command())?);
+        node_runs.push(measure(&node_command())?);
     }
     let load_after = load_average();
 
@@ -178,29 +178,45 @@ fn captured(command: &mut Command, what: &str) -> Result<String> {
     String::from_utf8(out.stdout).map_err(|e| format!("{what} printed non-UTF-8: {e}"))
 }
 
-/// Runs one process with stdout to /dev/null; wall time from spawn to exit, and its peak RSS
-/// from `wait4`'s resource usage.
-fn measure(command: &mut Command) -> Result<Sample> {
+/// Runs one process with stdout to /dev/null through `xtask measure-child`, which times it from
+/// spawn to exit and reads its peak RSS (see [`measure_child`]).
+fn measure(command: &Command) -> Result<Sample> {
+    let this = std::env::current_exe().map_err(|e| format!("cannot find xtask itself: {e}"))?;
+    let mut wrapper = Command::new(this);
+    wrapper.arg("measure-child").arg(command.get_program()).args(command.get_args());
+    if let Some(dir) = command.get_current_dir() {
+        wrapper.current_dir(dir);
+    }
+    let out = captured(&mut wrapper, "measure-child")?;
+    let mut fields = out.split_whitespace();
+    let wall: f64 = fields.next().and_then(|w| w.parse().ok()).ok_or("measure-child: no time")?;
+    let max_rss_kib: u64 =
+        fields.next().and_then(|r| r.parse().ok()).ok_or("measure-child: no peak RSS")?;
+    Ok(Sample { wall: std::time::Duration::from_secs_f64(wall), max_rss_kib })
+}
+
+/// `xtask measure-child PROGRAM ARGS…`: runs one process with stdout to /dev/null and prints
+/// its wall time (seconds) and peak RSS (KiB). Run in a process of its own, because
+/// `getrusage(RUSAGE_CHILDREN)` reports the largest of all the children a process has reaped.
+pub fn measure_child(args: &[String]) -> Result<()> {
+    let (program, rest) = args.split_first().ok_or("measure-child: no command")?;
     let sink = File::create("/dev/null").map_err(|e| format!("cannot open /dev/null: {e}"))?;
-    command.stdin(Stdio::null()).stdout(sink);
     let started = Instant::now();
-    let child = command.spawn().map_err(|e| format!("cannot start {command:?}: {e}"))?;
-    let pid = libc::pid_t::try_from(child.id()).map_err(|e| e.to_string())?;
-    let mut status: libc::c_int = 0;
-    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own child, not yet reaped (std reaps only in wait/try_wait, which
-    // are never called on it), and both pointers are to live locals.
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let status = Command::new(program)
+        .args(rest)
+        .stdin(Stdio::null())
+        .stdout(sink)
+        .status()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
     let wall = started.elapsed();
-    if reaped != pid {
-        return Err(format!("wait4 failed: {}", std::io::Error::last_os_error()));
+    if !status.success() {
+        return Err(format!("{program} failed ({status})"));
     }
-    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
-        return Err(format!("{command:?} failed (wait status {status})"));
-    }
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .map_err(|e| format!("getrusage failed: {e}"))?;
     // Linux reports ru_maxrss in KiB.
-    Ok(Sample { wall, max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0) })
+    println!("{} {}", wall.as_secs_f64(), usage.max_rss().max(0));
+    Ok(())
 }
 
 struct Summary {

@@ -56,6 +56,8 @@ fn main() -> ExitCode {
         Some("smoke") => setup_browser().and_then(|_| smoke::smoke(&root(), &root().join("dist"))),
         #[cfg(unix)]
         Some("bench-peer") => bench_peer::bench_peer(&args[1..]),
+        #[cfg(unix)]
+        Some("measure-child") => bench_peer::measure_child(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask \
