@@ -264,7 +264,8 @@ fn jsonata_module() -> Result<()> {
         "-p",
         "stepwise-jsonata",
         "--lib",
-        "--release",
+        "--profile",
+        "web",
         "--target",
         "wasm32-unknown-unknown",
     ]);
@@ -275,7 +276,7 @@ fn jsonata_module() -> Result<()> {
     bindgen
         .args(["--target", "web", "--no-typescript", "--out-name", "stepwise_jsonata", "--out-dir"])
         .arg(&out)
-        .arg(target.join("wasm32-unknown-unknown/release/stepwise_jsonata.wasm"));
+        .arg(target.join("wasm32-unknown-unknown/web/stepwise_jsonata.wasm"));
     run(bindgen)?;
     let wasm = out.join("stepwise_jsonata_bg.wasm");
     let mut opt = cmd("wasm-opt");
