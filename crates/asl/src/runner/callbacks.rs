@@ -1,22 +1,12 @@
 //! `.waitForTaskToken` tasks nobody answers at once: they wait, as on AWS, for
 //! `SendTaskSuccess`, `SendTaskFailure` or `SendTaskHeartbeat` with their task token, until
-//! their `TimeoutSeconds` or `HeartbeatSeconds` run out.
+//! their `TimeoutSeconds` or `HeartbeatSeconds` run out. This module keeps the waiting and its
+//! deadlines; completing the task is the Task state's (`states/task.rs`).
 
-use serde_json::Value;
-
-use super::states::complete_task;
-use super::{Execution, ExecutionStatus, FrameId, Phase};
+use super::frame::{FrameId, Phase, Waiting};
+use super::{Execution, ExecutionStatus};
 use crate::errors::{names, StatesError};
-use crate::tasks::Outcome;
 use crate::time;
-
-/// A task waiting for its callback.
-#[derive(Debug, Clone)]
-pub(crate) struct Waiting {
-    pub deadline: Option<i64>,
-    pub heartbeat_ms: Option<i64>,
-    pub heartbeat_deadline: Option<i64>,
-}
 
 pub(super) fn await_callback(
     exec: &mut Execution,
@@ -36,29 +26,25 @@ pub(super) fn await_callback(
     }
 }
 
-/// A scheduled wake-up of a waiting task: time out if a deadline has passed.
-pub(super) fn wake(exec: &mut Execution, fid: FrameId) {
-    let Some(w) = exec.frames[fid].waiting.clone() else { return };
+/// The timeout a waiting task has reached at its scheduled wake-up, if any.
+pub(super) fn due(exec: &Execution, fid: FrameId) -> Option<StatesError> {
+    let w = exec.frames[fid].waiting.as_ref()?;
     let now = exec.clock;
     let error = if w.deadline.is_some_and(|d| now >= d) {
         names::TIMEOUT
     } else if w.heartbeat_deadline.is_some_and(|d| now >= d) {
         names::HEARTBEAT_TIMEOUT
     } else {
-        return;
+        return None;
     };
-    finish(exec, fid, Outcome::Failure(StatesError::new(error, "")));
+    Some(StatesError::new(error, ""))
 }
 
-fn finish(exec: &mut Execution, fid: FrameId, outcome: Outcome) {
+/// The task stops waiting (it was answered or timed out) and runs again when completed.
+pub(super) fn stop_waiting(exec: &mut Execution, fid: FrameId) {
     let frame = &mut exec.frames[fid];
     frame.waiting = None;
     frame.phase = Phase::Invoke;
-    let program = frame.program.clone();
-    let name = frame.state.clone();
-    if let Some(state) = program.state(&name) {
-        complete_task(exec, fid, state, outcome);
-    }
 }
 
 impl Execution {
@@ -71,7 +57,7 @@ impl Execution {
             .collect()
     }
 
-    fn waiting_frame(&self, token: &str) -> Result<FrameId, String> {
+    pub(super) fn waiting_frame(&self, token: &str) -> Result<FrameId, String> {
         if self.status != ExecutionStatus::Running {
             return Err("TaskTimedOut: the execution is not running".into());
         }
@@ -83,26 +69,6 @@ impl Execution {
                     && f.task_token.as_deref() == Some(token)
             })
             .ok_or_else(|| format!("TaskDoesNotExist: no task is waiting for the token '{token}'"))
-    }
-
-    /// `SendTaskSuccess`: the waiting task returns `output`.
-    pub fn send_task_success(&mut self, token: &str, output: Value) -> Result<(), String> {
-        let fid = self.waiting_frame(token)?;
-        finish(self, fid, Outcome::Success(output));
-        Ok(())
-    }
-
-    /// `SendTaskFailure`: the waiting task fails with `error` and `cause`.
-    pub fn send_task_failure(
-        &mut self,
-        token: &str,
-        error: Option<String>,
-        cause: Option<String>,
-    ) -> Result<(), String> {
-        let fid = self.waiting_frame(token)?;
-        let e = StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default());
-        finish(self, fid, Outcome::Failure(e));
-        Ok(())
     }
 
     /// `SendTaskHeartbeat`: the waiting task's `HeartbeatSeconds` start again.

@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use crate::history::json_text;
+
 use crate::dataflow::{self, PathField, ResultPathSpec};
 use crate::definition::PathSpec;
 use crate::errors::{names, StatesError};
@@ -67,4 +69,21 @@ pub(crate) fn located(mut e: StatesError, state: &str, entered_event: u64) -> St
         );
     }
     e
+}
+
+/// An integer given as a JSON number or as a string holding one (AWS reads `…Path` values
+/// such as `"1"` as numbers).
+pub(in crate::runner) fn int_like(v: &Value) -> Option<i64> {
+    match v {
+        Value::String(s) => s.trim().parse().ok(),
+        other => other.as_i64(),
+    }
+}
+
+/// A value as Java's `toString` shows it in AWS messages: strings unquoted.
+pub(in crate::runner) fn display_plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => json_text(other),
+    }
 }

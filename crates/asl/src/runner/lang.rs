@@ -234,3 +234,19 @@ pub(super) fn apply_assign(exec: &mut Execution, fid: FrameId) -> Option<Vec<(St
     }
     Some(texts)
 }
+
+/// A JSONata Pass or Succeed state: `Assign`, then `Output` (absent: the input).
+pub(super) fn simple_jsonata(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    input: &Value,
+) -> Result<Value, StatesError> {
+    let ctx = exec.context(fid);
+    let states = states_value(input, &ctx, None, None);
+    prepare_assign(exec, fid, state.assign.as_ref(), true, input, &states)?;
+    match &state.output {
+        Some(o) => eval(exec, fid, o, "Output", &states),
+        None => Ok(input.clone()),
+    }
+}

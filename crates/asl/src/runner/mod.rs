@@ -9,10 +9,20 @@
 //! one step at a time, or up to a virtual instant ([`Execution::advance_to`]).
 
 mod callbacks;
+mod children;
 mod context;
+mod flow;
+mod frame;
 mod io;
 mod lang;
+mod retry_catch;
 mod states;
+mod step;
+
+pub(crate) use frame::{Failure, Frame, FrameId, Phase, Role};
+
+/// Queue entries with this frame id are the execution's own timeout.
+const TIMEOUT_FRAME: FrameId = usize::MAX;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -20,7 +30,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use crate::definition::{Program, StateMachine};
+use crate::definition::StateMachine;
 use crate::errors::StatesError;
 use crate::history::{ErrorCause, Event, HistoryEvent, Payload};
 use crate::random::Random;
@@ -113,116 +123,6 @@ pub struct Describe {
     pub cause: Option<String>,
     pub start_ms: i64,
     pub stop_ms: Option<i64>,
-}
-
-/// How a frame ended unsuccessfully: a Fail state may leave out its error and cause.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Failure {
-    pub error: Option<String>,
-    pub cause: Option<String>,
-}
-
-impl From<StatesError> for Failure {
-    fn from(e: StatesError) -> Self {
-        Failure { error: Some(e.error), cause: Some(e.cause) }
-    }
-}
-
-pub(crate) type FrameId = usize;
-/// Queue entries with this frame id are the execution's own timeout.
-const TIMEOUT_FRAME: FrameId = usize::MAX;
-
-/// What a frame does when it is next woken.
-#[derive(Debug, Clone)]
-pub(crate) enum Phase {
-    /// Enter the current state with `input`.
-    Enter,
-    /// (Re)invoke the current Task with the effective parameters stored in the frame.
-    Invoke,
-    /// A Wait state's time is up: leave it.
-    WaitOver,
-    /// Waiting for child frames (Parallel branches / Map iterations).
-    Children,
-    /// A `.waitForTaskToken` task waiting for its callback.
-    Callback,
-    /// Finished; ignore stale wake-ups.
-    Done,
-}
-
-/// Why a frame exists: it tells where its outcome goes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Role {
-    Root,
-    Branch { parent: FrameId, index: usize },
-    Iteration { parent: FrameId, index: usize },
-}
-
-/// Map iterations not started yet: (index, (iteration input, item value)).
-pub(crate) type PendingItems = std::collections::VecDeque<(usize, (Value, Value))>;
-
-/// Bookkeeping of a Parallel or Map state waiting for its children.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Children {
-    pub results: Vec<Option<Value>>,
-    /// Iteration inputs not started yet (Map with MaxConcurrency), in index order.
-    pub pending: PendingItems,
-    pub first_failure: Option<Failure>,
-    pub running: Vec<FrameId>,
-    pub finished: usize,
-    pub failed: usize,
-    pub max_concurrency: usize,
-    pub tolerated_count: Option<u64>,
-    pub tolerated_percentage: Option<f64>,
-    pub total: usize,
-    /// A Distributed Map's map run and what its `ResultWriter` asks for.
-    pub map_run_arn: Option<String>,
-    pub result_writer: Option<ResultWriterPlan>,
-}
-
-/// A Distributed Map's `ResultWriter`, resolved when the state starts.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct ResultWriterPlan {
-    /// `Bucket` and `Prefix` when the results are exported (`Resource` s3:putObject).
-    pub export: Option<(String, String)>,
-    /// `WriterConfig.Transformation` is `FLATTEN`: array results are flattened one level.
-    pub flatten: bool,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Frame {
-    pub program: Arc<Program>,
-    pub state: Arc<str>,
-    pub phase: Phase,
-    /// The current state's raw input (shared with its `…StateEntered` event).
-    pub input: Payload,
-    /// Task: the effective parameters being sent; Wait: the output to leave with.
-    pub effective: Value,
-    pub role: Role,
-    pub last_event: u64,
-    /// The `StateEntered` event id of the current state (for AWS's error message prefix).
-    pub entered_event: u64,
-    pub entered_ms: i64,
-    /// `$$.Map.Item` for iterations.
-    pub map_item: Option<(usize, Value)>,
-    /// Attempts used per retrier of the current state, and in total (`$$.State.RetryCount`).
-    pub retry_counts: Vec<u64>,
-    pub retry_total: u64,
-    pub children: Option<Children>,
-    /// `$$.Task.Token` while a `.waitForTaskToken` task runs.
-    pub task_token: Option<String>,
-    /// Deadlines of a task waiting for its callback.
-    pub waiting: Option<callbacks::Waiting>,
-    /// Inside a Distributed Map: the events belong to child executions, not to this history.
-    pub silent: bool,
-    /// Workflow variables visible in this frame (a branch or iteration starts with a copy of
-    /// its parent's; its own assignments stay inside it).
-    pub variables: serde_json::Map<String, Value>,
-    /// `Assign` values computed for the current state, each with its JSON text (measured for
-    /// the quota, recorded in `assignedVariables`), applied when it exits.
-    pub pending_assign: Option<Vec<(String, Value, String)>>,
-    /// The field whose JSONata evaluation failed last (the `EvaluationFailed` event's
-    /// `location`).
-    pub failed_field: Option<String>,
 }
 
 /// A running (or finished) execution.
@@ -341,7 +241,7 @@ impl Execution {
             self.end(ExecutionStatus::TimedOut, Event::ExecutionTimedOut(e), None);
             return false;
         }
-        states::advance(self, fid);
+        step::advance(self, fid);
         self.status == ExecutionStatus::Running
     }
 

@@ -1,0 +1,288 @@
+//! Map (inline and the shared part of distributed): items from `ItemsPath` / `Items` or an
+//! `ItemReader`, `ItemSelector`, `ItemBatcher`, `MaxConcurrency` and tolerated failures; one
+//! child frame per iteration.
+
+use serde_json::{json, Value};
+
+use crate::definition::{MapMode, NumberSpec, PathSpec, State, StateKind};
+use crate::errors::StatesError;
+use crate::history::{json_text, Event};
+use crate::jsonpath::Scope;
+use crate::runner::children::new_child;
+use crate::runner::flow::current;
+use crate::runner::frame::{Children, FrameId, Phase, Role};
+use crate::runner::io::{self, int_like};
+use crate::runner::lang::{eval, eval_typed, is_jsonata, query_error, states_value, var_lookup};
+use crate::runner::states::distributed_map::{
+    batch_items, item_reader_items, map_run_arn, reader_failed, result_writer_plan,
+};
+use crate::runner::Execution;
+use crate::template::{resolve_template, Template};
+
+/// A Map parameter (MaxConcurrency, ToleratedFailure…) given directly, by path (JSONPath) or
+/// by expression (JSONata, which must give a number).
+pub(in crate::runner) fn map_number(
+    exec: &mut Execution,
+    fid: FrameId,
+    spec: &Option<NumberSpec>,
+    field: &str,
+    scope: &Scope,
+    states: &Value,
+) -> Result<Option<Value>, StatesError> {
+    match spec {
+        None => Ok(None),
+        Some(NumberSpec::Literal(v)) => Ok(Some(v.clone())),
+        Some(NumberSpec::Path(p)) => {
+            let v = io::select(scope, p)?.ok_or_else(|| {
+                StatesError::runtime(format!(
+                    "The {field}Path field refers to a path that does not exist: {p}"
+                ))
+            })?;
+            Ok(Some(v))
+        }
+        Some(NumberSpec::Expression(e)) => {
+            eval_typed(exec, fid, e, field, states, "number", Value::is_number).map(Some)
+        }
+    }
+}
+
+/// A JSONata Map state's items: `Items` (an expression giving an array, or an array whose
+/// elements may hold expressions), else the input, which must be an array.
+pub(in crate::runner) fn jsonata_items(
+    exec: &mut Execution,
+    fid: FrameId,
+    items: Option<&Template>,
+    input: &Value,
+    states: &Value,
+) -> Result<Value, StatesError> {
+    match items {
+        Some(t) if t.source().is_string() => {
+            eval_typed(exec, fid, t, "Items", states, "array", Value::is_array)
+        }
+        Some(t) => eval(exec, fid, t, "Items", states),
+        None if input.is_array() => Ok(input.clone()),
+        None => {
+            let message = format!("Map state input must be an array but was: {}", json_text(input));
+            Err(query_error(exec, fid, None, message))
+        }
+    }
+}
+
+pub(in crate::runner) fn start_map(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    input: &Value,
+) -> Result<(), StatesError> {
+    let StateKind::Map(map) = &state.kind else { return Ok(()) };
+    let ctx = exec.context(fid);
+    let jsonata = is_jsonata(state);
+    let states = states_value(input, &ctx, None, None);
+    let vars = exec.frames[fid].variables.clone();
+    let lookup = var_lookup(&vars);
+    let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
+    let effective =
+        if jsonata { input.clone() } else { io::apply_path(&state.input_path, &scope)? };
+    let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
+    let items_value = match &map.item_reader {
+        Some(reader) if jsonata => {
+            let reader = eval(exec, fid, reader, "ItemReader", &states)?;
+            let read = item_reader_items(exec, &state.name, &reader, &scope);
+            reader_failed(exec, fid, state, read)?
+        }
+        Some(reader) => {
+            let read = item_reader_items(exec, &state.name, reader.source(), &scope);
+            reader_failed(exec, fid, state, read)?
+        }
+        None if jsonata => jsonata_items(exec, fid, map.items.as_ref(), input, &states)?,
+        None => match &map.items_path {
+            PathSpec::Path(p) if p != "$" => {
+                io::apply_path(&map.items_path, &scope).map_err(|_| {
+                    StatesError::runtime(format!("Invalid path '{p}' : No results for path: {p}"))
+                })?
+            }
+            _ => effective.clone(),
+        },
+    };
+    let Value::Array(items) = items_value else {
+        return Err(StatesError::runtime(format!(
+            "Item path {} evaluated to a non-array value: {}",
+            match &map.items_path {
+                PathSpec::Path(p) => p.as_str(),
+                _ => "$",
+            },
+            json_text(&items_value)
+        )));
+    };
+    let max_concurrency = match map_number(
+        exec,
+        fid,
+        &map.max_concurrency,
+        "MaxConcurrency",
+        &scope,
+        &states,
+    )? {
+        None => 0,
+        Some(v) => match whole_count(&v) {
+            Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+            None => {
+                let p = match &map.max_concurrency {
+                    Some(NumberSpec::Path(p)) => p.as_str(),
+                    _ => "",
+                };
+                return Err(StatesError::runtime(format!(
+                    "The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {p}",
+                    json_text(&v)
+                )));
+            }
+        },
+    };
+    let tolerated = (|| -> Result<(Option<u64>, Option<f64>), StatesError> {
+        let tolerated_count = match map_number(
+            exec,
+            fid,
+            &map.tolerated_failure_count,
+            "ToleratedFailureCount",
+            &scope,
+            &states,
+        )? {
+            None => None,
+            Some(v) => match whole_count(&v) {
+                Some(n) => Some(n),
+                None => {
+                    return Err(StatesError::runtime("ToleratedFailureCount cannot be negative."))
+                }
+            },
+        };
+        let tolerated_percentage = match map_number(
+            exec,
+            fid,
+            &map.tolerated_failure_percentage,
+            "ToleratedFailurePercentage",
+            &scope,
+            &states,
+        )? {
+            None => None,
+            Some(v) => {
+                match v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())) {
+                    Some(p) if (0.0..=100.0).contains(&p) => Some(p),
+                    _ => {
+                        return Err(StatesError::runtime(
+                            "ToleratedFailurePercentage must be between 0 and 100.",
+                        ))
+                    }
+                }
+            }
+        };
+        Ok((tolerated_count, tolerated_percentage))
+    })();
+    // Iteration inputs (ItemSelector sees the item through $$.Map.Item).
+    let mut pending = std::collections::VecDeque::new();
+    for (index, item) in items.iter().enumerate() {
+        let iteration_input = match &map.item_selector {
+            Some(sel) => {
+                let mut ctx = ctx.clone();
+                ctx["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                if jsonata {
+                    let states = states_value(&effective, &ctx, None, None);
+                    eval(exec, fid, sel, "ItemSelector", &states)?
+                } else {
+                    let scope =
+                        Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
+                    io::template(sel, &scope, &mut exec.random)?
+                }
+            }
+            None => item.clone(),
+        };
+        pending.push_back((index, (iteration_input, item.clone())));
+    }
+    if let Some(batcher) = &map.item_batcher {
+        let batcher = if jsonata {
+            eval(exec, fid, batcher, "ItemBatcher", &states)?
+        } else {
+            batcher.source().clone()
+        };
+        pending = batch_items(pending, &batcher, &scope)?;
+    }
+    let count = pending.len();
+    let distributed = map.mode == MapMode::Distributed;
+    let result_writer = match &map.result_writer {
+        Some(writer) if distributed => {
+            let writer = if jsonata {
+                eval(exec, fid, writer, "ResultWriter", &states)?
+            } else {
+                let writer = writer.source();
+                let params = match writer.get("Parameters") {
+                    Some(t) => Some(resolve_template(t, &scope, &mut exec.random)?),
+                    None => None,
+                };
+                let mut resolved = writer.clone();
+                if let (Some(p), Some(obj)) = (params, resolved.as_object_mut()) {
+                    obj.insert("Parameters".into(), p);
+                }
+                resolved
+            };
+            Some(result_writer_plan(&writer))
+        }
+        _ => None,
+    };
+    exec.emit(fid, Event::MapStateStarted { length: count });
+    // AWS checks the tolerated-failure settings after MapStateStarted (recorded).
+    let (tolerated_count, tolerated_percentage) = tolerated?;
+    let mut run_arn = None;
+    if distributed {
+        let arn = map_run_arn(exec, &state.name);
+        exec.emit(fid, Event::MapRunStarted { map_run_arn: arn.clone() });
+        run_arn = Some(arn);
+    }
+    if exec.frames[fid].phase_is_done() {
+        return Ok(());
+    }
+    exec.frames[fid].children = Some(Children {
+        results: vec![None; count],
+        total: count,
+        pending,
+        max_concurrency,
+        tolerated_count,
+        tolerated_percentage,
+        map_run_arn: run_arn,
+        result_writer,
+        ..Children::default()
+    });
+    exec.frames[fid].phase = Phase::Children;
+    exec.schedule(fid, exec.clock);
+    Ok(())
+}
+
+pub(in crate::runner) fn start_iteration(
+    exec: &mut Execution,
+    fid: FrameId,
+    index: usize,
+    input: Value,
+    item: Value,
+) {
+    let (program, name) = current(exec, fid);
+    let Some(StateKind::Map(map)) = program.state(&name).map(|s| &s.kind) else { return };
+    if map.mode != MapMode::Distributed {
+        exec.emit(fid, Event::MapIterationStarted { index, name: name.clone() });
+    }
+    if exec.frames[fid].phase_is_done() {
+        return;
+    }
+    let id = new_child(
+        exec,
+        fid,
+        map.processor.clone(),
+        input,
+        Role::Iteration { parent: fid, index },
+        Some((index, item)),
+    );
+    if let Some(ch) = exec.frames[fid].children.as_mut() {
+        ch.running.push(id);
+    }
+}
+
+/// A non-negative [`int_like`], up to `u64::MAX` (a JSON integer past `i64::MAX` included).
+pub(in crate::runner) fn whole_count(v: &Value) -> Option<u64> {
+    v.as_u64().or_else(|| int_like(v).and_then(|n| u64::try_from(n).ok()))
+}

@@ -1,0 +1,73 @@
+//! Parallel: the effective input goes to every branch, each a child frame; the state's result
+//! is the array of the branches' outputs (collected in `step`'s children check).
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::definition::{Program, State};
+use crate::errors::StatesError;
+use crate::history::Event;
+use crate::jsonpath::Scope;
+use crate::runner::children::new_child;
+use crate::runner::frame::{Children, FrameId, Phase, Role};
+use crate::runner::io::{self};
+use crate::runner::lang::{eval, is_jsonata, states_value, var_lookup};
+use crate::runner::Execution;
+
+pub(in crate::runner) fn start_parallel(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    branches: &[Arc<Program>],
+    input: &Value,
+) -> Result<(), StatesError> {
+    let ctx = exec.context(fid);
+    let effective = if is_jsonata(state) {
+        match &state.arguments {
+            Some(a) => {
+                let states = states_value(input, &ctx, None, None);
+                eval(exec, fid, a, "Arguments", &states)?
+            }
+            None => input.clone(),
+        }
+    } else {
+        let vars = exec.frames[fid].variables.clone();
+        let lookup = var_lookup(&vars);
+        let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
+        let effective = io::apply_path(&state.input_path, &scope)?;
+        match &state.parameters {
+            Some(p) => {
+                let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
+                io::template(p, &scope, &mut exec.random)?
+            }
+            None => effective,
+        }
+    };
+    exec.emit(fid, Event::ParallelStateStarted);
+    if exec.frames[fid].phase_is_done() {
+        return Ok(());
+    }
+    exec.frames[fid].children = Some(Children {
+        results: vec![None; branches.len()],
+        total: branches.len(),
+        ..Children::default()
+    });
+    exec.frames[fid].phase = Phase::Children;
+    let mut running = Vec::new();
+    for (i, b) in branches.iter().enumerate() {
+        let id = new_child(
+            exec,
+            fid,
+            b.clone(),
+            effective.clone(),
+            Role::Branch { parent: fid, index: i },
+            None,
+        );
+        running.push(id);
+    }
+    if let Some(ch) = exec.frames[fid].children.as_mut() {
+        ch.running = running;
+    }
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! Pass: `InputPath` → `Result` or `Parameters` → `Assign` → `ResultPath` → `OutputPath`
+//! (JSONPath), or `Assign` and `Output` (JSONata).
+
+use serde_json::{json, Value};
+
+use crate::definition::State;
+use crate::errors::StatesError;
+use crate::jsonpath::Scope;
+use crate::runner::flow::leave;
+use crate::runner::frame::FrameId;
+use crate::runner::io::{self};
+use crate::runner::lang::{is_jsonata, prepare_assign, simple_jsonata, var_lookup};
+use crate::runner::Execution;
+
+/// Runs a Pass state.
+pub(in crate::runner) fn run(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    result: Option<&Value>,
+    input: &Value,
+) -> Result<(), StatesError> {
+    if is_jsonata(state) {
+        let out = simple_jsonata(exec, fid, state, input)?;
+        leave(exec, fid, out, None);
+        return Ok(());
+    }
+    pass(exec, fid, state, result, input)
+}
+
+pub(in crate::runner) fn pass(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    result: Option<&Value>,
+    input: &Value,
+) -> Result<(), StatesError> {
+    let ctx = exec.context(fid);
+    let vars = exec.frames[fid].variables.clone();
+    let lookup = var_lookup(&vars);
+    let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
+    let effective = io::apply_path(&state.input_path, &scope)?;
+    let result = match (result, &state.parameters) {
+        (Some(r), _) => r.clone(),
+        (None, Some(p)) => {
+            let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
+            io::template(p, &scope, &mut exec.random)?
+        }
+        (None, None) => effective,
+    };
+    prepare_assign(exec, fid, state.assign.as_ref(), false, &result, &json!({"context": ctx}))?;
+    let combined = io::apply_result_path(&state.result_path, input, result)?;
+    let scope = Scope { input: &combined, context: &ctx, variables: Some(&lookup) };
+    let out = io::apply_path(&state.output_path, &scope)?;
+    leave(exec, fid, out, None);
+    Ok(())
+}
