@@ -106,9 +106,10 @@ pub(crate) struct Frame {
     pub waiting: Option<Waiting>,
     /// Inside a Distributed Map: the events belong to child executions, not to this history.
     pub silent: bool,
-    /// Workflow variables visible in this frame (a branch or iteration starts with a copy of
-    /// its parent's; its own assignments stay inside it).
-    pub variables: serde_json::Map<String, Value>,
+    /// Workflow variables visible in this frame. A branch or iteration shares its parent's
+    /// map and copies it on its first assignment (its own assignments stay inside it), so
+    /// reading variables never copies them.
+    pub variables: Arc<serde_json::Map<String, Value>>,
     /// `Assign` values computed for the current state, each with its JSON text (measured for
     /// the quota, recorded in `assignedVariables`), applied when it exits.
     pub pending_assign: Option<Vec<(String, Value, String)>>,

@@ -9,6 +9,8 @@
 //! - Every `Assign` value sees the variables as they were when the state was entered; the
 //!   assignments are applied when the state exits ([`Execution`]'s `leave`).
 
+use std::sync::Arc;
+
 use serde_json::{json, Map, Value};
 
 use super::{Execution, FrameId};
@@ -230,7 +232,7 @@ pub(super) fn apply_assign(exec: &mut Execution, fid: FrameId) -> Option<Vec<(St
     let mut texts = Vec::with_capacity(assigned.len());
     for (name, value, text) in assigned {
         texts.push((name.clone(), text));
-        frame.variables.insert(name, value);
+        Arc::make_mut(&mut frame.variables).insert(name, value);
     }
     Some(texts)
 }

@@ -186,7 +186,7 @@ impl Execution {
             task_token: None,
             waiting: None,
             silent: false,
-            variables: serde_json::Map::new(),
+            variables: Arc::default(),
             pending_assign: None,
             failed_field: None,
         };
