@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
-use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::{print_diagnostics, read_json_arg, read_source};
@@ -86,27 +85,25 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
             );
         }
     }
-    let out = RunOutput {
-        status: d.status.as_str(),
-        output: d.output.as_ref(),
-        error: d.error.as_deref(),
-        cause: d.cause.as_deref(),
-        events: exec.history(),
-    };
-    // The history is streamed from the typed events: no JSON tree of it is built.
+    // `{status, output, error, cause, events}`, pretty-printed; the history is written
+    // straight from the typed events.
+    let mut out = Vec::with_capacity(512 * exec.history().len() + 1024);
+    let mut json = asl::history::PrettyJson::new(&mut out, 0);
+    json.object();
+    json.key("status");
+    json.string(d.status.as_str());
+    json.key("output");
+    json.value(d.output.as_ref().unwrap_or(&Value::Null));
+    json.key("error");
+    json.value(&d.error.map_or(Value::Null, Value::String));
+    json.key("cause");
+    json.value(&d.cause.map_or(Value::Null, Value::String));
+    json.key("events");
+    json.events(exec.history());
+    json.end();
+    out.push(b'\n');
     let stdout = std::io::stdout();
-    let mut writer = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    serde_json::to_writer_pretty(&mut writer, &out).map_err(|e| e.to_string())?;
-    writer.write_all(b"\n").and_then(|()| writer.flush()).map_err(|e| e.to_string())?;
+    let mut stdout = stdout.lock();
+    stdout.write_all(&out).and_then(|()| stdout.flush()).map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// What `asl run` prints: `{status, output, error, cause, events}`.
-#[derive(Serialize)]
-struct RunOutput<'a> {
-    status: &'static str,
-    output: Option<&'a Value>,
-    error: Option<&'a str>,
-    cause: Option<&'a str>,
-    events: &'a [asl::HistoryEvent],
 }

@@ -41,7 +41,7 @@ pub struct Millis(pub i64);
 
 impl Millis {
     /// The 24 bytes of `YYYY-MM-DDTHH:MM:SS.mmmZ` for years 0000–9999.
-    fn ascii(self) -> Option<[u8; 24]> {
+    pub(crate) fn ascii(self) -> Option<[u8; 24]> {
         let days = self.0.div_euclid(86_400_000);
         let in_day = self.0.rem_euclid(86_400_000);
         let (year, month, day) = civil_from_days(days);

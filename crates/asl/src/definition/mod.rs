@@ -43,11 +43,14 @@ pub struct StateMachine {
     pub program: Arc<Program>,
 }
 
+/// States by name, in definition order.
+pub type StateMap = IndexMap<String, State, rustc_hash::FxBuildHasher>;
+
 /// A `StartAt` + `States` pair: the top level, a Parallel branch or a Map's item processor.
 #[derive(Debug, Clone)]
 pub struct Program {
     pub start_at: String,
-    pub states: IndexMap<String, State>,
+    pub states: StateMap,
     /// JSON pointer of this program's object (`""` for the top level).
     pub pointer: String,
 }

@@ -18,7 +18,6 @@ mod tests;
 
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::fields;
@@ -206,7 +205,7 @@ impl Parser {
             return None;
         }
         let start_at = self.opt_string(obj, pointer, "StartAt");
-        let mut states = IndexMap::new();
+        let mut states = crate::definition::StateMap::default();
         match obj.get("States") {
             Some(Value::Object(map)) => {
                 if map.is_empty() {

@@ -19,6 +19,7 @@ use serde_json::Value;
 pub use event::{aborted, entered, exited, ErrorCause, Event, TaskFamily};
 pub use event_type::EventType;
 pub use payload::Payload;
+pub use serialize::PrettyJson;
 
 /// One history event. `state_name` and `resource` are not part of AWS's shape: they tell the
 /// app which state an event belongs to (AWS's console derives the same from the event order).

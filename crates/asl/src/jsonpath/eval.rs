@@ -14,6 +14,10 @@ impl JsonPath {
     /// Like [`select`](Self::select) but a definite path that selects nothing fails with
     /// Jayway's message (`No results for path: $['a']`, `Missing property in path $['a']`, …).
     pub fn evaluate(&self, root: &Value) -> Result<Value, PathError> {
+        // The common case, a chain of names and indexes that is all there: no bookkeeping.
+        if let Some(found) = self.direct(root) {
+            return Ok(found.clone());
+        }
         let mut out = Vec::new();
         let mut ctx = Eval { root, out: &mut out };
         // AWS never fails an indefinite path (`$.a.b[*]` on `{}` is `[]`), so misses are errors
@@ -27,6 +31,26 @@ impl JsonPath {
         } else {
             Ok(Value::Array(out))
         }
+    }
+
+    /// The value a path of only `.name` / `[n]` steps reaches, when every step finds its
+    /// value; `None` for any other path or any miss (the full walk then decides, with its
+    /// messages).
+    fn direct<'v>(&self, root: &'v Value) -> Option<&'v Value> {
+        let mut node = root;
+        for seg in &self.segments {
+            node = match seg {
+                Segment::Property(name) => node.as_object()?.get(name)?,
+                Segment::Index(i) => {
+                    let items = node.as_array()?;
+                    let len = i64::try_from(items.len()).ok()?;
+                    let at = if *i < 0 { len.checked_add(*i)? } else { *i };
+                    items.get(usize::try_from(at).ok()?)?
+                }
+                _ => return None,
+            };
+        }
+        Some(node)
     }
 
     /// Write `value` at a reference path (ResultPath), creating missing objects on the way.
