@@ -3,13 +3,24 @@
 //! Three layers, each only when the previous one passed: JSON syntax (with line and column),
 //! the schema (the typed model's parser), then the graph (transition targets, terminal states,
 //! reachability) and expressions (paths, intrinsics, resources).
+//!
+//! Expressions are not parsed here: the diagnostics are the problems the compiled model kept
+//! ([`Path::error`], [`Template::problems`], [`Expression::syntax_error`](crate::jsonata::Expression::syntax_error)),
+//! so `validate` and `run` cannot disagree. Only the `{% … %}` strings of JSONata-state fields
+//! the model keeps as written, because nothing evaluates them (`Comment`, `Next`, `Resource`,
+//! `Credentials`, `Retry`, …), are checked from the JSON.
 
 use serde_json::Value;
 
 use crate::definition::parse::parse;
-use crate::definition::{Program, StateKind, StateMachine, Transition};
+use crate::definition::{
+    ChoiceCondition, FieldSpec, NumberSpec, PathSpec, Program, State, StateKind, StateMachine,
+    TextSpec, TimestampSpec, Transition, Wait,
+};
 use crate::diagnostics::{codes, Diagnostic, Validation};
+use crate::jsonpath::{Path, PathError, PathTarget};
 use crate::source::{self, escape_token, SourceMap};
+use crate::template::{Problem, Template};
 
 /// The ARN of the built-in tutorial function, suggested for placeholder resources.
 pub const MOCK_API_FUNCTION_ARN: &str =
@@ -124,8 +135,49 @@ fn locate(diagnostics: &mut [Diagnostic], map: &SourceMap) {
 struct GraphCheck<'a> {
     errors: &'a mut Vec<Diagnostic>,
     warnings: &'a mut Vec<Diagnostic>,
-    /// The whole definition, for the fields the typed model keeps as raw JSON.
+    /// The whole definition: a JSONata state's fields in the order written, and the fields
+    /// the typed model keeps as written.
     root: &'a Value,
+}
+
+/// The items of a JSON array (none for anything else).
+fn entries(value: &Value) -> &[Value] {
+    value.as_array().map_or(&[], Vec::as_slice)
+}
+
+/// The compiled template of a JSONata state's field `key`, when the model compiles that field
+/// and it holds one (a number or text field given as a literal holds none).
+fn compiled_field<'s>(state: &'s State, key: &str) -> Option<&'s Template> {
+    fn expression<T>(spec: Option<&FieldSpec<T>>) -> Option<&Template> {
+        match spec {
+            Some(FieldSpec::Expression(t)) => Some(t),
+            _ => None,
+        }
+    }
+    match (key, &state.kind) {
+        ("Arguments", _) => state.arguments.as_ref(),
+        ("Output", _) => state.output.as_ref(),
+        ("Assign", _) => state.assign.as_ref(),
+        ("TimeoutSeconds", StateKind::Task(t)) => expression(t.timeout_seconds.as_ref()),
+        ("HeartbeatSeconds", StateKind::Task(t)) => expression(t.heartbeat_seconds.as_ref()),
+        ("Seconds", StateKind::Wait(Wait::Seconds(spec))) => expression(Some(spec)),
+        ("Timestamp", StateKind::Wait(Wait::Timestamp(spec))) => expression(Some(spec)),
+        ("Error", StateKind::Fail(f)) => expression(f.error.as_ref()),
+        ("Cause", StateKind::Fail(f)) => expression(f.cause.as_ref()),
+        ("Items", StateKind::Map(m)) => m.items.as_ref(),
+        ("ItemSelector", StateKind::Map(m)) => m.item_selector.as_ref(),
+        ("ItemBatcher", StateKind::Map(m)) => m.item_batcher.as_ref(),
+        ("ItemReader", StateKind::Map(m)) => m.item_reader.as_ref(),
+        ("ResultWriter", StateKind::Map(m)) => m.result_writer.as_ref(),
+        ("MaxConcurrency", StateKind::Map(m)) => expression(m.max_concurrency.as_ref()),
+        ("ToleratedFailureCount", StateKind::Map(m)) => {
+            expression(m.tolerated_failure_count.as_ref())
+        }
+        ("ToleratedFailurePercentage", StateKind::Map(m)) => {
+            expression(m.tolerated_failure_percentage.as_ref())
+        }
+        _ => None,
+    }
 }
 
 impl GraphCheck<'_> {
@@ -163,8 +215,8 @@ impl GraphCheck<'_> {
             }
             if state.query_language == crate::definition::QueryLanguage::JsonPath {
                 self.expressions(state);
-            } else if let Some(raw) = self.root.pointer(sp) {
-                self.jsonata_templates(raw, sp);
+            } else {
+                self.jsonata_state(state);
             }
             match &state.kind {
                 StateKind::Choice(choice) => {
@@ -204,8 +256,8 @@ impl GraphCheck<'_> {
     }
 
     /// A path field (`InputPath`, `SecondsPath`, a Choice `Variable`, …): `$…`, `$$…` or `$var…`.
-    fn path(&mut self, path: &str, location: String) {
-        if let Err(e) = crate::jsonpath::parse_target(path) {
+    fn path(&mut self, path: &Path, location: String) {
+        if let Some(e) = path.error() {
             self.bad_path(
                 location,
                 format!("The value for the field must be a valid JSONPath: {path} ({})", e.message),
@@ -213,82 +265,172 @@ impl GraphCheck<'_> {
         }
     }
 
-    /// A payload template: every `….$` value is a path or an intrinsic function call.
-    fn template(&mut self, value: &serde_json::Value, location: &str) {
-        match value {
-            serde_json::Value::Object(map) => {
-                for (key, v) in map {
-                    let at = format!("{location}/{}", escape_token(key));
-                    match (key.ends_with(".$"), v) {
-                        (true, serde_json::Value::String(expr)) => self.path_or_intrinsic(expr, at),
-                        (true, _) => self.bad_path(
-                            at,
-                            format!("The value for the field '{key}' must be a STRING that contains a JSONPath or an intrinsic function"),
-                        ),
-                        (false, _) => self.template(v, &at),
-                    }
+    /// A Fail state's `ErrorPath` / `CausePath`: a path or an intrinsic call.
+    fn path_or_intrinsic(&mut self, path: &Path, location: String) {
+        match path.intrinsic() {
+            Some(Err(e)) => self.invalid_intrinsic(path, e, location),
+            Some(Ok(_)) => {}
+            None => {
+                if let Some(e) = path.error() {
+                    self.invalid_json_path(path, e, location);
                 }
             }
-            serde_json::Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    self.template(v, &format!("{location}/{i}"));
-                }
-            }
-            _ => {}
         }
     }
 
-    /// Every `{% … %}` string of a JSONata state (nested states are checked on their own)
-    /// must parse as JSONata.
-    fn jsonata_templates(&mut self, value: &Value, location: &str) {
+    fn invalid_intrinsic(&mut self, call: &str, e: &PathError, location: String) {
+        self.errors.push(Diagnostic::error(
+            codes::INVALID_INTRINSIC_FUNCTION,
+            format!("Invalid intrinsic function call {call}: {}", e.message),
+            location,
+        ));
+    }
+
+    fn invalid_json_path(&mut self, path: &str, e: &PathError, location: String) {
+        self.errors.push(Diagnostic::error(
+            codes::INVALID_JSON_PATH,
+            format!("Invalid JSONPath {path}: {}", e.message),
+            location,
+        ));
+    }
+
+    /// A compiled template's problems, each at `location` (the field) plus its position.
+    fn template(&mut self, template: &Template, location: &str) {
+        for (suffix, problem) in template.problems() {
+            let at = format!("{location}{suffix}");
+            match problem {
+                Problem::InvalidPath { path, error } => self.invalid_json_path(path, error, at),
+                Problem::InvalidIntrinsic { call, error } => {
+                    self.invalid_intrinsic(call, error, at)
+                }
+                Problem::NotAString { field } => self.bad_path(
+                    at,
+                    format!("The value for the field '{field}' must be a STRING that contains a JSONPath or an intrinsic function"),
+                ),
+                Problem::InvalidJsonata { expression, message } => {
+                    self.invalid_jsonata(expression.as_str(), &message, at)
+                }
+            }
+        }
+    }
+
+    fn invalid_jsonata(&mut self, expr: &str, message: &str, location: String) {
+        self.errors.push(Diagnostic::error(
+            codes::INVALID_JSONATA_EXPRESSION,
+            format!("Invalid JSONata expression '{expr}': {message}"),
+            location,
+        ));
+    }
+
+    /// The expressions of a JSONata state, field by field in the order written (nested states
+    /// are checked on their own). Fields the model compiles (templates, `{% … %}` number and
+    /// text fields, catchers' and choice rules' `Output` / `Assign` / `Condition`) report what
+    /// compiling found; the fields no one evaluates (`Comment`, `Next`, `Default`,
+    /// `Resource`, `Label`, `Credentials`, `Retry`, `ErrorEquals`, …) are walked as written.
+    fn jsonata_state(&mut self, state: &State) {
+        let sp = &state.pointer;
+        let Some(Value::Object(raw)) = self.root.pointer(sp) else { return };
+        for (key, value) in raw {
+            let at = format!("{sp}/{}", escape_token(key));
+            match key.as_str() {
+                "Branches" | "ItemProcessor" | "Iterator" => {}
+                "Catch" => {
+                    for (i, (catcher, raw)) in state.catch.iter().zip(entries(value)).enumerate() {
+                        self.jsonata_entry(raw, &format!("{at}/{i}"), |key| match key {
+                            "Output" => catcher.output.as_ref(),
+                            "Assign" => catcher.assign.as_ref(),
+                            _ => None,
+                        });
+                    }
+                }
+                "Choices" => {
+                    let StateKind::Choice(choice) = &state.kind else { continue };
+                    for (i, (branch, raw)) in choice.choices.iter().zip(entries(value)).enumerate()
+                    {
+                        self.jsonata_entry(raw, &format!("{at}/{i}"), |key| match key {
+                            "Condition" => match &branch.rule {
+                                ChoiceCondition::Condition(t) => Some(t),
+                                ChoiceCondition::Rule(_) => None,
+                            },
+                            "Output" => branch.output.as_ref(),
+                            "Assign" => branch.assign.as_ref(),
+                            _ => None,
+                        });
+                    }
+                }
+                _ => match compiled_field(state, key) {
+                    Some(t) => self.jsonata_template(t, &at),
+                    None => self.raw_jsonata(value, &at),
+                },
+            }
+        }
+    }
+
+    /// One `Catch` or `Choices` entry of a JSONata state: its compiled fields through
+    /// `compiled`, the rest as written.
+    fn jsonata_entry<'t>(
+        &mut self,
+        raw: &Value,
+        location: &str,
+        compiled: impl Fn(&str) -> Option<&'t Template>,
+    ) {
+        let Value::Object(map) = raw else { return self.raw_jsonata(raw, location) };
+        for (key, value) in map {
+            let at = format!("{location}/{}", escape_token(key));
+            match compiled(key) {
+                Some(t) => self.jsonata_template(t, &at),
+                None => self.raw_jsonata(value, &at),
+            }
+        }
+    }
+
+    /// A JSONata state's compiled template. Like the walk over the JSON as written, it leaves
+    /// out anything below a key named `Branches`, `ItemProcessor` or `Iterator`.
+    fn jsonata_template(&mut self, template: &Template, location: &str) {
+        let nested = |suffix: &str| {
+            suffix.split('/').any(|t| matches!(t, "Branches" | "ItemProcessor" | "Iterator"))
+        };
+        for (suffix, problem) in template.problems() {
+            if let Problem::InvalidJsonata { expression, message } = problem {
+                if !nested(suffix) {
+                    self.invalid_jsonata(
+                        expression.as_str(),
+                        &message,
+                        format!("{location}{suffix}"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Every `{% … %}` string in a field the model keeps as written (no one evaluates it) must
+    /// parse as JSONata.
+    fn raw_jsonata(&mut self, value: &Value, location: &str) {
         match value {
             Value::String(s) => {
                 if let Some(expr) = crate::jsonata::template_expression(s) {
                     if let Err(message) = crate::jsonata::check_syntax(expr) {
-                        self.errors.push(Diagnostic::error(
-                            codes::INVALID_JSONATA_EXPRESSION,
-                            format!("Invalid JSONata expression '{expr}': {message}"),
-                            location.to_string(),
-                        ));
+                        self.invalid_jsonata(expr, &message, location.to_string());
                     }
                 }
             }
             Value::Object(map) => {
                 for (key, v) in map {
                     if !matches!(key.as_str(), "Branches" | "ItemProcessor" | "Iterator") {
-                        self.jsonata_templates(v, &format!("{location}/{}", escape_token(key)));
+                        self.raw_jsonata(v, &format!("{location}/{}", escape_token(key)));
                     }
                 }
             }
             Value::Array(items) => {
                 for (i, v) in items.iter().enumerate() {
-                    self.jsonata_templates(v, &format!("{location}/{i}"));
+                    self.raw_jsonata(v, &format!("{location}/{i}"));
                 }
             }
             _ => {}
         }
     }
 
-    fn path_or_intrinsic(&mut self, expr: &str, location: String) {
-        if crate::intrinsics::is_intrinsic(expr) {
-            if let Err(e) = crate::intrinsics::parse_intrinsic(expr) {
-                self.errors.push(Diagnostic::error(
-                    codes::INVALID_INTRINSIC_FUNCTION,
-                    format!("Invalid intrinsic function call {expr}: {}", e.message),
-                    location,
-                ));
-            }
-        } else if let Err(e) = crate::jsonpath::parse_target(expr) {
-            self.errors.push(Diagnostic::error(
-                codes::INVALID_JSON_PATH,
-                format!("Invalid JSONPath {expr}: {}", e.message),
-                location,
-            ));
-        }
-    }
-
-    fn expressions(&mut self, state: &crate::definition::State) {
-        use crate::definition::{NumberSpec, PathSpec, TextSpec, TimestampSpec, Wait};
+    fn expressions(&mut self, state: &State) {
         let sp = &state.pointer;
         for (field, spec) in [("InputPath", &state.input_path), ("OutputPath", &state.output_path)]
         {
@@ -297,8 +439,10 @@ impl GraphCheck<'_> {
             }
         }
         if let PathSpec::Path(p) = &state.result_path {
-            let ok = crate::jsonpath::JsonPath::parse(p).map(|j| j.is_reference_path());
-            if !matches!(ok, Ok(true)) {
+            // The same test as `JsonPath::parse(p)?.is_reference_path()`: `$$…`, `$var…` and
+            // anything that does not parse are not reference paths.
+            let reference = matches!(p.target(), Ok(PathTarget::Input(j)) if j.is_reference_path());
+            if !reference {
                 self.bad_path(
                     format!("{sp}/ResultPath"),
                     format!("ResultPath must be a reference path (only $, .field, ['field'] and [n]): {p}"),
@@ -309,21 +453,17 @@ impl GraphCheck<'_> {
             [("Parameters", &state.parameters), ("ResultSelector", &state.result_selector)]
         {
             if let Some(t) = t {
-                self.template(t.source(), &format!("{sp}/{field}"));
+                self.template(t, &format!("{sp}/{field}"));
             }
         }
-        let number_path = |s: &Option<NumberSpec>| match s {
-            Some(NumberSpec::Path(p)) => Some(p.clone()),
-            _ => None,
-        };
         match &state.kind {
             StateKind::Task(t) => {
                 for (field, spec) in [
                     ("TimeoutSecondsPath", &t.timeout_seconds),
                     ("HeartbeatSecondsPath", &t.heartbeat_seconds),
                 ] {
-                    if let Some(p) = number_path(spec) {
-                        self.path(&p, format!("{sp}/{field}"));
+                    if let Some(NumberSpec::Path(p)) = spec {
+                        self.path(p, format!("{sp}/{field}"));
                     }
                 }
             }
@@ -342,7 +482,7 @@ impl GraphCheck<'_> {
             }
             StateKind::Choice(c) => {
                 for (i, b) in c.choices.iter().enumerate() {
-                    if let crate::definition::ChoiceCondition::Rule(rule) = &b.rule {
+                    if let ChoiceCondition::Rule(rule) = &b.rule {
                         for p in crate::choice::paths(rule) {
                             self.path(p, format!("{sp}/Choices/{i}"));
                         }
@@ -354,7 +494,7 @@ impl GraphCheck<'_> {
                     self.path(p, format!("{sp}/ItemsPath"));
                 }
                 if let Some(t) = &m.item_selector {
-                    self.template(t.source(), &format!("{sp}/ItemSelector"));
+                    self.template(t, &format!("{sp}/ItemSelector"));
                 }
             }
             _ => {}
@@ -595,6 +735,96 @@ mod tests {
         );
         assert!(v.diagnostics[0].message.starts_with("Invalid JSONata expression '$a[': S0"));
         assert_eq!(v.diagnostics[0].line, Some(2));
+    }
+
+    /// (code, location, message) of every diagnostic.
+    fn found(v: &Validation) -> Vec<(&str, &str, &str)> {
+        v.diagnostics
+            .iter()
+            .map(|d| (d.code.as_str(), d.location.as_str(), d.message.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn validation_reports_what_compiling_found() {
+        let text = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass",
+            "Parameters": {"x.$": "$.a[["}, "End": true}}}"#;
+        let v = validate(text);
+        assert_eq!(
+            found(&v),
+            vec![(
+                "INVALID_JSON_PATH",
+                "/States/P/Parameters/x.$",
+                "Invalid JSONPath $.a[[: Invalid path '$.a[[': expected an integer at position 4"
+            )]
+        );
+        let errors = StateMachine::from_text(text).unwrap_err();
+        assert_eq!(errors, v.diagnostics);
+        // The model holds the same problem, compiled once.
+        let value: Value = serde_json::from_str(text).unwrap();
+        let parsed = parse(&value).unwrap();
+        let template = parsed.program.states["P"].parameters.as_ref().unwrap();
+        let problems = template.problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "/x.$");
+    }
+
+    #[test]
+    fn each_template_problem_is_located_below_its_field() {
+        let v = validate(
+            r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {
+                "a/b.$": "$[[", "n": [{"c~.$": "States.Format('{}'"}], "d.$": 1,
+                "ok.$": "States.Format('{}', $.a)"}, "Next": "F"},
+              "F": {"Type": "Fail", "ErrorPath": "States.Format('{}'", "CausePath": "nope"}}}"#,
+        );
+        let at: Vec<(&str, &str)> = found(&v).into_iter().map(|(c, at, _)| (c, at)).collect();
+        assert_eq!(
+            at,
+            vec![
+                ("INVALID_JSON_PATH", "/States/P/Parameters/a~1b.$"),
+                ("INVALID_INTRINSIC_FUNCTION", "/States/P/Parameters/n/0/c~0.$"),
+                ("SCHEMA_VALIDATION_FAILED", "/States/P/Parameters/d.$"),
+                ("INVALID_INTRINSIC_FUNCTION", "/States/F/ErrorPath"),
+                ("INVALID_JSON_PATH", "/States/F/CausePath"),
+            ]
+        );
+        assert!(v.diagnostics[1]
+            .message
+            .starts_with("Invalid intrinsic function call States.Format('{}': "));
+        assert_eq!(
+            v.diagnostics[2].message,
+            "The value for the field 'd.$' must be a STRING that contains a JSONPath or an intrinsic function"
+        );
+        assert_eq!(
+            v.diagnostics[4].message,
+            "Invalid JSONPath nope: Path must start with '$': nope"
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "jsonata")]
+    fn jsonata_fields_compiled_or_kept_as_written_are_checked_in_written_order() {
+        let v = validate(
+            r#"{"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+              "T": {"Type": "Task", "Comment": "{% ][ %}", "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": {"a/b": ["{% 1 + %}"]}, "TimeoutSeconds": "{% ( %}",
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% ] %}", "Next": "W"}],
+                "Output": {"Branches": "{% ][ %}"}, "Next": "W"},
+              "W": {"Type": "Wait", "Seconds": "{% [ %}", "End": true}}}"#,
+        );
+        let at: Vec<&str> = v.diagnostics.iter().map(|d| d.location.as_str()).collect();
+        assert_eq!(
+            at,
+            vec![
+                "/States/T/Comment",
+                "/States/T/Arguments/a~1b/0",
+                "/States/T/TimeoutSeconds",
+                "/States/T/Catch/0/Output",
+                "/States/W/Seconds",
+            ]
+        );
+        assert!(v.diagnostics.iter().all(|d| d.code == "INVALID_JSONATA_EXPRESSION"));
+        assert!(v.diagnostics[1].message.starts_with("Invalid JSONata expression '1 +': "));
     }
 
     #[test]

@@ -242,13 +242,13 @@ pub(super) fn operand_flag(operand: &Operand) -> bool {
 }
 
 /// All paths the rule reads (`Variable` and `…Path` operands), in definition order.
-pub fn paths(rule: &ChoiceRule) -> Vec<&str> {
+pub fn paths(rule: &ChoiceRule) -> Vec<&Path> {
     let mut out = Vec::new();
     collect_paths(rule, &mut out);
     out
 }
 
-fn collect_paths<'a>(rule: &'a ChoiceRule, out: &mut Vec<&'a str>) {
+fn collect_paths<'a>(rule: &'a ChoiceRule, out: &mut Vec<&'a Path>) {
     match rule {
         ChoiceRule::And(rules) | ChoiceRule::Or(rules) => {
             for r in rules {

@@ -34,6 +34,17 @@ impl Expression {
         &self.text
     }
 
+    /// Why the expression does not parse (the JSONata parser's message, e.g.
+    /// `S0203: Expected "]" before end of expression`), if it does not. Built in, this is the
+    /// error kept when the expression was compiled; without the language it asks the installed
+    /// backend through [`check_syntax`](super::check_syntax) (no backend yet: no error).
+    pub fn syntax_error(&self) -> Option<String> {
+        #[cfg(feature = "jsonata")]
+        return self.ast.as_ref().err().cloned();
+        #[cfg(not(feature = "jsonata"))]
+        super::check_syntax(&self.text).err()
+    }
+
     /// Evaluates the expression. `Ok(None)` is JSONata's *undefined*.
     pub fn evaluate(
         &self,

@@ -64,6 +64,13 @@ fn check_syntax_reports_parser_errors() {
 }
 
 #[test]
+fn a_compiled_expression_reports_the_same_syntax_error() {
+    for text in ["$states.input.a[0]", "$states.input.a[", "1 +"] {
+        assert_eq!(Expression::compile(text).syntax_error(), check_syntax(text).err(), "{text}");
+    }
+}
+
+#[test]
 fn field_errors_use_aws_cause_texts() {
     let states = json!({"input": {"FunctionInput": {"fst": "fst"}}});
     let b = Bindings { states: &states, variables: &no_vars, now_ms: 0 };

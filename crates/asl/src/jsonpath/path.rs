@@ -11,18 +11,43 @@ use std::ops::Deref;
 use serde_json::Value;
 
 use super::{parse_target, PathError, PathTarget, Scope};
+use crate::intrinsics::{is_intrinsic, parse_intrinsic, Intrinsic};
 
 /// A path as written in a definition, with its parsed target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path {
     source: Box<str>,
     target: Result<PathTarget, PathError>,
+    /// For a field that takes a path or an intrinsic call (a Fail state's `ErrorPath` /
+    /// `CausePath`), the parsed call when the text is one.
+    intrinsic: Option<Box<Result<Intrinsic, PathError>>>,
 }
 
 impl Path {
     /// Parses `source` once; a parse error is kept for when the path is used.
     pub fn compile(source: &str) -> Path {
-        Path { source: source.into(), target: parse_target(source) }
+        Path { source: source.into(), target: parse_target(source), intrinsic: None }
+    }
+
+    /// Parses `source` once as a path or, when it is written as one (`States.Format(…)`), an
+    /// intrinsic call; see [`intrinsic`](Path::intrinsic).
+    pub fn compile_or_intrinsic(source: &str) -> Path {
+        let mut path = Path::compile(source);
+        if is_intrinsic(source) {
+            path.intrinsic = Some(Box::new(parse_intrinsic(source)));
+        }
+        path
+    }
+
+    /// Why the path does not parse, if it does not.
+    pub fn error(&self) -> Option<&PathError> {
+        self.target.as_ref().err()
+    }
+
+    /// The intrinsic call (or why it does not parse) when the path was compiled with
+    /// [`compile_or_intrinsic`](Path::compile_or_intrinsic) and is written as a call.
+    pub fn intrinsic(&self) -> Option<Result<&Intrinsic, &PathError>> {
+        self.intrinsic.as_deref().map(Result::as_ref)
     }
 
     /// The path exactly as written.
@@ -95,7 +120,19 @@ mod tests {
         }
         let bad = Path::compile("a.b");
         assert!(bad.target().is_err());
+        assert_eq!(bad.error().map(|e| e.message.as_str()), Some("Path must start with '$': a.b"));
+        assert!(Path::compile("$.a").error().is_none());
         assert!(bad.select(&scope).is_err());
         assert_eq!(bad.to_string(), "a.b");
+    }
+
+    #[test]
+    fn keeps_an_intrinsic_call_only_when_asked() {
+        let call = "States.Format('{}', $.a)";
+        assert!(Path::compile(call).intrinsic().is_none());
+        assert!(matches!(Path::compile_or_intrinsic(call).intrinsic(), Some(Ok(_))));
+        let bad = Path::compile_or_intrinsic("States.Format('{}'");
+        assert!(matches!(bad.intrinsic(), Some(Err(_))));
+        assert!(Path::compile_or_intrinsic("$.a").intrinsic().is_none());
     }
 }

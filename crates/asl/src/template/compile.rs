@@ -1,4 +1,7 @@
 //! Compiling a template's JSON into [`Node`]s, once per definition.
+//!
+//! Every leaf keeps its JSON-pointer position below the template's field (keys escaped with
+//! [`escape_token`]), where validation reports the leaf's problems.
 
 use serde_json::Value;
 
@@ -6,44 +9,58 @@ use super::{ExpressionLeaf, Node, PathLeaf};
 use crate::intrinsics::{is_intrinsic, parse_intrinsic};
 use crate::jsonata::{template_expression, Expression};
 use crate::jsonpath::Path;
+use crate::source::escape_token;
 
-/// A JSONPath template: `key.$` entries become paths or intrinsic calls.
-pub(super) fn jsonpath(value: &Value) -> Node<PathLeaf> {
+/// A JSONPath template: `key.$` entries become paths or intrinsic calls; `pointer` is the
+/// position below the field (`""` for the field itself).
+pub(super) fn jsonpath(value: &Value, pointer: &str) -> Node<PathLeaf> {
     match value {
         Value::Object(map) => {
             let entries: Vec<(String, Node<PathLeaf>)> = map
                 .iter()
-                .map(|(key, v)| match key.strip_suffix(".$") {
-                    Some(name) => (name.to_string(), dynamic(key, v)),
-                    None => (key.clone(), jsonpath(v)),
+                .map(|(key, v)| {
+                    let at = format!("{pointer}/{}", escape_token(key));
+                    match key.strip_suffix(".$") {
+                        Some(name) => (name.to_string(), dynamic(key, v, at)),
+                        None => (key.clone(), jsonpath(v, &at)),
+                    }
                 })
                 .collect();
             object_or_static(value, entries)
         }
-        Value::Array(items) => array_or_static(value, items.iter().map(jsonpath).collect()),
+        Value::Array(items) => array_or_static(
+            value,
+            items.iter().enumerate().map(|(i, v)| jsonpath(v, &format!("{pointer}/{i}"))).collect(),
+        ),
         other => Node::Static(other.clone()),
     }
 }
 
-/// The value of one `key.$` entry.
-fn dynamic(field: &str, value: &Value) -> Node<PathLeaf> {
+/// The value of one `key.$` entry, at `pointer`.
+fn dynamic(field: &str, value: &Value, pointer: String) -> Node<PathLeaf> {
     let field: Box<str> = field.into();
+    let pointer: Box<str> = pointer.into();
     Node::Leaf(match value.as_str() {
-        None => PathLeaf::NotAString { field, value: value.clone() },
-        Some(expr) if is_intrinsic(expr) => {
-            PathLeaf::Intrinsic { field, call: parse_intrinsic(expr).map(Box::new) }
-        }
-        Some(expr) => PathLeaf::Path { field, path: Path::compile(expr) },
+        None => PathLeaf::NotAString { field, pointer, value: value.clone() },
+        Some(expr) if is_intrinsic(expr) => PathLeaf::Intrinsic {
+            field,
+            pointer,
+            text: expr.into(),
+            call: parse_intrinsic(expr).map(Box::new),
+        },
+        Some(expr) => PathLeaf::Path { field, pointer, path: Path::compile(expr) },
     })
 }
 
 /// A JSONata template: `{% … %}` strings become expressions; `at` is the position below the
-/// field, for messages (`/FunctionName`, `/items/0`).
-pub(super) fn jsonata(value: &Value, at: &str) -> Node<ExpressionLeaf> {
+/// field, for messages (`/FunctionName`, `/items/0`), and `pointer` the same position as a
+/// JSON pointer (keys escaped), for diagnostics.
+pub(super) fn jsonata(value: &Value, at: &str, pointer: &str) -> Node<ExpressionLeaf> {
     match value {
         Value::String(s) => match template_expression(s) {
             Some(expr) => Node::Leaf(ExpressionLeaf {
                 at: at.into(),
+                pointer: pointer.into(),
                 expr: Box::new(Expression::compile(expr)),
             }),
             None => Node::Static(value.clone()),
@@ -51,13 +68,23 @@ pub(super) fn jsonata(value: &Value, at: &str) -> Node<ExpressionLeaf> {
         Value::Object(map) => {
             let entries = map
                 .iter()
-                .map(|(key, v)| (key.clone(), jsonata(v, &format!("{at}/{key}"))))
+                .map(|(key, v)| {
+                    let node = jsonata(
+                        v,
+                        &format!("{at}/{key}"),
+                        &format!("{pointer}/{}", escape_token(key)),
+                    );
+                    (key.clone(), node)
+                })
                 .collect();
             object_or_static(value, entries)
         }
         Value::Array(items) => {
-            let nodes =
-                items.iter().enumerate().map(|(i, v)| jsonata(v, &format!("{at}/{i}"))).collect();
+            let nodes = items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| jsonata(v, &format!("{at}/{i}"), &format!("{pointer}/{i}")))
+                .collect();
             array_or_static(value, nodes)
         }
         other => Node::Static(other.clone()),

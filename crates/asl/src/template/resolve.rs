@@ -79,7 +79,7 @@ fn walk<L, E>(node: &Node<L>, leaf: &mut dyn FnMut(&L) -> Result<Value, E>) -> R
 
 fn path_leaf(leaf: &PathLeaf, scope: &Scope, random: &mut Random) -> Result<Value, StatesError> {
     match leaf {
-        PathLeaf::Path { field, path } => match path.target() {
+        PathLeaf::Path { field, path, .. } => match path.target() {
             Err(e) => Err(StatesError::runtime(format!(
                 "The value for the field '{field}' must be a valid JSONPath or a valid intrinsic \
                  function call: {}",
@@ -93,11 +93,11 @@ fn path_leaf(leaf: &PathLeaf, scope: &Scope, random: &mut Random) -> Result<Valu
                 ))
             }),
         },
-        PathLeaf::Intrinsic { field, call } => match call {
+        PathLeaf::Intrinsic { field, call, .. } => match call {
             Ok(call) => evaluate_intrinsic_in_field(call, field, scope, random),
             Err(e) => Err(StatesError::intrinsic(e.message.clone())),
         },
-        PathLeaf::NotAString { field, value } => Err(StatesError::runtime(format!(
+        PathLeaf::NotAString { field, value, .. } => Err(StatesError::runtime(format!(
             "The value for the field '{field}' must be a STRING that contains a JSONPath or an \
              intrinsic function, but was {}",
             compact_json(value)
@@ -111,7 +111,7 @@ fn expression_leaf(
     b: &Bindings,
     random: &mut Random,
 ) -> Result<Value, EvalError> {
-    let ExpressionLeaf { at, expr } = leaf;
+    let ExpressionLeaf { at, expr, .. } = leaf;
     match expr.evaluate(b, random) {
         Ok(Some(v)) => Ok(v),
         Ok(None) => Err(EvalError::new(format!(

@@ -202,7 +202,7 @@ impl Parser {
                 };
             }
             match obj.get(&path_key) {
-                Some(Value::String(s)) => Some(TextSpec::Path(Path::compile(s))),
+                Some(Value::String(s)) => Some(TextSpec::Path(Path::compile_or_intrinsic(s))),
                 Some(_) => {
                     p.schema(format!("{path_key} must be a string"), child(pointer, &path_key));
                     None
