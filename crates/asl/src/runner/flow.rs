@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::definition::{Program, State, StateKind, Transition};
 use crate::errors::{names, StatesError};
@@ -38,7 +38,7 @@ pub(in crate::runner) fn finish_with_result(
             Some(o) => eval(exec, fid, o, "Output", &states)?,
             None => result,
         };
-        leave(exec, fid, out, None);
+        leave(exec, fid, Payload::new(out), None);
         return Ok(());
     }
     let vars = exec.frames[fid].variables.clone();
@@ -50,11 +50,10 @@ pub(in crate::runner) fn finish_with_result(
         }
         None => result,
     };
-    prepare_assign(exec, fid, state.assign.as_ref(), false, &result, &json!({"context": ctx}))?;
+    prepare_assign(exec, fid, state.assign.as_ref(), false, &result, &ctx)?;
     let combined = io::apply_result_path(&state.result_path, &input, result)?;
-    let scope = Scope { input: &combined, context: &ctx, variables: Some(&lookup) };
-    let out = io::apply_path(&state.output_path, &scope)?;
-    leave(exec, fid, out, None);
+    let out = io::apply_output_path(&state.output_path, combined, &ctx, &lookup)?;
+    leave(exec, fid, Payload::new(out), None);
     Ok(())
 }
 
@@ -63,12 +62,11 @@ pub(in crate::runner) fn finish_with_result(
 pub(in crate::runner) fn leave(
     exec: &mut Execution,
     fid: FrameId,
-    output: Value,
+    output: Payload,
     next: Option<String>,
 ) {
     let (program, name) = current(exec, fid);
     let Some(state) = program.state(&name) else { return };
-    let output = Payload::new(output);
     if output.byte_len() > MAX_PAYLOAD_BYTES {
         // The engine's own size check is terminal: no Retry or Catch applies.
         let e = StatesError::new(

@@ -1,6 +1,8 @@
 //! The bridge from the definition model's path fields to the data-flow layer, and AWS's
 //! error-message prefix for errors raised while a state runs.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::history::json_text;
@@ -8,7 +10,7 @@ use crate::history::json_text;
 use crate::dataflow::{self, PathField, ResultPathSpec};
 use crate::definition::PathSpec;
 use crate::errors::{names, StatesError};
-use crate::jsonpath::{Path, Scope};
+use crate::jsonpath::{Path, Scope, VariableLookup};
 use crate::random::Random;
 use crate::template::Template;
 
@@ -32,6 +34,32 @@ pub(crate) fn result_path_spec(spec: &PathSpec) -> ResultPathSpec<'_> {
 /// `InputPath` / `OutputPath` / `ItemsPath` applied to `scope.input`.
 pub(crate) fn apply_path(spec: &PathSpec, scope: &Scope) -> Result<Value, StatesError> {
     dataflow::apply_path_field(path_field(spec), scope)
+}
+
+/// [`apply_path`] borrowing the input when the field is absent (`$`: the whole input).
+pub(crate) fn apply_path_ref<'a>(
+    spec: &PathSpec,
+    scope: &Scope<'a>,
+) -> Result<Cow<'a, Value>, StatesError> {
+    match spec {
+        PathSpec::Default => Ok(Cow::Borrowed(scope.input)),
+        _ => apply_path(spec, scope).map(Cow::Owned),
+    }
+}
+
+/// `OutputPath` applied to an owned value, which passes through unchanged (not copied) when
+/// the field is absent.
+pub(crate) fn apply_output_path(
+    spec: &PathSpec,
+    value: Value,
+    context: &Value,
+    variables: &VariableLookup,
+) -> Result<Value, StatesError> {
+    if matches!(spec, PathSpec::Default) {
+        return Ok(value);
+    }
+    let scope = Scope { input: &value, context, variables: Some(variables) };
+    apply_path(spec, &scope)
 }
 
 pub(crate) fn apply_result_path(

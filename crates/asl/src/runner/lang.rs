@@ -156,7 +156,8 @@ pub(super) fn assign_jsonpath(
 }
 
 /// Computes a state's (or Catch / Choice rule's) `Assign` and keeps it for the exit.
-/// JSONPath: `dollar` is the template's `$`; JSONata: `states` is `$states`.
+/// JSONPath: `dollar` is the template's `$` and `states` the context object (`$$`);
+/// JSONata: `states` is `$states`.
 pub(super) fn prepare_assign(
     exec: &mut Execution,
     fid: FrameId,
@@ -169,14 +170,13 @@ pub(super) fn prepare_assign(
         exec.frames[fid].pending_assign = None;
         return Ok(());
     };
-    let ctx = states.get("context").cloned().unwrap_or(Value::Null);
     let values = if jsonata_mode {
         match eval(exec, fid, template, "Assign", states)? {
             Value::Object(m) => m,
             _ => Map::new(),
         }
     } else {
-        assign_jsonpath(exec, fid, template, dollar, &ctx)?
+        assign_jsonpath(exec, fid, template, dollar, states)?
     };
     let assigned: Vec<(String, Value, String)> = values
         .into_iter()

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use crate::definition::{Jitter, Program, State, StateKind};
 use crate::errors::{error_equals_matches, names, StatesError};
 use crate::history::Event;
+use crate::history::Payload;
 use crate::runner::flow::{current, finish, leave};
 use crate::runner::frame::{Failure, FrameId, Phase};
 use crate::runner::io::{self, located};
@@ -118,18 +119,11 @@ pub(in crate::runner) fn handle_failure(
             )
         } else {
             let ctx = exec.context(fid);
-            prepare_assign(
-                exec,
-                fid,
-                c.assign.as_ref(),
-                false,
-                &err_output,
-                &json!({"context": ctx}),
-            )
-            .and_then(|()| io::apply_result_path(&c.result_path, &input, err_output.clone()))
+            prepare_assign(exec, fid, c.assign.as_ref(), false, &err_output, &ctx)
+                .and_then(|()| io::apply_result_path(&c.result_path, &input, err_output.clone()))
         };
         match caught {
-            Ok(out) => leave(exec, fid, out, Some(c.next.clone())),
+            Ok(out) => leave(exec, fid, Payload::new(out), Some(c.next.clone())),
             Err(e) => {
                 let entered = exec.frames[fid].entered_event;
                 finish(exec, fid, Err(located(e, name, entered).into()));

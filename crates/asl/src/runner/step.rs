@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::definition::StateKind;
 use crate::errors::{names, StatesError};
 use crate::history::Event;
+use crate::history::Payload;
 use crate::runner::children::abort_children;
 use crate::runner::flow::{current, finish, finish_with_result, leave};
 use crate::runner::frame::{Failure, FrameId, Phase};
@@ -26,7 +27,7 @@ pub(in crate::runner) fn advance(exec: &mut Execution, fid: FrameId) {
         Phase::Invoke => rerun(exec, fid),
         Phase::WaitOver => {
             let output = std::mem::take(&mut exec.frames[fid].effective);
-            leave(exec, fid, output, None);
+            leave(exec, fid, Payload::new(output), None);
         }
         Phase::Children => children_progress(exec, fid),
         Phase::Callback => task::callback_due(exec, fid),

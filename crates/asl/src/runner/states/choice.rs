@@ -1,10 +1,11 @@
 //! Choice: the first rule that holds (JSONPath rules or JSONata `Condition`s), else the
 //! `Default`, else `States.NoChoiceMatched`; the rule's (or the state's) `Assign` / `Output`.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::definition::{ChoiceCondition, ChoiceState, State};
+use crate::definition::{ChoiceCondition, ChoiceState, PathSpec, State};
 use crate::errors::{names, StatesError};
+use crate::history::Payload;
 use crate::jsonpath::Scope;
 use crate::runner::flow::leave;
 use crate::runner::frame::FrameId;
@@ -27,7 +28,7 @@ pub(in crate::runner) fn run(
     let vars = exec.frames[fid].variables.clone();
     let lookup = var_lookup(&vars);
     let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
-    let effective = io::apply_path(&state.input_path, &scope)?;
+    let effective = io::apply_path_ref(&state.input_path, &scope)?;
     let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
     let mut chosen = None;
     for branch in &choice.choices {
@@ -54,8 +55,12 @@ pub(in crate::runner) fn run(
             }
         },
     };
-    let out = io::apply_path(&state.output_path, &scope)?;
-    prepare_assign(exec, fid, assign, false, &effective, &json!({"context": ctx}))?;
+    // With neither InputPath nor OutputPath, the output is the input itself: shared, not copied.
+    let out = match (&state.input_path, &state.output_path) {
+        (PathSpec::Default, PathSpec::Default) => exec.frames[fid].input.clone(),
+        _ => Payload::new(io::apply_path(&state.output_path, &scope)?),
+    };
+    prepare_assign(exec, fid, assign, false, &effective, &ctx)?;
     leave(exec, fid, out, Some(next));
     Ok(())
 }
@@ -107,6 +112,6 @@ pub(in crate::runner) fn choice_jsonata(
         Some(o) => eval(exec, fid, o, "Output", &states)?,
         None => input.clone(),
     };
-    leave(exec, fid, out, Some(next));
+    leave(exec, fid, Payload::new(out), Some(next));
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! Pass: `InputPath` → `Result` or `Parameters` → `Assign` → `ResultPath` → `OutputPath`
 //! (JSONPath), or `Assign` and `Output` (JSONata).
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::definition::State;
 use crate::errors::StatesError;
+use crate::history::Payload;
 use crate::jsonpath::Scope;
 use crate::runner::flow::leave;
 use crate::runner::frame::FrameId;
@@ -22,7 +23,7 @@ pub(in crate::runner) fn run(
 ) -> Result<(), StatesError> {
     if is_jsonata(state) {
         let out = simple_jsonata(exec, fid, state, input)?;
-        leave(exec, fid, out, None);
+        leave(exec, fid, Payload::new(out), None);
         return Ok(());
     }
     pass(exec, fid, state, result, input)
@@ -39,19 +40,18 @@ pub(in crate::runner) fn pass(
     let vars = exec.frames[fid].variables.clone();
     let lookup = var_lookup(&vars);
     let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
-    let effective = io::apply_path(&state.input_path, &scope)?;
+    let effective = io::apply_path_ref(&state.input_path, &scope)?;
     let result = match (result, &state.parameters) {
         (Some(r), _) => r.clone(),
         (None, Some(p)) => {
             let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
             io::template(p, &scope, &mut exec.random)?
         }
-        (None, None) => effective,
+        (None, None) => effective.into_owned(),
     };
-    prepare_assign(exec, fid, state.assign.as_ref(), false, &result, &json!({"context": ctx}))?;
+    prepare_assign(exec, fid, state.assign.as_ref(), false, &result, &ctx)?;
     let combined = io::apply_result_path(&state.result_path, input, result)?;
-    let scope = Scope { input: &combined, context: &ctx, variables: Some(&lookup) };
-    let out = io::apply_path(&state.output_path, &scope)?;
-    leave(exec, fid, out, None);
+    let out = io::apply_output_path(&state.output_path, combined, &ctx, &lookup)?;
+    leave(exec, fid, Payload::new(out), None);
     Ok(())
 }

@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::definition::{Fail, State, TextSpec};
 use crate::errors::StatesError;
 use crate::history::json_text;
+use crate::history::Payload;
 use crate::jsonpath::{Path, Scope, VariableLookup};
 use crate::runner::flow::{finish, leave};
 use crate::runner::frame::{Failure, FrameId};
@@ -28,7 +29,7 @@ pub(in crate::runner) fn succeed(
         let lookup = var_lookup(&vars);
         simple_io(state, input, &ctx, &lookup)?
     };
-    leave(exec, fid, out, None);
+    leave(exec, fid, Payload::new(out), None);
     Ok(())
 }
 

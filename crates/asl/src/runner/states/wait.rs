@@ -1,7 +1,7 @@
 //! Wait: `Seconds`, `SecondsPath`, `Timestamp`, `TimestampPath` (or JSONata expressions); the
 //! frame sleeps on the virtual clock until then and leaves with the prepared output.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::definition::{NumberSpec, State, TimestampSpec, Wait};
 use crate::errors::StatesError;
@@ -97,7 +97,7 @@ pub(in crate::runner) fn wait_until(
         Wait::Seconds(NumberSpec::Expression(_))
         | Wait::Timestamp(TimestampSpec::Expression(_)) => exec.clock,
     };
-    prepare_assign(exec, fid, state.assign.as_ref(), false, &effective, &json!({"context": ctx}))?;
+    prepare_assign(exec, fid, state.assign.as_ref(), false, &effective, ctx)?;
     let out = io::apply_path(&state.output_path, &scope)?;
     Ok((until.max(exec.clock), out))
 }
