@@ -28,6 +28,7 @@ pub(in crate::runner) fn run(
     let lookup = var_lookup(&vars);
     let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
     let effective = io::apply_path(&state.input_path, &scope)?;
+    exec.record(fid, |t| t.after_input_path = Some(effective.clone()));
     let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
     let mut chosen = None;
     for branch in &choice.choices {

@@ -40,16 +40,27 @@ pub(in crate::runner) fn pass(
     let lookup = var_lookup(&vars);
     let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
     let effective = io::apply_path(&state.input_path, &scope)?;
+    exec.record(fid, |t| t.after_input_path = Some(effective.clone()));
     let result = match (result, &state.parameters) {
-        (Some(r), _) => r.clone(),
+        (Some(r), _) => {
+            exec.record(fid, |t| t.after_parameters = Some(effective.clone()));
+            r.clone()
+        }
         (None, Some(p)) => {
             let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
-            io::template(p, &scope, &mut exec.random)?
+            let params = io::template(p, &scope, &mut exec.random)?;
+            exec.record(fid, |t| t.after_parameters = Some(params.clone()));
+            params
         }
-        (None, None) => effective,
+        (None, None) => {
+            exec.record(fid, |t| t.after_parameters = Some(effective.clone()));
+            effective
+        }
     };
+    exec.record(fid, |t| t.result = Some(result.clone()));
     prepare_assign(exec, fid, state.assign.as_ref(), false, &result, &json!({"context": ctx}))?;
     let combined = io::apply_result_path(&state.result_path, input, result)?;
+    exec.record(fid, |t| t.after_result_path = Some(combined.clone()));
     let scope = Scope { input: &combined, context: &ctx, variables: Some(&lookup) };
     let out = io::apply_path(&state.output_path, &scope)?;
     leave(exec, fid, out, None);
