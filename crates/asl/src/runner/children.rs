@@ -101,6 +101,7 @@ pub(in crate::runner) fn new_child(
         variables,
         pending_assign: None,
         failed_field: None,
+        trace: None,
     };
     exec.frames.push(child);
     let id = exec.frames.len() - 1;

@@ -19,6 +19,9 @@ impl Execution {
 
     /// `$$` for frame `fid`, always built.
     pub(crate) fn full_context(&self, fid: FrameId) -> Value {
+        if let Some(given) = self.one_state.as_ref().and_then(|o| o.context.as_ref()) {
+            return given.clone();
+        }
         let frame = &self.frames[fid];
         let mut ctx = json!({
             "Execution": {

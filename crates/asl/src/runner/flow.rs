@@ -13,6 +13,7 @@ use crate::runner::children::child_finished;
 use crate::runner::frame::{Failure, FrameId, Phase, Role};
 use crate::runner::io::{self};
 use crate::runner::lang::{eval, is_jsonata, prepare_assign, states_value, var_lookup};
+use crate::runner::trace::{TraceOutcome, TracedError};
 use crate::runner::{Execution, MAX_PAYLOAD_BYTES};
 
 /// The current state of a frame (programs are shared, so this borrows nothing from `exec`).
@@ -31,6 +32,7 @@ pub(in crate::runner) fn finish_with_result(
 ) -> Result<(), StatesError> {
     let ctx = exec.context(fid);
     let input = exec.frames[fid].input.clone();
+    exec.record(fid, |t| t.result = Some(result.clone()));
     if is_jsonata(state) {
         let states = states_value(&input, &ctx, Some(&result), None);
         prepare_assign(exec, fid, state.assign.as_ref(), true, &result, &states)?;
@@ -46,12 +48,15 @@ pub(in crate::runner) fn finish_with_result(
     let result = match &state.result_selector {
         Some(sel) => {
             let scope = Scope { input: &result, context: &ctx, variables: Some(&lookup) };
-            io::template(sel, &scope, &mut exec.random)?
+            let selected = io::template(sel, &scope, &mut exec.random)?;
+            exec.record(fid, |t| t.after_result_selector = Some(selected.clone()));
+            selected
         }
         None => result,
     };
     prepare_assign(exec, fid, state.assign.as_ref(), false, &result, &ctx)?;
     let combined = io::apply_result_path(&state.result_path, &input, result)?;
+    exec.record(fid, |t| t.after_result_path = Some(combined.clone()));
     let out = io::apply_output_path(&state.output_path, combined, &ctx, &lookup)?;
     leave(exec, fid, Payload::new(out), None);
     Ok(())
@@ -78,7 +83,21 @@ pub(in crate::runner) fn leave(
         finish(exec, fid, Err(e.into()));
         return;
     }
+    let assigns = exec.traced(fid) && exec.frames[fid].pending_assign.is_some();
     let assigned_variables = crate::runner::lang::apply_assign(exec, fid);
+    let target = next.or_else(|| match &state.transition {
+        Transition::Next(n) => Some(n.clone()),
+        _ => None,
+    });
+    if exec.traced(fid) {
+        let variables = (*exec.frames[fid].variables).clone();
+        exec.record(fid, |t| {
+            t.assigned = assigns;
+            t.variables = Some(variables);
+            t.output = Some(output.value().clone());
+            t.outcome.get_or_insert(TraceOutcome::Left { next: target.clone() });
+        });
+    }
     if !matches!(state.kind, StateKind::Fail(_)) {
         let exited = Event::StateExited {
             state_type: state.state_type(),
@@ -91,10 +110,6 @@ pub(in crate::runner) fn leave(
     if exec.frames[fid].phase_is_done() {
         return;
     }
-    let target = next.or_else(|| match &state.transition {
-        Transition::Next(n) => Some(n.clone()),
-        _ => None,
-    });
     match target {
         Some(n) => {
             let f = &mut exec.frames[fid];
@@ -115,6 +130,12 @@ pub(in crate::runner) fn finish(
     result: Result<Payload, Failure>,
 ) {
     exec.frames[fid].phase = Phase::Done;
+    if let Err(f) = &result {
+        exec.record(fid, |t| {
+            let failed = TracedError { error: f.error.clone(), cause: f.cause.clone() };
+            t.outcome = Some(TraceOutcome::Failed(failed));
+        });
+    }
     match exec.frames[fid].role {
         Role::Root => match result {
             Ok(out) => exec.end_succeeded(fid, out),

@@ -116,6 +116,8 @@ pub(crate) struct Frame {
     /// The field whose JSONata evaluation failed last (the `EvaluationFailed` event's
     /// `location`).
     pub failed_field: Option<String>,
+    /// The current state's data flow, when this frame records one (`runner::trace`).
+    pub trace: Option<Box<super::trace::StateTrace>>,
 }
 
 impl Frame {

@@ -18,8 +18,10 @@ mod lang;
 mod retry_catch;
 mod states;
 mod step;
+pub mod trace;
 
 pub(crate) use frame::{Failure, Frame, FrameId, Phase, Role};
+pub use trace::{StateTrace, TraceOutcome, TracedError};
 
 /// Queue entries with this frame id are the execution's own timeout.
 const TIMEOUT_FRAME: FrameId = usize::MAX;
@@ -149,11 +151,34 @@ pub struct Execution {
     pub(crate) invocations: HashMap<String, u64>,
     /// A configuration problem found at start (unknown test case): the execution fails with it.
     setup_error: Option<StatesError>,
+    /// A one-state run (TestState): the tested state's answer and `$$`.
+    pub(crate) one_state: Option<Box<trace::OneState>>,
 }
 
 impl Execution {
     /// Starts an execution: records `ExecutionStarted` and schedules the first state.
     pub fn start(machine: Arc<StateMachine>, config: ExecutionConfig) -> Execution {
+        Execution::begin(machine, config, None)
+    }
+
+    /// A one-state run (TestState): the top-level frame starts at `state` with `variables`,
+    /// keeps a trace, and takes its answer and `$$` from `one`; the definition's
+    /// `TimeoutSeconds` does not apply.
+    pub(crate) fn start_one_state(
+        machine: Arc<StateMachine>,
+        config: ExecutionConfig,
+        state: &str,
+        variables: serde_json::Map<String, Value>,
+        one: trace::OneState,
+    ) -> Execution {
+        Execution::begin(machine, config, Some((state, variables, one)))
+    }
+
+    fn begin(
+        machine: Arc<StateMachine>,
+        config: ExecutionConfig,
+        one_state: Option<(&str, serde_json::Map<String, Value>, trace::OneState)>,
+    ) -> Execution {
         let mut setup_error = None;
         let test_case = match (&config.mock_config, &config.test_case) {
             (Some(mocks), Some(case)) => {
@@ -169,8 +194,14 @@ impl Execution {
         };
         let program = machine.program.clone();
         let input = Payload::new(config.input.clone());
+        let (start, variables, trace, one_state) = match one_state {
+            Some((name, vars, one)) => {
+                (program.name_of(name), Arc::new(vars), Some(Box::default()), Some(Box::new(one)))
+            }
+            None => (program.start_name(), Arc::default(), None, None),
+        };
         let root = Frame {
-            state: program.start_name(),
+            state: start,
             program,
             phase: Phase::Enter,
             input: input.clone(),
@@ -186,9 +217,10 @@ impl Execution {
             task_token: None,
             waiting: None,
             silent: false,
-            variables: Arc::default(),
+            variables,
             pending_assign: None,
             failed_field: None,
+            trace,
         };
         let mut exec = Execution {
             clock: config.start_time_ms,
@@ -209,12 +241,14 @@ impl Execution {
             invocations: HashMap::new(),
             setup_error,
             config,
+            one_state,
         };
         let started =
             Event::ExecutionStarted { input, role_arn: Arc::from(exec.config.role_arn.as_str()) };
         exec.emit(0, started);
         exec.frames[0].last_event = 0;
-        if let Some(secs) = exec.machine.timeout_seconds {
+        let timeout = if exec.one_state.is_some() { None } else { exec.machine.timeout_seconds };
+        if let Some(secs) = timeout {
             let at = crate::time::after_seconds(exec.clock, secs);
             exec.seq += 1;
             exec.queue.push(Reverse((at, exec.seq, TIMEOUT_FRAME)));
@@ -431,30 +465,5 @@ impl Execution {
         for f in &mut self.frames {
             f.phase = Phase::Done;
         }
-    }
-}
-
-/// `InputPath` / `OutputPath` as the runner applies them (for TestState).
-pub(crate) fn apply_path_for_test(
-    spec: &crate::definition::PathSpec,
-    scope: &crate::jsonpath::Scope,
-) -> Result<Value, StatesError> {
-    io::apply_path(spec, scope)
-}
-
-/// `ResultPath` as the runner applies it (for TestState).
-pub(crate) fn apply_result_path_for_test(
-    spec: &crate::definition::PathSpec,
-    input: &Value,
-    result: Value,
-) -> Result<Value, StatesError> {
-    io::apply_result_path(spec, input, result)
-}
-
-impl Execution {
-    /// The context object a state would see as the first state of this execution.
-    pub(crate) fn context_for_test(&mut self, state: &str) -> Value {
-        self.frames[0].state = Arc::from(state);
-        self.full_context(0)
     }
 }

@@ -7,10 +7,11 @@ use crate::definition::{Jitter, Program, State, StateKind};
 use crate::errors::{error_equals_matches, names, StatesError};
 use crate::history::Event;
 use crate::history::Payload;
-use crate::runner::flow::{current, finish, leave};
+use crate::runner::flow::{current, finish, finish_with_result, leave};
 use crate::runner::frame::{Failure, FrameId, Phase};
 use crate::runner::io::{self, located};
 use crate::runner::lang::{eval, is_jsonata, prepare_assign, states_value};
+use crate::runner::trace::{TraceOutcome, TracedError};
 use crate::runner::Execution;
 
 /// An error in the current state: retry (Task / Parallel / Map, when `retriable`), catch, or
@@ -23,7 +24,7 @@ pub(in crate::runner) fn state_error(
 ) {
     let (program, name) = current(exec, fid);
     let entered = exec.frames[fid].entered_event;
-    let e = if retriable { e } else { located(e, &name, entered) };
+    let e = if retriable { e } else { locate(exec, e, &name, entered) };
     if !retriable && e.error == names::QUERY_EVALUATION_ERROR {
         // AWS records where an expression failed before handling the error.
         let location = exec.frames[fid].failed_field.take();
@@ -65,6 +66,9 @@ pub(in crate::runner) fn handle_failure(
     name: &str,
 ) {
     let Some(state) = program.state(name) else { return };
+    exec.record(fid, |t| {
+        t.error = Some(TracedError { error: failure.error.clone(), cause: failure.cause.clone() })
+    });
     let error = failure.error.clone().unwrap_or_default();
     let can_retry =
         matches!(state.kind, StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_));
@@ -83,9 +87,17 @@ pub(in crate::runner) fn handle_failure(
                 if let Some(max) = r.max_delay_seconds {
                     delay = delay.min(max as f64);
                 }
+                let backoff = delay;
                 if r.jitter == Jitter::Full {
                     delay *= exec.random.next_f64();
                 }
+                exec.record(fid, |t| {
+                    t.outcome = Some(TraceOutcome::Retried {
+                        retry_index: i,
+                        backoff_seconds: backoff,
+                        delay_seconds: delay,
+                    })
+                });
                 let f = &mut exec.frames[fid];
                 if let Some(c) = f.retry_counts.get_mut(i) {
                     *c += 1;
@@ -98,7 +110,11 @@ pub(in crate::runner) fn handle_failure(
             }
         }
     }
-    if let Some(c) = state.catch.iter().find(|c| error_equals_matches(&c.error_equals, &error)) {
+    if let Some((i, c)) =
+        state.catch.iter().enumerate().find(|(_, c)| error_equals_matches(&c.error_equals, &error))
+    {
+        let next = c.next.clone();
+        exec.record(fid, |t| t.outcome = Some(TraceOutcome::Caught { catch_index: i, next }));
         let mut err_output = serde_json::Map::new();
         if let Some(e) = &failure.error {
             err_output.insert("Error".into(), json!(e));
@@ -126,12 +142,40 @@ pub(in crate::runner) fn handle_failure(
             Ok(out) => leave(exec, fid, Payload::new(out), Some(c.next.clone())),
             Err(e) => {
                 let entered = exec.frames[fid].entered_event;
-                finish(exec, fid, Err(located(e, name, entered).into()));
+                finish(exec, fid, Err(locate(exec, e, name, entered).into()));
             }
         }
         return;
     }
     finish(exec, fid, Err(failure));
+}
+
+/// A Parallel or Map state's body answered as a whole (TestState's mock): its result goes
+/// through result processing, its error through Retry and Catch, as a task's would.
+pub(in crate::runner) fn complete_body(
+    exec: &mut Execution,
+    fid: FrameId,
+    state: &State,
+    outcome: crate::tasks::Outcome,
+) {
+    match outcome {
+        crate::tasks::Outcome::Success(result) => {
+            if let Err(e) = finish_with_result(exec, fid, state, result) {
+                state_error(exec, fid, e, false);
+            }
+        }
+        crate::tasks::Outcome::Failure(e) => state_error(exec, fid, e, true),
+    }
+}
+
+/// AWS's location prefix for an error raised while the state ran; a one-state run (TestState)
+/// has no history to point into, so its errors stay as raised.
+fn locate(exec: &Execution, e: StatesError, name: &str, entered: u64) -> StatesError {
+    if exec.one_state.is_some() {
+        e
+    } else {
+        located(e, name, entered)
+    }
 }
 
 /// Whether `handle_failure` would retry this error now.

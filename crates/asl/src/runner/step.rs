@@ -17,6 +17,7 @@ use crate::runner::retry_catch::{handle_failure, state_error, will_retry};
 use crate::runner::states::{
     choice, distributed_map, map, parallel, pass, succeed_fail, task, wait,
 };
+use crate::runner::trace::StateTrace;
 use crate::runner::Execution;
 
 /// Advances frame `fid` by one scheduler step.
@@ -51,6 +52,18 @@ fn enter(exec: &mut Execution, fid: FrameId) {
         f.entered_ms = exec.clock;
         f.pending_assign = None;
         f.failed_field = None;
+        if let Some(t) = f.trace.as_deref_mut() {
+            *t = StateTrace {
+                state: name.to_string(),
+                input: Some(input.value().clone()),
+                ..StateTrace::default()
+            };
+        }
+    }
+    if fid == 0 {
+        if let Some(n) = exec.one_state.as_ref().map(|o| o.retry_count) {
+            exec.frames[fid].retry_counts.fill(n);
+        }
     }
     let entered = Event::StateEntered {
         state_type: state.state_type(),

@@ -29,6 +29,7 @@ pub(in crate::runner) fn run(
     let lookup = var_lookup(&vars);
     let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
     let effective = io::apply_path_ref(&state.input_path, &scope)?;
+    exec.record(fid, |t| t.after_input_path = Some(effective.clone().into_owned()));
     let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
     let mut chosen = None;
     for branch in &choice.choices {

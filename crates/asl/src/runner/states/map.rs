@@ -13,6 +13,7 @@ use crate::runner::flow::current;
 use crate::runner::frame::{Children, FrameId, Phase, Role};
 use crate::runner::io::{self, int_like};
 use crate::runner::lang::{eval, eval_typed, is_jsonata, query_error, states_value, var_lookup};
+use crate::runner::retry_catch::complete_body;
 use crate::runner::states::distributed_map::{
     batch_items, item_reader_items, map_run_arn, reader_failed, result_writer_plan,
 };
@@ -81,8 +82,18 @@ pub(in crate::runner) fn start_map(
     let vars = exec.frames[fid].variables.clone();
     let lookup = var_lookup(&vars);
     let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
-    let effective =
-        if jsonata { input.clone() } else { io::apply_path(&state.input_path, &scope)? };
+    let effective = if jsonata {
+        input.clone()
+    } else {
+        let effective = io::apply_path(&state.input_path, &scope)?;
+        exec.record(fid, |t| t.after_input_path = Some(effective.clone()));
+        effective
+    };
+    if let Some(answer) = exec.one_state_answer(fid) {
+        // TestState's mock answers for the iterations.
+        complete_body(exec, fid, state, answer);
+        return Ok(());
+    }
     let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
     let items_value = match &map.item_reader {
         Some(reader) if jsonata => {

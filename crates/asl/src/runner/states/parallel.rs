@@ -13,6 +13,7 @@ use crate::runner::children::new_child;
 use crate::runner::frame::{Children, FrameId, Phase, Role};
 use crate::runner::io::{self};
 use crate::runner::lang::{eval, is_jsonata, states_value, var_lookup};
+use crate::runner::retry_catch::complete_body;
 use crate::runner::Execution;
 
 pub(in crate::runner) fn start_parallel(
@@ -24,26 +25,36 @@ pub(in crate::runner) fn start_parallel(
 ) -> Result<(), StatesError> {
     let ctx = exec.context(fid);
     let effective = if is_jsonata(state) {
-        match &state.arguments {
+        let args = match &state.arguments {
             Some(a) => {
                 let states = states_value(input, &ctx, None, None);
                 eval(exec, fid, a, "Arguments", &states)?
             }
             None => input.clone(),
-        }
+        };
+        exec.record(fid, |t| t.after_arguments = Some(args.clone()));
+        args
     } else {
         let vars = exec.frames[fid].variables.clone();
         let lookup = var_lookup(&vars);
         let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
         let effective = io::apply_path(&state.input_path, &scope)?;
-        match &state.parameters {
+        exec.record(fid, |t| t.after_input_path = Some(effective.clone()));
+        let params = match &state.parameters {
             Some(p) => {
                 let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
                 io::template(p, &scope, &mut exec.random)?
             }
             None => effective,
-        }
+        };
+        exec.record(fid, |t| t.after_parameters = Some(params.clone()));
+        params
     };
+    if let Some(answer) = exec.one_state_answer(fid) {
+        // TestState's mock answers for the branches.
+        complete_body(exec, fid, state, answer);
+        return Ok(());
+    }
     exec.emit(fid, Event::ParallelStateStarted);
     if exec.frames[fid].phase_is_done() {
         return Ok(());

@@ -41,16 +41,27 @@ pub(in crate::runner) fn pass(
     let lookup = var_lookup(&vars);
     let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
     let effective = io::apply_path_ref(&state.input_path, &scope)?;
+    exec.record(fid, |t| t.after_input_path = Some(effective.clone().into_owned()));
     let result = match (result, &state.parameters) {
-        (Some(r), _) => r.clone(),
+        (Some(r), _) => {
+            exec.record(fid, |t| t.after_parameters = Some(effective.clone().into_owned()));
+            r.clone()
+        }
         (None, Some(p)) => {
             let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
-            io::template(p, &scope, &mut exec.random)?
+            let params = io::template(p, &scope, &mut exec.random)?;
+            exec.record(fid, |t| t.after_parameters = Some(params.clone()));
+            params
         }
-        (None, None) => effective.into_owned(),
+        (None, None) => {
+            exec.record(fid, |t| t.after_parameters = Some(effective.clone().into_owned()));
+            effective.into_owned()
+        }
     };
+    exec.record(fid, |t| t.result = Some(result.clone()));
     prepare_assign(exec, fid, state.assign.as_ref(), false, &result, &ctx)?;
     let combined = io::apply_result_path(&state.result_path, input, result)?;
+    exec.record(fid, |t| t.after_result_path = Some(combined.clone()));
     let out = io::apply_output_path(&state.output_path, combined, &ctx, &lookup)?;
     leave(exec, fid, Payload::new(out), None);
     Ok(())

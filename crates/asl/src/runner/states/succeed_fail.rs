@@ -7,7 +7,7 @@ use crate::definition::{Fail, State, TextSpec};
 use crate::errors::StatesError;
 use crate::history::json_text;
 use crate::history::Payload;
-use crate::jsonpath::{Path, Scope, VariableLookup};
+use crate::jsonpath::{Path, Scope};
 use crate::runner::flow::{finish, leave};
 use crate::runner::frame::{Failure, FrameId};
 use crate::runner::io::{self, display_plain};
@@ -27,7 +27,12 @@ pub(in crate::runner) fn succeed(
         let ctx = exec.context(fid);
         let vars = exec.frames[fid].variables.clone();
         let lookup = var_lookup(&vars);
-        simple_io(state, input, &ctx, &lookup)?
+        let lookup = |n: &str| lookup(n);
+        let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
+        let effective = io::apply_path(&state.input_path, &scope)?;
+        exec.record(fid, |t| t.after_input_path = Some(effective.clone()));
+        let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
+        io::apply_path(&state.output_path, &scope)?
     };
     leave(exec, fid, Payload::new(out), None);
     Ok(())
@@ -42,6 +47,10 @@ pub(in crate::runner) fn fail(
     input: &Value,
 ) -> Result<(), StatesError> {
     let jsonata = is_jsonata(state);
+    if !jsonata {
+        // A Fail state has no InputPath: its effective input is its input.
+        exec.record(fid, |t| t.after_input_path = Some(input.clone()));
+    }
     let ctx = exec.context(fid);
     let states = states_value(input, &ctx, None, None);
     let vars = exec.frames[fid].variables.clone();
@@ -62,20 +71,6 @@ pub(in crate::runner) fn fail(
     let cause = text(&fail.cause, cause_field, exec)?;
     finish(exec, fid, Err(Failure { error, cause }));
     Ok(())
-}
-
-/// `InputPath` then `OutputPath` (Succeed, and the output of Wait).
-pub(in crate::runner) fn simple_io(
-    state: &State,
-    input: &Value,
-    ctx: &Value,
-    lookup: &VariableLookup,
-) -> Result<Value, StatesError> {
-    let lookup = |n: &str| lookup(n);
-    let scope = Scope { input, context: ctx, variables: Some(&lookup) };
-    let effective = io::apply_path(&state.input_path, &scope)?;
-    let scope = Scope { input: &effective, context: ctx, variables: Some(&lookup) };
-    io::apply_path(&state.output_path, &scope)
 }
 
 pub(in crate::runner) fn fail_path(

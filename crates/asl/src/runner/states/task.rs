@@ -28,8 +28,13 @@ pub(in crate::runner) fn prepare_task(
     let lookup = var_lookup(&vars);
     let jsonata = is_jsonata(state);
     let scope = Scope { input, context: &ctx, variables: Some(&lookup) };
-    let effective =
-        if jsonata { input.clone() } else { io::apply_path(&state.input_path, &scope)? };
+    let effective = if jsonata {
+        input.clone()
+    } else {
+        let effective = io::apply_path(&state.input_path, &scope)?;
+        exec.record(fid, |t| t.after_input_path = Some(effective.clone()));
+        effective
+    };
     let wait_for_token = matches!(
         &state.kind,
         StateKind::Task(t) if matches!(
@@ -55,6 +60,13 @@ pub(in crate::runner) fn prepare_task(
         }
         _ => effective,
     };
+    exec.record(fid, |t| {
+        if jsonata {
+            t.after_arguments = Some(params.clone());
+        } else {
+            t.after_parameters = Some(params.clone());
+        }
+    });
     exec.frames[fid].effective = params;
     invoke(exec, fid, state);
     Ok(())
@@ -152,16 +164,23 @@ pub(in crate::runner) fn invoke(exec: &mut Execution, fid: FrameId, state: &Stat
     }
     let waits_for_token =
         matches!(kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. });
-    let outcome = match call_resource(exec, &state.name, &kind, &params) {
-        Some(outcome) => outcome,
-        None if waits_for_token => {
+    let answer = match exec.one_state_answer(fid) {
+        Some(mocked) => Some(mocked),
+        None => call_resource(exec, &state.name, &kind, &params),
+    };
+    let unanswered_here = if answer.is_none() { exec.one_state_unanswered(fid) } else { None };
+    let outcome = match (answer, unanswered_here) {
+        (Some(outcome), _) => outcome,
+        // A one-state run (TestState) has nobody to answer later.
+        (None, Some(e)) => Outcome::Failure(e),
+        (None, None) if waits_for_token => {
             // Nobody answers now: the task waits for SendTaskSuccess / Failure / Heartbeat.
             let output = Payload::new(json!({}));
             exec.emit(fid, Event::TaskSubmitted { resource, output });
             callbacks::await_callback(exec, fid, timeout, heartbeat);
             return;
         }
-        None => unanswered(&task.resource, &state.name),
+        (None, None) => unanswered(&task.resource, &state.name),
     };
     let outcome = match outcome {
         Outcome::Success(v) if json_text(&v).len() > MAX_PAYLOAD_BYTES => {

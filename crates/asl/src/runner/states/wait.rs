@@ -49,6 +49,7 @@ pub(in crate::runner) fn wait_until(
     let lookup = |n: &str| lookup(n);
     let scope = Scope { input, context: ctx, variables: Some(&lookup) };
     let effective = io::apply_path(&state.input_path, &scope)?;
+    exec.record(fid, |t| t.after_input_path = Some(effective.clone()));
     let scope = Scope { input: &effective, context: ctx, variables: Some(&lookup) };
     let until = match wait {
         Wait::Seconds(NumberSpec::Literal(v)) => {
