@@ -60,14 +60,23 @@ impl Program {
         self.states.get(name)
     }
 
-    /// The shared name of state `name` (what frames and history events hold).
-    pub fn name_of(&self, name: &str) -> Arc<str> {
-        self.states.get(name).map_or_else(|| Arc::from(name), |s| s.name.clone())
+    /// The shared name of state `name` (what frames and history events hold) and its index
+    /// in [`Program::states`] (`usize::MAX` when there is no such state).
+    pub fn locate(&self, name: &str) -> (Arc<str>, usize) {
+        match self.states.get_full(name) {
+            Some((index, _, state)) => (state.name.clone(), index),
+            None => (Arc::from(name), usize::MAX),
+        }
     }
 
-    /// The shared name of the `StartAt` state.
-    pub fn start_name(&self) -> Arc<str> {
-        self.name_of(&self.start_at)
+    /// The shared name and index of the `StartAt` state.
+    pub fn start(&self) -> (Arc<str>, usize) {
+        self.locate(&self.start_at)
+    }
+
+    /// The state at `index` (as [`Program::locate`] gave it).
+    pub fn state_at(&self, index: usize) -> Option<&State> {
+        self.states.get_index(index).map(|(_, s)| s)
     }
 }
 

@@ -81,8 +81,10 @@ pub(in crate::runner) fn new_child(
     let silent = exec.frames[parent].silent || exec.frames[parent].at_distributed_map();
     let inherited_item = map_item.or_else(|| exec.frames[parent].map_item.clone());
     let variables = exec.frames[parent].variables.clone();
+    let start = program.start();
     let child = Frame {
-        state: program.start_name(),
+        state: start.0,
+        index: start.1,
         program,
         phase: Phase::Enter,
         input: input.into(),

@@ -10,7 +10,7 @@ impl Execution {
     /// `State::uses_context`), which keeps large execution inputs from being copied per state.
     pub(crate) fn context(&self, fid: FrameId) -> Value {
         let frame = &self.frames[fid];
-        let needed = frame.program.state(&frame.state).is_none_or(|s| s.uses_context);
+        let needed = frame.state_def().is_none_or(|s| s.uses_context);
         if !needed {
             return Value::Null;
         }

@@ -71,7 +71,7 @@ pub(in crate::runner) fn leave(
     next: Option<String>,
 ) {
     let (program, name) = current(exec, fid);
-    let Some(state) = program.state(&name) else { return };
+    let Some(state) = program.state_at(exec.frames[fid].index) else { return };
     if output.byte_len() > MAX_PAYLOAD_BYTES {
         // The engine's own size check is terminal: no Retry or Catch applies.
         let e = StatesError::new(
@@ -113,7 +113,7 @@ pub(in crate::runner) fn leave(
     match target {
         Some(n) => {
             let f = &mut exec.frames[fid];
-            f.state = program.name_of(&n);
+            (f.state, f.index) = program.locate(&n);
             f.input = output;
             f.phase = Phase::Enter;
             f.entered_event = 0;

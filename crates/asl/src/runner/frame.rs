@@ -84,6 +84,8 @@ pub(crate) struct ResultWriterPlan {
 pub(crate) struct Frame {
     pub program: Arc<Program>,
     pub state: Arc<str>,
+    /// `state`'s index in the program, so that the runner never looks a state up by name.
+    pub index: usize,
     pub phase: Phase,
     /// The current state's raw input (shared with its `…StateEntered` event).
     pub input: Payload,
@@ -121,6 +123,11 @@ pub(crate) struct Frame {
 }
 
 impl Frame {
+    /// The definition of the frame's current state.
+    pub(crate) fn state_def(&self) -> Option<&crate::definition::State> {
+        self.program.state_at(self.index)
+    }
+
     pub(crate) fn phase_is_done(&self) -> bool {
         matches!(self.phase, Phase::Done)
     }
@@ -129,7 +136,7 @@ impl Frame {
     /// whose events are not in this history).
     pub(crate) fn at_distributed_map(&self) -> bool {
         matches!(
-            self.program.state(&self.state).map(|s| &s.kind),
+            self.program.state_at(self.index).map(|s| &s.kind),
             Some(StateKind::Map(m)) if m.mode == MapMode::Distributed
         )
     }

@@ -196,12 +196,13 @@ impl Execution {
         let input = Payload::new(config.input.clone());
         let (start, variables, trace, one_state) = match one_state {
             Some((name, vars, one)) => {
-                (program.name_of(name), Arc::new(vars), Some(Box::default()), Some(Box::new(one)))
+                (program.locate(name), Arc::new(vars), Some(Box::default()), Some(Box::new(one)))
             }
-            None => (program.start_name(), Arc::default(), None, None),
+            None => (program.start(), Arc::default(), None, None),
         };
         let root = Frame {
-            state: start,
+            state: start.0,
+            index: start.1,
             program,
             phase: Phase::Enter,
             input: input.clone(),
@@ -326,7 +327,7 @@ impl Execution {
             .collect();
         for fid in running.into_iter().rev() {
             let frame = &self.frames[fid];
-            if let Some(state) = frame.program.state(&frame.state) {
+            if let Some(state) = frame.state_def() {
                 if frame.entered_event != 0 {
                     let aborted = Event::StateAborted {
                         state_type: state.state_type(),
@@ -389,7 +390,7 @@ impl Execution {
         let execution_level = matches!(event, Event::ExecutionStarted { .. });
         let (previous, state_name, resource) = match self.frames.get(fid) {
             Some(frame) => {
-                let resource = match frame.program.state(&frame.state).map(|s| &s.kind) {
+                let resource = match frame.state_def().map(|s| &s.kind) {
                     Some(crate::definition::StateKind::Task(t)) => Some(t.resource.clone()),
                     _ => None,
                 };

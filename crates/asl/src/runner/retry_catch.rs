@@ -39,7 +39,7 @@ pub(in crate::runner) fn state_error(
             return;
         }
         // A Map state that fails before it starts its iterations is recorded as failed.
-        if let Some(state) = program.state(&name) {
+        if let Some(state) = program.state_at(exec.frames[fid].index) {
             let starting = !matches!(exec.frames[fid].phase, Phase::Children);
             if matches!(state.kind, StateKind::Map(_))
                 && starting

@@ -39,7 +39,7 @@ pub(in crate::runner) fn advance(exec: &mut Execution, fid: FrameId) {
 /// Enters the frame's current state: records `…StateEntered` and runs the state's type.
 fn enter(exec: &mut Execution, fid: FrameId) {
     let (program, name) = current(exec, fid);
-    let Some(state) = program.state(&name) else {
+    let Some(state) = program.state_at(exec.frames[fid].index) else {
         let e = StatesError::runtime(format!("State '{name}' does not exist"));
         finish(exec, fid, Err(e.into()));
         return;
@@ -94,8 +94,8 @@ fn enter(exec: &mut Execution, fid: FrameId) {
 
 /// Runs a Task / Parallel / Map state's body again after a retry interval.
 pub(in crate::runner) fn rerun(exec: &mut Execution, fid: FrameId) {
-    let (program, name) = current(exec, fid);
-    let Some(state) = program.state(&name) else { return };
+    let (program, _) = current(exec, fid);
+    let Some(state) = program.state_at(exec.frames[fid].index) else { return };
     let input = exec.frames[fid].input.clone();
     let result = match &state.kind {
         // Parameters are evaluated again: `$$.State.RetryCount` has changed.
@@ -114,7 +114,7 @@ pub(in crate::runner) fn rerun(exec: &mut Execution, fid: FrameId) {
 /// A Parallel / Map state checks on its children.
 pub(in crate::runner) fn children_progress(exec: &mut Execution, fid: FrameId) {
     let (program, name) = current(exec, fid);
-    let Some(state) = program.state(&name) else { return };
+    let Some(state) = program.state_at(exec.frames[fid].index) else { return };
     let is_map = matches!(state.kind, StateKind::Map(_));
     let Some(ch) = exec.frames[fid].children.as_ref() else { return };
     if !ch.tolerates() {

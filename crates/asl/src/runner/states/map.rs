@@ -273,7 +273,10 @@ pub(in crate::runner) fn start_iteration(
     item: Value,
 ) {
     let (program, name) = current(exec, fid);
-    let Some(StateKind::Map(map)) = program.state(&name).map(|s| &s.kind) else { return };
+    let Some(StateKind::Map(map)) = program.state_at(exec.frames[fid].index).map(|s| &s.kind)
+    else {
+        return;
+    };
     if map.mode != MapMode::Distributed {
         exec.emit(fid, Event::MapIterationStarted { index, name: name.clone() });
     }

@@ -324,9 +324,8 @@ pub(in crate::runner) fn callback_due(exec: &mut Execution, fid: FrameId) {
 fn answer_callback(exec: &mut Execution, fid: FrameId, outcome: Outcome) {
     callbacks::stop_waiting(exec, fid);
     let frame = &exec.frames[fid];
-    let program = frame.program.clone();
-    let name = frame.state.clone();
-    if let Some(state) = program.state(&name) {
+    let (program, index) = (frame.program.clone(), frame.index);
+    if let Some(state) = program.state_at(index) {
         complete_task(exec, fid, state, outcome);
     }
 }
