@@ -105,5 +105,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     let stdout = std::io::stdout();
     let mut stdout = stdout.lock();
     stdout.write_all(&out).and_then(|()| stdout.flush()).map_err(|e| e.to_string())?;
+    // The process ends here: freeing every event one by one would only delay the exit.
+    std::mem::forget(exec);
     Ok(ExitCode::SUCCESS)
 }
