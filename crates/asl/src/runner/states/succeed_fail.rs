@@ -79,11 +79,10 @@ pub(in crate::runner) fn fail_path(
     scope: &Scope,
     exec: &mut Execution,
 ) -> Result<String, StatesError> {
-    if crate::intrinsics::is_intrinsic(path) {
-        let call = crate::intrinsics::parse_intrinsic(path)
-            .map_err(|e| StatesError::intrinsic(e.message))?;
+    if let Some(call) = path.intrinsic() {
+        let call = call.map_err(|e| StatesError::intrinsic(e.message.clone()))?;
         let v =
-            crate::intrinsics::evaluate_intrinsic_in_field(&call, field, scope, &mut exec.random)?;
+            crate::intrinsics::evaluate_intrinsic_in_field(call, field, scope, &mut exec.random)?;
         return Ok(match v {
             Value::String(s) => s,
             other => json_text(&other),
