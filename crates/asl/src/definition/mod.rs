@@ -298,6 +298,21 @@ pub enum MapMode {
     Distributed,
 }
 
+/// The paths and templates inside a JSONPath Map state's `ItemReader`, `ItemBatcher` and
+/// `ResultWriter`, compiled with the rest of the definition (JSONata states evaluate those
+/// fields as whole templates instead).
+#[derive(Debug, Clone, Default)]
+pub struct MapInnerFields {
+    /// `ItemReader.ReaderConfig.MaxItemsPath`.
+    pub reader_max_items: Option<Path>,
+    /// `ItemBatcher.MaxItemsPerBatchPath`.
+    pub batcher_max_items: Option<Path>,
+    /// `ItemBatcher.BatchInput`.
+    pub batch_input: Option<Template>,
+    /// `ResultWriter.Parameters`.
+    pub writer_parameters: Option<Template>,
+}
+
 #[derive(Debug, Clone)]
 pub struct MapState {
     pub processor: Arc<Program>,
@@ -314,5 +329,7 @@ pub struct MapState {
     pub item_batcher: Option<Template>,
     pub item_reader: Option<Template>,
     pub result_writer: Option<Template>,
+    /// What JSONPath evaluates inside `ItemReader`, `ItemBatcher` and `ResultWriter`.
+    pub inner: MapInnerFields,
     pub label: Option<String>,
 }

@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 use super::state::template;
 use super::{child, fields, is_jsonata_expression, Parser};
 use crate::definition::{
-    ChoiceBranch, ChoiceCondition, ChoiceState, Fail, MapMode, MapState, NumberSpec, QueryLanguage,
-    StateKind, Task, TextSpec, TimestampSpec, Wait,
+    ChoiceBranch, ChoiceCondition, ChoiceState, Fail, MapInnerFields, MapMode, MapState,
+    NumberSpec, QueryLanguage, StateKind, Task, TextSpec, TimestampSpec, Wait,
 };
 use crate::jsonpath::Path;
 use crate::template::Template;
@@ -330,7 +330,27 @@ impl Parser {
             item_batcher: template(obj, "ItemBatcher", lang),
             item_reader: template(obj, "ItemReader", lang),
             result_writer: template(obj, "ResultWriter", lang),
+            inner: map_inner_fields(obj, lang),
             label: obj.get("Label").and_then(Value::as_str).map(str::to_string),
         })
+    }
+}
+
+/// The parts of `ItemReader`, `ItemBatcher` and `ResultWriter` a JSONPath state evaluates.
+fn map_inner_fields(obj: &Map<String, Value>, lang: QueryLanguage) -> MapInnerFields {
+    if lang != QueryLanguage::JsonPath {
+        return MapInnerFields::default();
+    }
+    let at = |field: &str, key: &str| obj.get(field).and_then(|f| f.get(key));
+    let path = |v: Option<&Value>| v.and_then(Value::as_str).map(Path::compile);
+    MapInnerFields {
+        reader_max_items: path(
+            obj.get("ItemReader")
+                .and_then(|r| r.get("ReaderConfig"))
+                .and_then(|c| c.get("MaxItemsPath")),
+        ),
+        batcher_max_items: path(at("ItemBatcher", "MaxItemsPerBatchPath")),
+        batch_input: at("ItemBatcher", "BatchInput").map(|t| Template::compile(t, lang)),
+        writer_parameters: at("ResultWriter", "Parameters").map(|t| Template::compile(t, lang)),
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::definition::State;
+use crate::definition::{MapInnerFields, State};
 use crate::errors::{names, StatesError};
 use crate::history::Event;
 use crate::jsonpath::{Path, Scope};
@@ -11,7 +11,6 @@ use crate::runner::frame::{FrameId, PendingItems, ResultWriterPlan};
 use crate::runner::io::{self, int_like};
 use crate::runner::Execution;
 use crate::tasks::Outcome;
-use crate::template::resolve_template;
 
 /// What a Distributed Map's `ResultWriter` (with its `Parameters` / `Arguments` resolved)
 /// asks for.
@@ -96,20 +95,21 @@ pub(in crate::runner) fn reader_failed(
 pub(in crate::runner) fn batch_items(
     pending: PendingItems,
     batcher: &Value,
+    inner: &MapInnerFields,
     scope: &Scope,
 ) -> Result<PendingItems, StatesError> {
-    let max = match (batcher.get("MaxItemsPerBatch"), batcher.get("MaxItemsPerBatchPath")) {
+    let max = match (batcher.get("MaxItemsPerBatch"), &inner.batcher_max_items) {
         (Some(v), _) => v.as_u64(),
-        (None, Some(Value::String(p))) => {
-            io::select(scope, &Path::compile(p))?.and_then(|v| v.as_u64())
-        }
+        (None, Some(p)) => io::select(scope, p)?.and_then(|v| v.as_u64()),
         _ => None,
     }
     .filter(|n| *n > 0)
     .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    let batch_input = match batcher.get("BatchInput") {
-        Some(t) => Some(resolve_template(t, scope, &mut crate::random::Random::new(0))?),
-        None => None,
+    // JSONPath: the compiled `BatchInput`; JSONata: the value `ItemBatcher` evaluated to.
+    let batch_input = match (&inner.batch_input, batcher.get("BatchInput")) {
+        (Some(t), _) => Some(t.resolve_jsonpath(scope, &mut crate::random::Random::new(0))?),
+        (None, Some(v)) => Some(v.clone()),
+        (None, None) => None,
     };
     let items: Vec<Value> = pending.into_iter().map(|(_, (input, _))| input).collect();
     let mut out = std::collections::VecDeque::new();
@@ -132,6 +132,7 @@ pub(in crate::runner) fn item_reader_items(
     exec: &mut Execution,
     state: &str,
     reader: &Value,
+    max_items_path: Option<&Path>,
     scope: &Scope,
 ) -> Result<Value, StatesError> {
     let failed = |m: &str| StatesError::new(names::ITEM_READER_FAILED, m.to_string());
@@ -147,11 +148,11 @@ pub(in crate::runner) fn item_reader_items(
         }
     };
     let config = reader.get("ReaderConfig").cloned().unwrap_or(Value::Null);
-    let max_items = match (config.get("MaxItems"), config.get("MaxItemsPath")) {
+    let max_items = match (config.get("MaxItems"), max_items_path) {
         (Some(v), _) => v.as_u64(),
-        (None, Some(Value::String(p))) => io::select(scope, &Path::compile(p))?
-            .and_then(|v| int_like(&v))
-            .and_then(|n| u64::try_from(n).ok()),
+        (None, Some(p)) => {
+            io::select(scope, p)?.and_then(|v| int_like(&v)).and_then(|n| u64::try_from(n).ok())
+        }
         _ => None,
     }
     .filter(|n| *n > 0)

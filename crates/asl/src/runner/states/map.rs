@@ -18,7 +18,7 @@ use crate::runner::states::distributed_map::{
     batch_items, item_reader_items, map_run_arn, reader_failed, result_writer_plan,
 };
 use crate::runner::Execution;
-use crate::template::{resolve_template, Template};
+use crate::template::Template;
 
 /// A Map parameter (MaxConcurrency, ToleratedFailure…) given directly, by path (JSONPath) or
 /// by expression (JSONata, which must give a number).
@@ -98,11 +98,12 @@ pub(in crate::runner) fn start_map(
     let items_value = match &map.item_reader {
         Some(reader) if jsonata => {
             let reader = eval(exec, fid, reader, "ItemReader", &states)?;
-            let read = item_reader_items(exec, &state.name, &reader, &scope);
+            let read = item_reader_items(exec, &state.name, &reader, None, &scope);
             reader_failed(exec, fid, state, read)?
         }
         Some(reader) => {
-            let read = item_reader_items(exec, &state.name, reader.source(), &scope);
+            let max_items = map.inner.reader_max_items.as_ref();
+            let read = item_reader_items(exec, &state.name, reader.source(), max_items, &scope);
             reader_failed(exec, fid, state, read)?
         }
         None if jsonata => jsonata_items(exec, fid, map.items.as_ref(), input, &states)?,
@@ -213,7 +214,7 @@ pub(in crate::runner) fn start_map(
         } else {
             batcher.source().clone()
         };
-        pending = batch_items(pending, &batcher, &scope)?;
+        pending = batch_items(pending, &batcher, &map.inner, &scope)?;
     }
     let count = pending.len();
     let distributed = map.mode == MapMode::Distributed;
@@ -223,8 +224,8 @@ pub(in crate::runner) fn start_map(
                 eval(exec, fid, writer, "ResultWriter", &states)?
             } else {
                 let writer = writer.source();
-                let params = match writer.get("Parameters") {
-                    Some(t) => Some(resolve_template(t, &scope, &mut exec.random)?),
+                let params = match &map.inner.writer_parameters {
+                    Some(t) => Some(t.resolve_jsonpath(&scope, &mut exec.random)?),
                     None => None,
                 };
                 let mut resolved = writer.clone();
