@@ -15,7 +15,9 @@ use layout::{Direction, Rect};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::inspect::{self, StateStatus};
+use crate::legend::Legend;
+use asl::history::reader::StateStatus;
+
 use crate::run::RunView;
 use model::Drawing;
 
@@ -249,9 +251,8 @@ pub fn GraphPanel(
             value
         })
     });
-    let statuses = Memo::new(move |_| {
-        run.with(|r| r.as_ref().map(|r| inspect::statuses(&r.events, r.status)).unwrap_or_default())
-    });
+    let statuses =
+        Memo::new(move |_| run.with(|r| r.as_ref().map(RunView::statuses).unwrap_or_default()));
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     let view_box = RwSignal::new(Rect { x: 0.0, y: 0.0, width: 100.0, height: 100.0 });
     let height = RwSignal::new(420.0_f64);

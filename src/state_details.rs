@@ -1,12 +1,14 @@
 //! The selected state's panel: its Input, Output and Details (status, type, resource, error,
 //! cause, retry count, times entered, workflow variables before and after) for the shown
-//! execution, as the console's step details. Recomputed from the event rows, so it follows a
-//! running execution live.
+//! execution, as the console's step details. Read from the history by the engine
+//! (`asl::history::reader`) whenever it grows, so it follows a running execution live.
 
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::inspect::{state_detail, StateDetail, StateRun, Variables};
+use asl::history::reader::{StateDetail, StateRun, Variables};
+
+use crate::legend::Legend;
 use crate::run::{RunView, Status};
 use crate::status::pretty;
 
@@ -64,7 +66,7 @@ pub fn StateDetails(
         Some(run.with(|r| match r {
             None => Shown::NoExecution,
             Some(r) => Shown::Detail {
-                detail: state_detail(&r.events, r.status, &name),
+                detail: r.state_detail(&name),
                 running: r.status == Status::Running,
             },
         }))

@@ -309,12 +309,9 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"))
         };
         let ok = run("200");
-        assert_eq!(
-            ok.events.get(4).map(|e| e.event_type.as_str()),
-            Some("LambdaFunctionSucceeded")
-        );
+        assert_eq!(ok.events.get(4).map(|e| e.type_name()), Some("LambdaFunctionSucceeded"));
         let failed = run("503");
-        let row5 = failed.events.get(4).map(|e| e.details.to_string()).unwrap_or_default();
+        let row5 = failed.events.get(4).map(|e| e.to_aws_json().to_string()).unwrap_or_default();
         assert!(
             row5.contains("LambdaFunctionFailed") && row5.contains("ServerUnavailableException")
         );
@@ -323,18 +320,18 @@ mod tests {
         let failures: Vec<i64> = retried
             .events
             .iter()
-            .filter(|e| e.event_type == "LambdaFunctionFailed")
-            .map(|e| e.elapsed_ms)
+            .filter(|e| e.type_name() == "LambdaFunctionFailed")
+            .map(|e| retried.elapsed_ms(e))
             .collect();
         assert_eq!(failures, vec![0, 1000, 3000]);
         let wait: Vec<i64> = retried
             .events
             .iter()
-            .filter(|e| e.step.as_deref() == Some("Wait and Try Later"))
-            .map(|e| e.elapsed_ms)
+            .filter(|e| e.state_name.as_deref() == Some("Wait and Try Later"))
+            .map(|e| retried.elapsed_ms(e))
             .collect();
         assert_eq!(wait, vec![3000, 4000]);
-        assert_eq!(retried.events.last().map(|e| e.elapsed_ms), Some(4000));
+        assert_eq!(retried.events.last().map(|e| retried.elapsed_ms(e)), Some(4000));
     }
 
     #[test]
@@ -344,7 +341,7 @@ mod tests {
         let input = serde_json::json!({ "statuscode": "429" });
         let view = run::start(&text, &input, "", None).unwrap_or_else(|e| panic!("{e}"));
         let failures =
-            view.events.iter().filter(|e| e.event_type == "LambdaFunctionFailed").count();
+            view.events.iter().filter(|e| e.type_name() == "LambdaFunctionFailed").count();
         assert_eq!(failures, 1);
         assert_eq!(view.status, Status::Succeeded);
 
@@ -354,11 +351,11 @@ mod tests {
         let failures: Vec<i64> = view
             .events
             .iter()
-            .filter(|e| e.event_type == "LambdaFunctionFailed")
-            .map(|e| e.elapsed_ms)
+            .filter(|e| e.type_name() == "LambdaFunctionFailed")
+            .map(|e| view.elapsed_ms(e))
             .collect();
         assert_eq!(failures.len(), 6);
-        let wait = view.events.iter().find(|e| e.event_type == "WaitStateEntered");
-        assert_eq!(wait.map(|e| e.elapsed_ms), Some(31_000));
+        let wait = view.events.iter().find(|e| e.type_name() == "WaitStateEntered");
+        assert_eq!(wait.map(|e| view.elapsed_ms(e)), Some(31_000));
     }
 }

@@ -9,7 +9,9 @@ use std::fmt::Write;
 use layout::{EdgeLayout, Layout, Point, Rect};
 
 use super::model::{Drawing, EdgeSpec, Level, NodeSpec, Shape};
-use crate::inspect::StateStatus;
+use asl::history::reader::StateStatus;
+
+use crate::legend::Legend;
 
 /// Space around the drawing (in drawing units).
 pub const MARGIN: f64 = 16.0;
