@@ -5,8 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::editor::EditorHandle;
-use crate::run::RunView;
+use crate::session::{session, Session};
 
 /// One example: a definition and an input it runs well with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,13 +97,8 @@ pub fn replaced_notice(title: &str) -> String {
 
 /// Puts an example in the editor and the input box; the previous run is cleared. Returns
 /// whether the user's own definition was replaced.
-pub fn load(
-    example: &Example,
-    editor: EditorHandle,
-    definition: RwSignal<String>,
-    input: RwSignal<String>,
-    run_view: RwSignal<Option<RunView>>,
-) -> bool {
+pub fn load(example: &Example, session: Session) -> bool {
+    let Session { editor, definition, input, run_view, .. } = session;
     let replaced = definition.with_untracked(|d| is_users_own(d));
     editor.load(example.definition.to_string());
     // The editor reports the change itself; setting it here too keeps the signal right
@@ -124,19 +118,13 @@ pub enum LeftTab {
 
 /// The left column's tab bar with the Examples menu and the Tutorial toggle.
 #[component]
-pub fn LeftTabs(
-    tab: RwSignal<LeftTab>,
-    tutorial_open: RwSignal<bool>,
-    editor: EditorHandle,
-    definition: RwSignal<String>,
-    input: RwSignal<String>,
-    run_view: RwSignal<Option<RunView>>,
-    notice: RwSignal<Option<String>>,
-) -> impl IntoView {
+pub fn LeftTabs() -> impl IntoView {
+    let session = session();
+    let Session { left_tab: tab, tutorial_open, notice, .. } = session;
     let on_pick = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
         if let Some(example) = by_id(&id) {
-            let replaced = load(example, editor, definition, input, run_view);
+            let replaced = load(example, session);
             notice.set(replaced.then(|| replaced_notice(example.title)));
             tab.set(LeftTab::Definition);
         }

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use asl::HistoryEvent;
 use leptos::prelude::*;
 
-use crate::run::{format_timestamp, RunView};
+use crate::run::format_timestamp;
+use crate::session::{session, Session};
 use crate::status::pretty;
 
 /// Rows drawn per page of the table.
@@ -33,11 +34,8 @@ struct Row {
 }
 
 #[component]
-pub fn HistoryTable(
-    #[prop(into)] run: Signal<Option<RunView>>,
-    /// Set to the row's state while the pointer is over it (the graph highlights it).
-    hovered: RwSignal<Option<String>>,
-) -> impl IntoView {
+pub fn HistoryTable() -> impl IntoView {
+    let Session { run_view: run, hovered_state: hovered, .. } = session();
     let type_filter = RwSignal::new(String::new());
     let step_filter = RwSignal::new(String::new());
     let expanded = RwSignal::new(BTreeSet::<u64>::new());

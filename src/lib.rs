@@ -15,6 +15,7 @@ pub mod panic;
 pub mod problems;
 pub mod problems_list;
 pub mod run;
+pub mod session;
 pub mod share;
 pub mod state_details;
 pub mod status;

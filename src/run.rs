@@ -118,9 +118,9 @@ impl RunView {
     }
 }
 
-/// Everything needed to start an execution, from the page's texts.
+/// Everything needed to start an execution: the compiled definition and the page's texts.
 pub struct Request<'a> {
-    pub definition: &'a str,
+    pub machine: std::sync::Arc<asl::StateMachine>,
     pub input: &'a Value,
     /// A mock configuration in AWS Step Functions Local's format ("" for none).
     pub mocks: &'a str,
@@ -130,12 +130,16 @@ pub struct Request<'a> {
     pub start_time_ms: i64,
 }
 
-/// Creates the execution (not yet run): the definition and mocks must parse.
-pub fn prepare(request: &Request) -> Result<asl::Execution, String> {
-    let machine = asl::StateMachine::from_text(request.definition).map_err(|diagnostics| {
+/// The engine's machine for definition text, or why it is not valid.
+pub fn compile(definition: &str) -> Result<std::sync::Arc<asl::StateMachine>, String> {
+    asl::StateMachine::from_text(definition).map(std::sync::Arc::new).map_err(|diagnostics| {
         let first = diagnostics.first().map(|d| d.message.clone()).unwrap_or_default();
         format!("The definition is not valid: {first}")
-    })?;
+    })
+}
+
+/// Creates the execution (not yet run): the mocks must parse.
+pub fn prepare(request: &Request) -> Result<asl::Execution, String> {
     let mock_config = if request.mocks.trim().is_empty() {
         None
     } else {
@@ -153,7 +157,7 @@ pub fn prepare(request: &Request) -> Result<asl::Execution, String> {
         seed: request.start_time_ms as u64,
         ..asl::ExecutionConfig::default()
     };
-    Ok(asl::Execution::start(std::sync::Arc::new(machine), config))
+    Ok(asl::Execution::start(request.machine.clone(), config))
 }
 
 /// Runs an execution of `definition` on `input` to completion on the engine's virtual clock
@@ -166,7 +170,8 @@ pub fn start(
     test_case: Option<&str>,
 ) -> Result<RunView, String> {
     let start_time_ms = asl::ExecutionConfig::default().start_time_ms;
-    let mut execution = prepare(&Request { definition, input, mocks, test_case, start_time_ms })?;
+    let machine = compile(definition)?;
+    let mut execution = prepare(&Request { machine, input, mocks, test_case, start_time_ms })?;
     execution.run_to_completion();
     Ok(view_of(&execution))
 }
@@ -303,8 +308,9 @@ mod tests {
     #[test]
     fn refreshing_step_by_step_gives_the_same_view_as_running_at_once() {
         let input = serde_json::json!({ "statuscode": "429" });
+        let Ok(machine) = compile(TUTORIAL) else { panic!("the tutorial compiles") };
         let request = Request {
-            definition: TUTORIAL,
+            machine,
             input: &input,
             mocks: "",
             test_case: None,

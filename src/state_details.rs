@@ -9,7 +9,8 @@ use serde_json::Value;
 use asl::history::reader::{StateDetail, StateRun, Variables};
 
 use crate::legend::Legend;
-use crate::run::{RunView, Status};
+use crate::run::Status;
+use crate::session::{session, Session};
 use crate::status::pretty;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,10 +50,8 @@ enum Shown {
 }
 
 #[component]
-pub fn StateDetails(
-    #[prop(into)] run: Signal<Option<RunView>>,
-    selected: RwSignal<Option<String>>,
-) -> impl IntoView {
+pub fn StateDetails() -> impl IntoView {
+    let Session { run_view: run, selected_state: selected, .. } = session();
     let tab = RwSignal::new(Tab::Input);
     // The run picked among a state's runs (index), None: the latest.
     let picked = RwSignal::new(None::<usize>);

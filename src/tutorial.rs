@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::editor::EditorHandle;
 use crate::gallery::{self, LeftTab};
-use crate::run::{RunView, Status};
+use crate::run::Status;
+use crate::session::{session, Session};
 use crate::storage;
 
 /// A step that runs the tutorial machine, and what the run shows (checked by the tests).
@@ -55,39 +55,29 @@ pub const RUN_MISSPELLED: RunStep = RunStep {
 
 pub const RUN_STEPS: [RunStep; 4] = [RUN_200, RUN_503, RUN_429, RUN_MISSPELLED];
 
-/// The signals a run step acts on.
+/// What a run step acts on: the session, and Start.
 #[derive(Clone, Copy)]
 struct Ctx {
-    editor: EditorHandle,
-    definition: RwSignal<String>,
-    input: RwSignal<String>,
-    run_view: RwSignal<Option<RunView>>,
-    test_case: RwSignal<Option<String>>,
-    notice: RwSignal<Option<String>>,
+    session: Session,
     on_start: Callback<()>,
 }
 
 impl Ctx {
     fn is_tutorial(&self) -> bool {
-        self.definition.with(|d| d.trim() == gallery::tutorial().definition.trim())
+        self.session.definition.with(|d| d.trim() == gallery::tutorial().definition.trim())
     }
 
     /// Loads the tutorial if another definition is shown, sets the step's input, turns mocks
     /// off (the steps are about the built-in function) and starts the execution.
     fn run(&self, step: RunStep) {
         let mut replaced = false;
-        if !self.definition.with_untracked(|d| d.trim() == gallery::tutorial().definition.trim()) {
-            replaced = gallery::load(
-                gallery::tutorial(),
-                self.editor,
-                self.definition,
-                self.input,
-                self.run_view,
-            );
+        let Session { definition, input, test_case, notice, .. } = self.session;
+        if !definition.with_untracked(|d| d.trim() == gallery::tutorial().definition.trim()) {
+            replaced = gallery::load(gallery::tutorial(), self.session);
         }
-        let had_test_case = self.test_case.get_untracked().is_some();
-        self.test_case.set(None);
-        self.input.set(step.input.to_string());
+        let had_test_case = test_case.get_untracked().is_some();
+        test_case.set(None);
+        input.set(step.input.to_string());
         self.on_start.run(());
         reveal_status();
         let mut notes = Vec::new();
@@ -100,8 +90,8 @@ impl Ctx {
                     .to_string(),
             );
         }
-        if !notes.is_empty() && self.notice.with_untracked(Option::is_none) {
-            self.notice.set(Some(notes.join(" ")));
+        if !notes.is_empty() && notice.with_untracked(Option::is_none) {
+            notice.set(Some(notes.join(" ")));
         }
     }
 }
@@ -149,19 +139,10 @@ fn run_button(ctx: Ctx, step: RunStep) -> impl IntoView {
 }
 
 #[component]
-#[allow(clippy::too_many_arguments)]
-pub fn TutorialPanel(
-    open: RwSignal<bool>,
-    left_tab: RwSignal<LeftTab>,
-    editor: EditorHandle,
-    definition: RwSignal<String>,
-    input: RwSignal<String>,
-    run_view: RwSignal<Option<RunView>>,
-    test_case: RwSignal<Option<String>>,
-    notice: RwSignal<Option<String>>,
-    on_start: Callback<()>,
-) -> impl IntoView {
-    let ctx = Ctx { editor, definition, input, run_view, test_case, notice, on_start };
+pub fn TutorialPanel(on_start: Callback<()>) -> impl IntoView {
+    let session = session();
+    let Session { tutorial_open: open, left_tab, .. } = session;
+    let ctx = Ctx { session, on_start };
     Effect::new(move |_| {
         storage::save(storage::KEY_TUTORIAL, if open.get() { "open" } else { "closed" })
     });
