@@ -4,24 +4,24 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::driver::Driver;
-use crate::editor::{DefinitionEditor, EditorHandle};
-use crate::gallery::{LeftTab, LeftTabs};
-use crate::graph::GraphPanel;
-use crate::header::Header;
-use crate::history::HistoryTable;
-use crate::input_panel::{sample_input, InputPanel};
-use crate::jsonata_loader::{self, Availability};
-use crate::mock_panel::{effective_test_case, MockPanel};
-use crate::problems::{compile, parse_json};
-use crate::problems_list::ProblemsList;
+use crate::definition::jsonata_loader::{self, Availability};
+use crate::definition::problems::{compile, parse_json};
+use crate::panels::editor::{DefinitionEditor, EditorHandle};
+use crate::panels::gallery::{LeftTab, LeftTabs};
+use crate::panels::graph::GraphPanel;
+use crate::panels::header::Header;
+use crate::panels::history::HistoryTable;
+use crate::panels::input_panel::{sample_input, InputPanel};
+use crate::panels::mock_panel::{effective_test_case, MockPanel};
+use crate::panels::problems_list::ProblemsList;
+use crate::panels::state_details::StateDetails;
+use crate::panels::status::{IoTabs, StatusBanner};
+use crate::panels::tutorial::TutorialPanel;
+use crate::persist::share::{self, Shared};
+use crate::persist::storage;
+use crate::run::driver::Driver;
 use crate::run::{self, Clock, RunView, Status};
 use crate::session::Session;
-use crate::share::{self, Shared};
-use crate::state_details::StateDetails;
-use crate::status::{IoTabs, StatusBanner};
-use crate::storage;
-use crate::tutorial::TutorialPanel;
 
 /// The tutorial state machine shown on first visit and by "Reset to example".
 pub const TUTORIAL: &str = include_str!("../examples/tutorial.asl.json");

@@ -7,9 +7,9 @@
 
 use leptos::prelude::*;
 
-use crate::editor::EditorHandle;
-use crate::gallery::LeftTab;
-use crate::problems::{Compiled, Problem};
+use crate::definition::problems::{Compiled, Problem};
+use crate::panels::editor::EditorHandle;
+use crate::panels::gallery::LeftTab;
 use crate::run::RunView;
 
 #[derive(Clone, Copy)]

@@ -15,7 +15,7 @@ use layout::{Direction, Rect};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::legend::Legend;
+use crate::panels::legend::Legend;
 use asl::history::reader::StateStatus;
 
 use crate::run::RunView;
@@ -551,7 +551,7 @@ mod tests {
 
     #[test]
     fn drawings_are_cached_by_value() {
-        let text = include_str!("../examples/tutorial.asl.json");
+        let text = include_str!("../../examples/tutorial.asl.json");
         let Ok(tutorial) = asl::StateMachine::from_text(text) else { panic!("it compiles") };
         let tutorial = &tutorial;
         let a = draw(tutorial, Direction::TopDown);

@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 use asl::HistoryEvent;
 use leptos::prelude::*;
 
+use crate::panels::status::pretty;
 use crate::run::format_timestamp;
 use crate::session::{session, Session};
-use crate::status::pretty;
 
 /// Rows drawn per page of the table.
 pub const PAGE_ROWS: usize = 500;

@@ -8,10 +8,10 @@ use serde_json::Value;
 
 use asl::history::reader::{StateDetail, StateRun, Variables};
 
-use crate::legend::Legend;
+use crate::panels::legend::Legend;
+use crate::panels::status::pretty;
 use crate::run::Status;
 use crate::session::{session, Session};
-use crate::status::pretty;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {

@@ -11,7 +11,7 @@ use layout::{EdgeLayout, Layout, Point, Rect};
 use super::model::{Drawing, EdgeSpec, Level, NodeSpec, Shape};
 use asl::history::reader::StateStatus;
 
-use crate::legend::Legend;
+use crate::panels::legend::Legend;
 
 /// Space around the drawing (in drawing units).
 pub const MARGIN: f64 = 16.0;
@@ -329,7 +329,7 @@ mod tests {
     use super::*;
     use layout::Direction;
 
-    const TUTORIAL: &str = include_str!("../../examples/tutorial.asl.json");
+    const TUTORIAL: &str = include_str!("../../../examples/tutorial.asl.json");
 
     fn tutorial() -> Drawing {
         match drawing_of_text(TUTORIAL, Direction::TopDown) {

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::problems::parse_json;
+use crate::definition::problems::parse_json;
 use crate::run::Clock;
 use crate::session::session;
 

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::problems::Severity;
+use crate::definition::problems::Severity;
 use crate::session::{session, Session};
 
 #[component]

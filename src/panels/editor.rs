@@ -5,7 +5,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use crate::problems::to_editor_json;
+use crate::definition::problems::to_editor_json;
 use crate::session::{session, Session};
 
 // On wasm the functions come from the bundled module; native builds (clippy, unit tests) never

@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::gallery::{self, LeftTab};
+use crate::panels::gallery::{self, LeftTab};
+use crate::persist::storage;
 use crate::run::Status;
 use crate::session::{session, Session};
-use crate::storage;
 
 /// A step that runs the tutorial machine, and what the run shows (checked by the tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -272,7 +272,7 @@ mod tests {
     #[test]
     fn every_step_runs_as_its_text_says() {
         for step in RUN_STEPS {
-            let input = crate::problems::parse_json(step.input)
+            let input = crate::definition::problems::parse_json(step.input)
                 .unwrap_or_else(|p| panic!("{}: {}", step.id, p.message));
             let view = run::start(gallery::tutorial().definition, &input, "", None)
                 .unwrap_or_else(|e| panic!("{}: {e}", step.id));

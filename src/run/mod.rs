@@ -3,6 +3,8 @@
 //! the engine's typed events; what they say about each state is read by the engine
 //! (`asl::history::reader`).
 
+pub mod driver;
+
 use std::collections::BTreeMap;
 
 use asl::history::reader::{self, StateDetail, StateStatus};
@@ -267,7 +269,7 @@ mod tests {
         assert_eq!(Clock::Times10.speed(), Some(10.0));
     }
 
-    const TUTORIAL: &str = include_str!("../examples/tutorial.asl.json");
+    const TUTORIAL: &str = include_str!("../../examples/tutorial.asl.json");
 
     fn run(code: &str) -> RunView {
         let input = serde_json::json!({ "statuscode": code });

@@ -25,48 +25,48 @@ pub const EXAMPLES: [Example; 6] = [
         id: TUTORIAL_ID,
         title: "Tutorial: Retry and Catch",
         summary: "Calls the mock API; retries 429, catches 503 and everything else.",
-        definition: include_str!("../examples/tutorial.asl.json"),
-        input: include_str!("../examples/tutorial.input.json"),
+        definition: include_str!("../../examples/tutorial.asl.json"),
+        input: include_str!("../../examples/tutorial.input.json"),
     },
     Example {
         id: "tutorial-jsonata",
         title: "Tutorial (JSONata)",
         summary: "The same machine in JSONata: Arguments, Output, $states and Assign.",
-        definition: include_str!("../examples/tutorial-jsonata.asl.json"),
-        input: include_str!("../examples/tutorial-jsonata.input.json"),
+        definition: include_str!("../../examples/tutorial-jsonata.asl.json"),
+        input: include_str!("../../examples/tutorial-jsonata.input.json"),
     },
     Example {
         id: "choice",
         title: "Choice",
         summary: "Routes an order by its total and shipping option.",
-        definition: include_str!("../examples/choice.asl.json"),
-        input: include_str!("../examples/choice.input.json"),
+        definition: include_str!("../../examples/choice.asl.json"),
+        input: include_str!("../../examples/choice.input.json"),
     },
     Example {
         id: "parallel",
         title: "Parallel",
         summary: "Calls the mock API and formats a note in two branches at once.",
-        definition: include_str!("../examples/parallel.asl.json"),
-        input: include_str!("../examples/parallel.input.json"),
+        definition: include_str!("../../examples/parallel.asl.json"),
+        input: include_str!("../../examples/parallel.input.json"),
     },
     Example {
         id: "map",
         title: "Map (inline)",
         summary: "Runs the same step for every line of an order.",
-        definition: include_str!("../examples/map.asl.json"),
-        input: include_str!("../examples/map.input.json"),
+        definition: include_str!("../../examples/map.asl.json"),
+        input: include_str!("../../examples/map.input.json"),
     },
     Example {
         id: "wait",
         title: "Wait",
         summary: "Waits a fixed time, then as long as the input asks.",
-        definition: include_str!("../examples/wait.asl.json"),
-        input: include_str!("../examples/wait.input.json"),
+        definition: include_str!("../../examples/wait.asl.json"),
+        input: include_str!("../../examples/wait.input.json"),
     },
 ];
 
 /// A mock configuration that works with the tutorial machine (its state `Call API`).
-pub const TUTORIAL_MOCKS: &str = include_str!("../examples/tutorial.mocks.json");
+pub const TUTORIAL_MOCKS: &str = include_str!("../../examples/tutorial.mocks.json");
 
 pub fn by_id(id: &str) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.id == id)
@@ -214,7 +214,11 @@ mod tests {
         assert_eq!(expected.len(), EXAMPLES.len(), "every example has an expectation");
         for (id, output) in expected {
             let example = by_id(id).unwrap_or_else(|| panic!("no example {id}"));
-            assert_eq!(crate::problems::check_definition(example.definition), vec![], "{id}");
+            assert_eq!(
+                crate::definition::problems::check_definition(example.definition),
+                vec![],
+                "{id}"
+            );
             let view = run_example(id, None);
             assert_eq!(view.status, Status::Succeeded, "{id}: {:?} {:?}", view.error, view.cause);
             assert_eq!(view.output, Some(output), "{id}");

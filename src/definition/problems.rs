@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn valid_definition_has_no_problems() {
-        assert_eq!(check_definition(include_str!("../examples/tutorial.asl.json")), vec![]);
+        assert_eq!(check_definition(include_str!("../../examples/tutorial.asl.json")), vec![]);
     }
 
     #[test]
@@ -171,8 +171,8 @@ mod tests {
     #[test]
     fn compiling_finds_what_validation_finds() {
         let texts = [
-            include_str!("../examples/tutorial.asl.json"),
-            include_str!("../examples/map.asl.json"),
+            include_str!("../../examples/tutorial.asl.json"),
+            include_str!("../../examples/map.asl.json"),
             "",
             "{",
             "[]",

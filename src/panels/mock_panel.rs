@@ -7,8 +7,8 @@ use asl::tasks::mock_api::{FUNCTION_NAME, PYTHON_SOURCE};
 use asl::tasks::Outcome;
 use asl::MockConfig;
 
-use crate::gallery::TUTORIAL_MOCKS;
-use crate::problems::parse_json;
+use crate::definition::problems::parse_json;
+use crate::panels::gallery::TUTORIAL_MOCKS;
 use crate::session::{session, Session};
 
 /// The state machine name executions run under (a test case is looked up under it first).

@@ -380,7 +380,7 @@ pub fn drawing_of_text(definition: &str, direction: Direction) -> Option<Drawing
 mod tests {
     use super::*;
 
-    const TUTORIAL: &str = include_str!("../../examples/tutorial.asl.json");
+    const TUTORIAL: &str = include_str!("../../../examples/tutorial.asl.json");
 
     pub const PARALLEL_MAP: &str = r#"{
       "StartAt": "Fan out",
