@@ -4,23 +4,24 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::driver::Driver;
-use crate::editor::{DefinitionEditor, EditorHandle};
-use crate::gallery::{LeftTab, LeftTabs};
-use crate::graph::GraphPanel;
-use crate::header::Header;
-use crate::history::HistoryTable;
-use crate::input_panel::{sample_input, InputPanel};
-use crate::jsonata_loader::{self, Availability};
-use crate::mock_panel::{effective_test_case, MockPanel};
-use crate::problems::{check_definition, parse_json, Severity};
-use crate::problems_list::ProblemsList;
+use crate::definition::jsonata_loader::{self, Availability};
+use crate::definition::problems::{compile, parse_json};
+use crate::panels::editor::{DefinitionEditor, EditorHandle};
+use crate::panels::gallery::{LeftTab, LeftTabs};
+use crate::panels::graph::GraphPanel;
+use crate::panels::header::Header;
+use crate::panels::history::HistoryTable;
+use crate::panels::input_panel::{sample_input, InputPanel};
+use crate::panels::mock_panel::{effective_test_case, MockPanel};
+use crate::panels::problems_list::ProblemsList;
+use crate::panels::state_details::StateDetails;
+use crate::panels::status::{IoTabs, StatusBanner};
+use crate::panels::tutorial::TutorialPanel;
+use crate::persist::share::{self, Shared};
+use crate::persist::storage;
+use crate::run::driver::Driver;
 use crate::run::{self, Clock, RunView, Status};
-use crate::share::{self, Shared};
-use crate::state_details::StateDetails;
-use crate::status::{IoTabs, StatusBanner};
-use crate::storage;
-use crate::tutorial::TutorialPanel;
+use crate::session::Session;
 
 /// The tutorial state machine shown on first visit and by "Reset to example".
 pub const TUTORIAL: &str = include_str!("../examples/tutorial.asl.json");
@@ -86,14 +87,10 @@ pub fn App() -> impl IntoView {
     let clock = RwSignal::new(Clock::Instant);
     let run_view = RwSignal::new(None::<RunView>);
     let notice = RwSignal::new(link_notice);
-    // The state clicked in the graph (its Input / Output / Details are shown) and the state
-    // of the history row under the pointer (highlighted in the graph).
-    let selected_state = RwSignal::new(None::<String>);
-    let hovered_state = RwSignal::new(None::<String>);
     let editor = EditorHandle::new();
 
-    // JSONata arrives on demand: fetched as soon as the definition uses it; validation runs
-    // again once it is in (JSONata syntax is only checked then).
+    // JSONata arrives on demand: fetched as soon as the definition uses it; the definition is
+    // compiled again once it is in (JSONata syntax is only checked then).
     let jsonata = jsonata_loader::availability();
     Effect::new(move |_| {
         if definition.with(|d| jsonata_loader::needs_jsonata(d))
@@ -107,13 +104,27 @@ pub fn App() -> impl IntoView {
             notice.set(Some(message));
         }
     });
-    let problems = Memo::new(move |_| {
+    // The one compilation per edit: the problems list, the graph and Start read it.
+    let compiled = Memo::new(move |_| {
         jsonata.track();
-        definition.with(|d| check_definition(d))
+        definition.with(|d| compile(d))
     });
-    let errors = Memo::new(move |_| {
-        problems.with(|p| p.iter().filter(|p| p.severity == Severity::Error).count())
+    provide_context(Session {
+        definition,
+        input,
+        mocks,
+        test_case,
+        compiled,
+        problems: Memo::new(move |_| compiled.with(|c| c.problems.clone())),
+        run_view,
+        selected_state: RwSignal::new(None),
+        hovered_state: RwSignal::new(None),
+        notice,
+        editor,
+        left_tab,
+        tutorial_open,
     });
+    let errors = Memo::new(move |_| compiled.with(|c| c.errors()));
     let running = Signal::derive(move || {
         run_view.with(|r| r.as_ref().is_some_and(|r| r.status == Status::Running))
     });
@@ -156,16 +167,18 @@ pub fn App() -> impl IntoView {
             notice.set(Some("Fix the problems in the definition first.".into()));
             return;
         }
-        let prepared = definition.with_untracked(|d| {
-            mocks.with_untracked(|m| {
-                let case = effective_test_case(m, test_case.get_untracked().as_deref());
-                run::prepare(&run::Request {
-                    definition: d,
-                    input: &value,
-                    mocks: m,
-                    test_case: case.as_deref(),
-                    start_time_ms: js_sys::Date::now() as i64,
-                })
+        let Some(machine) = compiled.with_untracked(|c| c.machine.clone()) else {
+            notice.set(Some("Fix the problems in the definition first.".into()));
+            return;
+        };
+        let prepared = mocks.with_untracked(|m| {
+            let case = effective_test_case(m, test_case.get_untracked().as_deref());
+            run::prepare(&run::Request {
+                machine,
+                input: &value,
+                mocks: m,
+                test_case: case.as_deref(),
+                start_time_ms: js_sys::Date::now() as i64,
             })
         });
         match prepared {
@@ -203,64 +216,39 @@ pub fn App() -> impl IntoView {
         n => Some(format!("Fix the {n} problems in the definition to run it.")),
     });
 
-    let run_signal: Signal<Option<RunView>> = run_view.into();
     view! {
         <div class="app">
             <Header on_share=on_share on_reset=on_reset />
             <main class="layout" class:with-tutorial=move || tutorial_open.get()>
-                <TutorialPanel
-                    open=tutorial_open
-                    left_tab=left_tab
-                    editor=editor
-                    definition=definition
-                    input=input
-                    run_view=run_view
-                    test_case=test_case
-                    notice=notice
-                    on_start=on_start
-                />
+                <TutorialPanel on_start=on_start />
                 <div class="col left">
-                    <LeftTabs
-                        tab=left_tab
-                        tutorial_open=tutorial_open
-                        editor=editor
-                        definition=definition
-                        input=input
-                        run_view=run_view
-                        notice=notice
-                    />
+                    <LeftTabs />
                     <div class="left-view" class:hidden=move || left_tab.get() != LeftTab::Definition>
                         <section class="panel editor-panel" aria-label="Definition">
-                            <DefinitionEditor handle=editor text=definition problems=problems />
+                            <DefinitionEditor />
                         </section>
-                        <ProblemsList problems=problems editor=editor />
+                        <ProblemsList />
                     </div>
                     <div class="left-view" class:hidden=move || left_tab.get() != LeftTab::MockApi>
-                        <MockPanel mocks=mocks test_case=test_case />
+                        <MockPanel />
                     </div>
                 </div>
                 <div class="col right">
                     <InputPanel
-                        input=input
                         clock=clock
                         running=running
                         blocked=blocked
                         on_start=on_start
                         on_stop=on_stop
                     />
-                    <StatusBanner run=run_signal notice=notice />
-                    <GraphPanel
-                        definition=definition
-                        run=run_signal
-                        selected=selected_state
-                        highlighted=hovered_state
-                    />
-                    <StateDetails run=run_signal selected=selected_state />
-                    <IoTabs run=run_signal />
+                    <StatusBanner />
+                    <GraphPanel />
+                    <StateDetails />
+                    <IoTabs />
                 </div>
                 // The event history spans the page's width, as in the console.
                 <div class="full-row">
-                    <HistoryTable run=run_signal hovered=hovered_state />
+                    <HistoryTable />
                 </div>
             </main>
         </div>

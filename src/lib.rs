@@ -1,26 +1,19 @@
 //! Stepwise: the AWS Step Functions playground, a Leptos client-side app.
+//!
+//! `app` is the page; `session` the state its panels share (through Leptos context);
+//! `panels/` one component per panel; `run/` the execution the page shows; `definition/` the
+//! definition compiled once per edit; `persist/` local storage and share links. The engine
+//! (`asl`) interprets histories (`asl::history::reader`); the app only presents them
+//! (docs/decisions/0006-app-structure.md).
 #![forbid(unsafe_code)]
 
 pub mod app;
-pub mod driver;
-pub mod editor;
-pub mod gallery;
-pub mod graph;
-pub mod header;
-pub mod history;
-pub mod input_panel;
-pub mod inspect;
-pub mod jsonata_loader;
-pub mod mock_panel;
+pub mod definition;
+pub mod panels;
 pub mod panic;
-pub mod problems;
-pub mod problems_list;
+pub mod persist;
 pub mod run;
-pub mod share;
-pub mod state_details;
-pub mod status;
-pub mod storage;
-pub mod tutorial;
+pub mod session;
 
 /// Installs the panic hook and mounts the app on `<body>`.
 pub fn start() {

@@ -5,9 +5,9 @@ mod common;
 
 use common::*;
 use stepwise::app::TUTORIAL;
-use stepwise::editor::{get_text, set_text};
-use stepwise::share::{self, Shared};
-use stepwise::storage;
+use stepwise::panels::editor::{get_text, set_text};
+use stepwise::persist::share::{self, Shared};
+use stepwise::persist::storage;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 use web_sys::HtmlTextAreaElement;

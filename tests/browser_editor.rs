@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
-use stepwise::editor::{
+use stepwise::panels::editor::{
     asl_completions_json, create_json_editor, get_text, jsonata_tokens_json,
     open_completion_labels, reveal_position, set_diagnostics_json, set_text, type_text, EditorView,
 };

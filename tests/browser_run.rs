@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use stepwise::editor::set_text;
+use stepwise::panels::editor::set_text;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlButtonElement, HtmlElement};
 

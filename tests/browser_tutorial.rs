@@ -6,9 +6,9 @@ mod common;
 
 use common::*;
 use stepwise::app::TUTORIAL;
-use stepwise::editor::{get_text, set_text};
-use stepwise::gallery;
-use stepwise::storage;
+use stepwise::panels::editor::{get_text, set_text};
+use stepwise::panels::gallery;
+use stepwise::persist::storage;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use stepwise::app::App;
-use stepwise::editor::{view_of, EditorView};
-use stepwise::storage;
+use stepwise::panels::editor::{view_of, EditorView};
+use stepwise::persist::storage;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Document, Element, HtmlElement, NodeList};

@@ -6,10 +6,13 @@
 //! - [`Payload`] is a JSON value shared between a state, its events and the next state, with
 //!   its JSON text rendered once.
 //! - `serialize` writes AWS's JSON (`HistoryEvent: serde::Serialize`).
+//! - [`reader`] reads a history back: each state's status and runs (the one place a history
+//!   is interpreted).
 
 mod event;
 mod event_type;
 mod payload;
+pub mod reader;
 mod serialize;
 
 use std::sync::Arc;

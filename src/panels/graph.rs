@@ -15,8 +15,11 @@ use layout::{Direction, Rect};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::inspect::{self, StateStatus};
+use crate::panels::legend::Legend;
+use asl::history::reader::StateStatus;
+
 use crate::run::RunView;
+use crate::session::{session, Session};
 use model::Drawing;
 
 /// A laid-out definition with its markup (shared, compared by value so that an edit that
@@ -35,8 +38,11 @@ impl PartialEq for Drawn {
 
 const CACHE_SIZE: usize = 4;
 
-fn draw(definition: &str, direction: Direction) -> Option<Drawn> {
-    let drawing = model::drawing_of(definition, direction)?;
+/// Recent drawings by (definition text, direction).
+type DrawingCache = Vec<(Arc<str>, Direction, Option<Drawn>)>;
+
+fn draw(machine: &asl::StateMachine, direction: Direction) -> Option<Drawn> {
+    let drawing = model::drawing_of(machine, direction)?;
     let markup = svg::contents(&drawing, &|_| "not-run");
     Some(Drawn { drawing: Arc::new(drawing), markup: markup.into() })
 }
@@ -219,39 +225,42 @@ fn swatch_style(class: &str) -> String {
 }
 
 #[component]
-pub fn GraphPanel(
-    #[prop(into)] definition: Signal<String>,
-    #[prop(into)] run: Signal<Option<RunView>>,
-    /// The state whose Input / Output / Details are shown; clicking a state sets it.
-    selected: RwSignal<Option<String>>,
-    /// A state to emphasise (the history row under the pointer).
-    #[prop(into)]
-    highlighted: Signal<Option<String>>,
-) -> impl IntoView {
+pub fn GraphPanel() -> impl IntoView {
+    // The selected state's Input / Output / Details are shown (clicking a state sets it); the
+    // hovered one (the history row under the pointer) is emphasised.
+    let Session {
+        compiled,
+        run_view: run,
+        selected_state: selected,
+        hovered_state: highlighted,
+        ..
+    } = session();
     let direction = RwSignal::new(Direction::TopDown);
-    let cache: StoredValue<Vec<(String, Direction, Option<Drawn>)>> = StoredValue::new(Vec::new());
+    let cache: StoredValue<DrawingCache> = StoredValue::new(Vec::new());
     let drawn = Memo::new(move |_| {
         let dir = direction.get();
-        definition.with(|d| {
-            let hit = cache.with_value(|c| {
-                c.iter().find(|(text, cd, _)| *cd == dir && text == d).map(|(_, _, v)| v.clone())
+        compiled.with(|c| {
+            let hit = cache.with_value(|cached| {
+                cached
+                    .iter()
+                    .find(|(text, cd, _)| *cd == dir && *text == c.text)
+                    .map(|(_, _, v)| v.clone())
             });
             if let Some(hit) = hit {
                 return hit;
             }
-            let value = draw(d, dir);
-            cache.update_value(|c| {
-                if c.len() >= CACHE_SIZE {
-                    c.remove(0);
+            let value = c.machine.as_deref().and_then(|m| draw(m, dir));
+            cache.update_value(|cached| {
+                if cached.len() >= CACHE_SIZE {
+                    cached.remove(0);
                 }
-                c.push((d.clone(), dir, value.clone()));
+                cached.push((c.text.clone(), dir, value.clone()));
             });
             value
         })
     });
-    let statuses = Memo::new(move |_| {
-        run.with(|r| r.as_ref().map(|r| inspect::statuses(&r.events, r.status)).unwrap_or_default())
-    });
+    let statuses =
+        Memo::new(move |_| run.with(|r| r.as_ref().map(RunView::statuses).unwrap_or_default()));
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     let view_box = RwSignal::new(Rect { x: 0.0, y: 0.0, width: 100.0, height: 100.0 });
     let height = RwSignal::new(420.0_f64);
@@ -542,7 +551,9 @@ mod tests {
 
     #[test]
     fn drawings_are_cached_by_value() {
-        let tutorial = include_str!("../examples/tutorial.asl.json");
+        let text = include_str!("../../examples/tutorial.asl.json");
+        let Ok(tutorial) = asl::StateMachine::from_text(text) else { panic!("it compiles") };
+        let tutorial = &tutorial;
         let a = draw(tutorial, Direction::TopDown);
         let b = draw(tutorial, Direction::TopDown);
         assert!(a.is_some());

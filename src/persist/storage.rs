@@ -1,7 +1,7 @@
 //! localStorage persistence of the definition, input and mocks. Storage may be unavailable
 //! (private windows, disabled cookies): then nothing is persisted and nothing fails.
 
-use crate::share::Shared;
+use crate::persist::share::Shared;
 
 pub const KEY_DEFINITION: &str = "stepwise.definition";
 pub const KEY_INPUT: &str = "stepwise.input";

@@ -1,30 +1,41 @@
 //! The event history table: ID, Type, Step, Resource, Elapsed Time (ms), Timestamp; rows
-//! expand to their details JSON; filter by event type or by state.
+//! expand to their details JSON (AWS's shape, written only when a row is opened); filter by
+//! event type or by state.
 
 use std::collections::BTreeSet;
 
+use asl::HistoryEvent;
 use leptos::prelude::*;
 
-use crate::run::{format_timestamp, EventRow, RunView};
-use crate::status::pretty;
+use crate::panels::status::pretty;
+use crate::run::format_timestamp;
+use crate::session::{session, Session};
 
 /// Rows drawn per page of the table.
 pub const PAGE_ROWS: usize = 500;
 
 /// Rows passing the filters ("" = any).
-pub fn filter_rows<'a>(rows: &'a [EventRow], event_type: &str, step: &str) -> Vec<&'a EventRow> {
+pub fn filter_rows<'a>(
+    rows: &'a [HistoryEvent],
+    event_type: &str,
+    step: &str,
+) -> Vec<&'a HistoryEvent> {
     rows.iter()
-        .filter(|r| event_type.is_empty() || r.event_type == event_type)
-        .filter(|r| step.is_empty() || r.step.as_deref() == Some(step))
+        .filter(|r| event_type.is_empty() || r.type_name() == event_type)
+        .filter(|r| step.is_empty() || r.state_name.as_deref() == Some(step))
         .collect()
 }
 
+/// One drawn row: the event and when its execution started (for the elapsed time).
+#[derive(Clone, PartialEq)]
+struct Row {
+    event: HistoryEvent,
+    start_ms: i64,
+}
+
 #[component]
-pub fn HistoryTable(
-    #[prop(into)] run: Signal<Option<RunView>>,
-    /// Set to the row's state while the pointer is over it (the graph highlights it).
-    hovered: RwSignal<Option<String>>,
-) -> impl IntoView {
+pub fn HistoryTable() -> impl IntoView {
+    let Session { run_view: run, hovered_state: hovered, .. } = session();
     let type_filter = RwSignal::new(String::new());
     let step_filter = RwSignal::new(String::new());
     let expanded = RwSignal::new(BTreeSet::<u64>::new());
@@ -34,14 +45,16 @@ pub fn HistoryTable(
     let types = Memo::new(move |_| {
         run.with(|r| {
             r.as_ref()
-                .map(|r| r.events.iter().map(|e| e.event_type.clone()).collect::<BTreeSet<_>>())
+                .map(|r| r.events.iter().map(|e| e.type_name()).collect::<BTreeSet<_>>())
                 .unwrap_or_default()
         })
     });
     let steps = Memo::new(move |_| {
         run.with(|r| {
             r.as_ref()
-                .map(|r| r.events.iter().filter_map(|e| e.step.clone()).collect::<BTreeSet<_>>())
+                .map(|r| {
+                    r.events.iter().filter_map(|e| e.state_name.clone()).collect::<BTreeSet<_>>()
+                })
                 .unwrap_or_default()
         })
     });
@@ -55,15 +68,21 @@ pub fn HistoryTable(
             let Some(r) = r else {
                 return (Vec::new(), 0);
             };
+            let start_ms = r.start_ms();
             let matching = filter_rows(&r.events, &tf, &sf);
             let count = matching.len();
-            (matching.into_iter().take(limit).cloned().collect::<Vec<_>>(), count)
+            let rows = matching
+                .into_iter()
+                .take(limit)
+                .map(|e| Row { event: e.clone(), start_ms })
+                .collect::<Vec<_>>();
+            (rows, count)
         })
     });
 
     // One row (and its expandable details); keyed by run start and event id, so that new
     // events append rows without redrawing the old ones.
-    let row = move |e: EventRow| {
+    let row = move |Row { event: e, start_ms }: Row| {
         let id = e.id;
         let open = move || expanded.with(|x| x.contains(&id));
         let toggle = move |_| {
@@ -73,10 +92,13 @@ pub fn HistoryTable(
                 }
             })
         };
-        let step = e.step.clone();
-        let details = e.details;
-        let resource = e.resource.unwrap_or_default();
+        let step = e.state_name.as_deref().map(str::to_string);
+        let step_cell = step.clone().unwrap_or_default();
+        let resource = e.resource.as_deref().unwrap_or_default().to_string();
         let resource_title = resource.clone();
+        let elapsed_ms = e.timestamp_ms - start_ms;
+        let timestamp = format_timestamp(e.timestamp_ms);
+        let event_type = e.type_name();
         view! {
             <tr
                 class="event"
@@ -89,18 +111,18 @@ pub fn HistoryTable(
                     <span class="caret">{move || if open() { "▾" } else { "▸" }}</span>
                     {id}
                 </td>
-                <td>{e.event_type}</td>
-                <td>{e.step.unwrap_or_default()}</td>
+                <td>{event_type}</td>
+                <td>{step_cell}</td>
                 <td class="resource" title=resource_title>
                     {resource}
                 </td>
-                <td class="num">{e.elapsed_ms}</td>
-                <td class="ts">{format_timestamp(e.timestamp_ms)}</td>
+                <td class="num">{elapsed_ms}</td>
+                <td class="ts">{timestamp}</td>
             </tr>
             <Show when=open>
                 <tr class="details">
                     <td colspan="6">
-                        <pre class="json-view">{pretty(&details)}</pre>
+                        <pre class="json-view">{pretty(&e.to_aws_json())}</pre>
                     </td>
                 </tr>
             </Show>
@@ -119,7 +141,7 @@ pub fn HistoryTable(
                             types
                                 .get()
                                 .into_iter()
-                                .map(|t| view! { <option value=t.clone()>{t.clone()}</option> })
+                                .map(|t| view! { <option value=t>{t}</option> })
                                 .collect_view()
                         }}
                     </select>
@@ -153,7 +175,7 @@ pub fn HistoryTable(
                     <tbody>
                         <For
                             each=move || visible.with(|(rows, _)| rows.clone())
-                            key=|e| (e.timestamp_ms - e.elapsed_ms, e.id)
+                            key=|r| (r.start_ms, r.event.id)
                             children=row
                         />
                     </tbody>
@@ -186,29 +208,43 @@ pub fn HistoryTable(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use asl::definition::StateType;
+    use asl::history::{Event, Payload};
     use serde_json::json;
 
-    fn row(id: u64, t: &str, step: Option<&str>) -> EventRow {
-        EventRow {
+    fn row(id: u64, event: Event, step: Option<&str>) -> HistoryEvent {
+        HistoryEvent {
             id,
-            event_type: t.into(),
-            step: step.map(Into::into),
-            resource: None,
-            elapsed_ms: 0,
+            previous_event_id: id.saturating_sub(1),
             timestamp_ms: 0,
-            details: json!({}),
+            state_name: step.map(Into::into),
+            resource: None,
+            event,
         }
     }
 
     #[test]
     fn filters_by_type_and_state() {
+        let input = Payload::new(json!({}));
+        let entered = |state_type, name: &str| Event::StateEntered {
+            state_type,
+            name: name.into(),
+            input: input.clone(),
+        };
+        let exited = Event::StateExited {
+            state_type: StateType::Task,
+            name: "Call API".into(),
+            output: input.clone(),
+            assigned_variables: None,
+        };
+        let started = Event::ExecutionStarted { input: input.clone(), role_arn: "arn".into() };
         let rows = vec![
-            row(1, "ExecutionStarted", None),
-            row(2, "TaskStateEntered", Some("Call API")),
-            row(3, "TaskStateExited", Some("Call API")),
-            row(4, "PassStateEntered", Some("OK")),
+            row(1, started, None),
+            row(2, entered(StateType::Task, "Call API"), Some("Call API")),
+            row(3, exited, Some("Call API")),
+            row(4, entered(StateType::Pass, "OK"), Some("OK")),
         ];
-        let ids = |v: Vec<&EventRow>| v.iter().map(|r| r.id).collect::<Vec<_>>();
+        let ids = |v: Vec<&HistoryEvent>| v.iter().map(|r| r.id).collect::<Vec<_>>();
         assert_eq!(ids(filter_rows(&rows, "", "")), vec![1, 2, 3, 4]);
         assert_eq!(ids(filter_rows(&rows, "TaskStateEntered", "")), vec![2]);
         assert_eq!(ids(filter_rows(&rows, "", "Call API")), vec![2, 3]);

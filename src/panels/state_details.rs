@@ -1,14 +1,17 @@
 //! The selected state's panel: its Input, Output and Details (status, type, resource, error,
 //! cause, retry count, times entered, workflow variables before and after) for the shown
-//! execution, as the console's step details. Recomputed from the event rows, so it follows a
-//! running execution live.
+//! execution, as the console's step details. Read from the history by the engine
+//! (`asl::history::reader`) whenever it grows, so it follows a running execution live.
 
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::inspect::{state_detail, StateDetail, StateRun, Variables};
-use crate::run::{RunView, Status};
-use crate::status::pretty;
+use asl::history::reader::{StateDetail, StateRun, Variables};
+
+use crate::panels::legend::Legend;
+use crate::panels::status::pretty;
+use crate::run::Status;
+use crate::session::{session, Session};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -47,10 +50,8 @@ enum Shown {
 }
 
 #[component]
-pub fn StateDetails(
-    #[prop(into)] run: Signal<Option<RunView>>,
-    selected: RwSignal<Option<String>>,
-) -> impl IntoView {
+pub fn StateDetails() -> impl IntoView {
+    let Session { run_view: run, selected_state: selected, .. } = session();
     let tab = RwSignal::new(Tab::Input);
     // The run picked among a state's runs (index), None: the latest.
     let picked = RwSignal::new(None::<usize>);
@@ -64,7 +65,7 @@ pub fn StateDetails(
         Some(run.with(|r| match r {
             None => Shown::NoExecution,
             Some(r) => Shown::Detail {
-                detail: state_detail(&r.events, r.status, &name),
+                detail: r.state_detail(&name),
                 running: r.status == Status::Running,
             },
         }))

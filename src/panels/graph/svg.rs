@@ -9,7 +9,9 @@ use std::fmt::Write;
 use layout::{EdgeLayout, Layout, Point, Rect};
 
 use super::model::{Drawing, EdgeSpec, Level, NodeSpec, Shape};
-use crate::inspect::StateStatus;
+use asl::history::reader::StateStatus;
+
+use crate::panels::legend::Legend;
 
 /// Space around the drawing (in drawing units).
 pub const MARGIN: f64 = 16.0;
@@ -323,14 +325,14 @@ pub fn document(drawing: &Drawing, statuses: &BTreeMap<String, StateStatus>) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::drawing_of;
+    use super::super::model::drawing_of_text;
     use super::*;
     use layout::Direction;
 
-    const TUTORIAL: &str = include_str!("../../examples/tutorial.asl.json");
+    const TUTORIAL: &str = include_str!("../../../examples/tutorial.asl.json");
 
     fn tutorial() -> Drawing {
-        match drawing_of(TUTORIAL, Direction::TopDown) {
+        match drawing_of_text(TUTORIAL, Direction::TopDown) {
             Some(d) => d,
             None => panic!("tutorial lays out"),
         }
@@ -362,7 +364,7 @@ mod tests {
     #[test]
     fn names_are_escaped() {
         let definition = r#"{"StartAt":"a<b & \"c\"","States":{"a<b & \"c\"":{"Type":"Succeed"}}}"#;
-        let Some(d) = drawing_of(definition, Direction::LeftRight) else { panic!("lays out") };
+        let Some(d) = drawing_of_text(definition, Direction::LeftRight) else { panic!("lays out") };
         let svg = document(&d, &BTreeMap::new());
         assert!(svg.contains("data-state=\"a&lt;b &amp; &quot;c&quot;\""));
         assert!(!svg.contains("a<b"));

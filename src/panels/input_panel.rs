@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::problems::parse_json;
+use crate::definition::problems::parse_json;
 use crate::run::Clock;
+use crate::session::session;
 
 /// The tutorial's sample inputs: the mock function answers by `statuscode`.
 pub const SAMPLES: [&str; 4] = ["200", "429", "503", "500"];
@@ -15,7 +16,6 @@ pub fn sample_input(code: &str) -> String {
 
 #[component]
 pub fn InputPanel(
-    input: RwSignal<String>,
     clock: RwSignal<Clock>,
     running: Signal<bool>,
     /// Why Start is unavailable (an invalid definition), if it is.
@@ -24,6 +24,7 @@ pub fn InputPanel(
     on_start: Callback<()>,
     on_stop: Callback<()>,
 ) -> impl IntoView {
+    let input = session().input;
     let input_error = Memo::new(move |_| {
         input.with(|text| {
             parse_json(text).err().map(|p| format!("{} ({})", p.message, p.position()))

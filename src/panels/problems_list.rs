@@ -2,14 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::editor::EditorHandle;
-use crate::problems::{Problem, Severity};
+use crate::definition::problems::Severity;
+use crate::session::{session, Session};
 
 #[component]
-pub fn ProblemsList(
-    #[prop(into)] problems: Signal<Vec<Problem>>,
-    editor: EditorHandle,
-) -> impl IntoView {
+pub fn ProblemsList() -> impl IntoView {
+    let Session { problems, editor, .. } = session();
     let count = move || problems.with(Vec::len);
     view! {
         <section class="panel problems" aria-label="Problems">

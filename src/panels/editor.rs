@@ -5,7 +5,8 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use crate::problems::{to_editor_json, Problem};
+use crate::definition::problems::to_editor_json;
+use crate::session::{session, Session};
 
 // On wasm the functions come from the bundled module; native builds (clippy, unit tests) never
 // call them and so do not need the bundle to exist.
@@ -89,13 +90,11 @@ impl Default for EditorHandle {
     }
 }
 
-/// The editor panel. `text` follows every edit; `problems` become lint markers.
+/// The editor panel. The session's definition follows every edit; its problems become lint
+/// markers.
 #[component]
-pub fn DefinitionEditor(
-    handle: EditorHandle,
-    text: RwSignal<String>,
-    #[prop(into)] problems: Signal<Vec<Problem>>,
-) -> impl IntoView {
+pub fn DefinitionEditor() -> impl IntoView {
+    let Session { editor: handle, definition: text, problems, .. } = session();
     let host = NodeRef::<Div>::new();
 
     Effect::new(move |_| {

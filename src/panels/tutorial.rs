@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::editor::EditorHandle;
-use crate::gallery::{self, LeftTab};
-use crate::run::{RunView, Status};
-use crate::storage;
+use crate::panels::gallery::{self, LeftTab};
+use crate::persist::storage;
+use crate::run::Status;
+use crate::session::{session, Session};
 
 /// A step that runs the tutorial machine, and what the run shows (checked by the tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,39 +55,29 @@ pub const RUN_MISSPELLED: RunStep = RunStep {
 
 pub const RUN_STEPS: [RunStep; 4] = [RUN_200, RUN_503, RUN_429, RUN_MISSPELLED];
 
-/// The signals a run step acts on.
+/// What a run step acts on: the session, and Start.
 #[derive(Clone, Copy)]
 struct Ctx {
-    editor: EditorHandle,
-    definition: RwSignal<String>,
-    input: RwSignal<String>,
-    run_view: RwSignal<Option<RunView>>,
-    test_case: RwSignal<Option<String>>,
-    notice: RwSignal<Option<String>>,
+    session: Session,
     on_start: Callback<()>,
 }
 
 impl Ctx {
     fn is_tutorial(&self) -> bool {
-        self.definition.with(|d| d.trim() == gallery::tutorial().definition.trim())
+        self.session.definition.with(|d| d.trim() == gallery::tutorial().definition.trim())
     }
 
     /// Loads the tutorial if another definition is shown, sets the step's input, turns mocks
     /// off (the steps are about the built-in function) and starts the execution.
     fn run(&self, step: RunStep) {
         let mut replaced = false;
-        if !self.definition.with_untracked(|d| d.trim() == gallery::tutorial().definition.trim()) {
-            replaced = gallery::load(
-                gallery::tutorial(),
-                self.editor,
-                self.definition,
-                self.input,
-                self.run_view,
-            );
+        let Session { definition, input, test_case, notice, .. } = self.session;
+        if !definition.with_untracked(|d| d.trim() == gallery::tutorial().definition.trim()) {
+            replaced = gallery::load(gallery::tutorial(), self.session);
         }
-        let had_test_case = self.test_case.get_untracked().is_some();
-        self.test_case.set(None);
-        self.input.set(step.input.to_string());
+        let had_test_case = test_case.get_untracked().is_some();
+        test_case.set(None);
+        input.set(step.input.to_string());
         self.on_start.run(());
         reveal_status();
         let mut notes = Vec::new();
@@ -100,8 +90,8 @@ impl Ctx {
                     .to_string(),
             );
         }
-        if !notes.is_empty() && self.notice.with_untracked(Option::is_none) {
-            self.notice.set(Some(notes.join(" ")));
+        if !notes.is_empty() && notice.with_untracked(Option::is_none) {
+            notice.set(Some(notes.join(" ")));
         }
     }
 }
@@ -149,19 +139,10 @@ fn run_button(ctx: Ctx, step: RunStep) -> impl IntoView {
 }
 
 #[component]
-#[allow(clippy::too_many_arguments)]
-pub fn TutorialPanel(
-    open: RwSignal<bool>,
-    left_tab: RwSignal<LeftTab>,
-    editor: EditorHandle,
-    definition: RwSignal<String>,
-    input: RwSignal<String>,
-    run_view: RwSignal<Option<RunView>>,
-    test_case: RwSignal<Option<String>>,
-    notice: RwSignal<Option<String>>,
-    on_start: Callback<()>,
-) -> impl IntoView {
-    let ctx = Ctx { editor, definition, input, run_view, test_case, notice, on_start };
+pub fn TutorialPanel(on_start: Callback<()>) -> impl IntoView {
+    let session = session();
+    let Session { tutorial_open: open, left_tab, .. } = session;
+    let ctx = Ctx { session, on_start };
     Effect::new(move |_| {
         storage::save(storage::KEY_TUTORIAL, if open.get() { "open" } else { "closed" })
     });
@@ -291,7 +272,7 @@ mod tests {
     #[test]
     fn every_step_runs_as_its_text_says() {
         for step in RUN_STEPS {
-            let input = crate::problems::parse_json(step.input)
+            let input = crate::definition::problems::parse_json(step.input)
                 .unwrap_or_else(|p| panic!("{}: {}", step.id, p.message));
             let view = run::start(gallery::tutorial().definition, &input, "", None)
                 .unwrap_or_else(|e| panic!("{}: {e}", step.id));
@@ -309,12 +290,9 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"))
         };
         let ok = run("200");
-        assert_eq!(
-            ok.events.get(4).map(|e| e.event_type.as_str()),
-            Some("LambdaFunctionSucceeded")
-        );
+        assert_eq!(ok.events.get(4).map(|e| e.type_name()), Some("LambdaFunctionSucceeded"));
         let failed = run("503");
-        let row5 = failed.events.get(4).map(|e| e.details.to_string()).unwrap_or_default();
+        let row5 = failed.events.get(4).map(|e| e.to_aws_json().to_string()).unwrap_or_default();
         assert!(
             row5.contains("LambdaFunctionFailed") && row5.contains("ServerUnavailableException")
         );
@@ -323,18 +301,18 @@ mod tests {
         let failures: Vec<i64> = retried
             .events
             .iter()
-            .filter(|e| e.event_type == "LambdaFunctionFailed")
-            .map(|e| e.elapsed_ms)
+            .filter(|e| e.type_name() == "LambdaFunctionFailed")
+            .map(|e| retried.elapsed_ms(e))
             .collect();
         assert_eq!(failures, vec![0, 1000, 3000]);
         let wait: Vec<i64> = retried
             .events
             .iter()
-            .filter(|e| e.step.as_deref() == Some("Wait and Try Later"))
-            .map(|e| e.elapsed_ms)
+            .filter(|e| e.state_name.as_deref() == Some("Wait and Try Later"))
+            .map(|e| retried.elapsed_ms(e))
             .collect();
         assert_eq!(wait, vec![3000, 4000]);
-        assert_eq!(retried.events.last().map(|e| e.elapsed_ms), Some(4000));
+        assert_eq!(retried.events.last().map(|e| retried.elapsed_ms(e)), Some(4000));
     }
 
     #[test]
@@ -344,7 +322,7 @@ mod tests {
         let input = serde_json::json!({ "statuscode": "429" });
         let view = run::start(&text, &input, "", None).unwrap_or_else(|e| panic!("{e}"));
         let failures =
-            view.events.iter().filter(|e| e.event_type == "LambdaFunctionFailed").count();
+            view.events.iter().filter(|e| e.type_name() == "LambdaFunctionFailed").count();
         assert_eq!(failures, 1);
         assert_eq!(view.status, Status::Succeeded);
 
@@ -354,11 +332,11 @@ mod tests {
         let failures: Vec<i64> = view
             .events
             .iter()
-            .filter(|e| e.event_type == "LambdaFunctionFailed")
-            .map(|e| e.elapsed_ms)
+            .filter(|e| e.type_name() == "LambdaFunctionFailed")
+            .map(|e| view.elapsed_ms(e))
             .collect();
         assert_eq!(failures.len(), 6);
-        let wait = view.events.iter().find(|e| e.event_type == "WaitStateEntered");
-        assert_eq!(wait.map(|e| e.elapsed_ms), Some(31_000));
+        let wait = view.events.iter().find(|e| e.type_name() == "WaitStateEntered");
+        assert_eq!(wait.map(|e| view.elapsed_ms(e)), Some(31_000));
     }
 }

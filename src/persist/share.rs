@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn compresses_the_tutorial() {
-        let definition = include_str!("../examples/tutorial.asl.json");
+        let definition = include_str!("../../examples/tutorial.asl.json");
         let s = Shared { definition: definition.into(), input: "{}".into(), ..Shared::default() };
         let fragment = encode(&s);
         assert!(fragment.len() < definition.len(), "{} >= {}", fragment.len(), definition.len());

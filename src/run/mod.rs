@@ -1,6 +1,14 @@
 //! The app's view of an execution: what the status banner, the input/output tabs and the
-//! event history table show, filled from the engine (`asl::Execution`).
+//! event history table show, filled from the engine (`asl::Execution`). The history is kept as
+//! the engine's typed events; what they say about each state is read by the engine
+//! (`asl::history::reader`).
 
+pub mod driver;
+
+use std::collections::BTreeMap;
+
+use asl::history::reader::{self, StateDetail, StateStatus};
+use asl::HistoryEvent;
 use serde_json::Value;
 
 /// Execution status as the console names it.
@@ -31,6 +39,17 @@ impl Status {
             Status::Failed => "failed",
             Status::TimedOut => "timed-out",
             Status::Aborted => "aborted",
+        }
+    }
+
+    /// The engine's status.
+    pub fn engine(self) -> asl::ExecutionStatus {
+        match self {
+            Status::Running => asl::ExecutionStatus::Running,
+            Status::Succeeded => asl::ExecutionStatus::Succeeded,
+            Status::Failed => asl::ExecutionStatus::Failed,
+            Status::TimedOut => asl::ExecutionStatus::TimedOut,
+            Status::Aborted => asl::ExecutionStatus::Aborted,
         }
     }
 }
@@ -67,18 +86,6 @@ impl Clock {
     }
 }
 
-/// One row of the event history table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventRow {
-    pub id: u64,
-    pub event_type: String,
-    pub step: Option<String>,
-    pub resource: Option<String>,
-    pub elapsed_ms: i64,
-    pub timestamp_ms: i64,
-    pub details: Value,
-}
-
 /// Everything the execution panels show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunView {
@@ -87,12 +94,35 @@ pub struct RunView {
     pub cause: Option<String>,
     pub input: Value,
     pub output: Option<Value>,
-    pub events: Vec<EventRow>,
+    /// The history so far, as the engine recorded it (cloning shares the payloads).
+    pub events: Vec<HistoryEvent>,
 }
 
-/// Everything needed to start an execution, from the page's texts.
+impl RunView {
+    /// When the execution started (its first event's time), ms since the epoch.
+    pub fn start_ms(&self) -> i64 {
+        self.events.first().map_or(0, |e| e.timestamp_ms)
+    }
+
+    /// Milliseconds from the execution's start to `event`.
+    pub fn elapsed_ms(&self, event: &HistoryEvent) -> i64 {
+        event.timestamp_ms - self.start_ms()
+    }
+
+    /// The status of every state entered so far (the graph's colours).
+    pub fn statuses(&self) -> BTreeMap<String, StateStatus> {
+        reader::statuses(&self.events, self.status.engine())
+    }
+
+    /// What the history says about the state `name`.
+    pub fn state_detail(&self, name: &str) -> StateDetail {
+        reader::state_detail(&self.events, self.status.engine(), name)
+    }
+}
+
+/// Everything needed to start an execution: the compiled definition and the page's texts.
 pub struct Request<'a> {
-    pub definition: &'a str,
+    pub machine: std::sync::Arc<asl::StateMachine>,
     pub input: &'a Value,
     /// A mock configuration in AWS Step Functions Local's format ("" for none).
     pub mocks: &'a str,
@@ -102,12 +132,16 @@ pub struct Request<'a> {
     pub start_time_ms: i64,
 }
 
-/// Creates the execution (not yet run): the definition and mocks must parse.
-pub fn prepare(request: &Request) -> Result<asl::Execution, String> {
-    let machine = asl::StateMachine::from_text(request.definition).map_err(|diagnostics| {
+/// The engine's machine for definition text, or why it is not valid.
+pub fn compile(definition: &str) -> Result<std::sync::Arc<asl::StateMachine>, String> {
+    asl::StateMachine::from_text(definition).map(std::sync::Arc::new).map_err(|diagnostics| {
         let first = diagnostics.first().map(|d| d.message.clone()).unwrap_or_default();
         format!("The definition is not valid: {first}")
-    })?;
+    })
+}
+
+/// Creates the execution (not yet run): the mocks must parse.
+pub fn prepare(request: &Request) -> Result<asl::Execution, String> {
     let mock_config = if request.mocks.trim().is_empty() {
         None
     } else {
@@ -125,7 +159,7 @@ pub fn prepare(request: &Request) -> Result<asl::Execution, String> {
         seed: request.start_time_ms as u64,
         ..asl::ExecutionConfig::default()
     };
-    Ok(asl::Execution::start(std::sync::Arc::new(machine), config))
+    Ok(asl::Execution::start(request.machine.clone(), config))
 }
 
 /// Runs an execution of `definition` on `input` to completion on the engine's virtual clock
@@ -138,7 +172,8 @@ pub fn start(
     test_case: Option<&str>,
 ) -> Result<RunView, String> {
     let start_time_ms = asl::ExecutionConfig::default().start_time_ms;
-    let mut execution = prepare(&Request { definition, input, mocks, test_case, start_time_ms })?;
+    let machine = compile(definition)?;
+    let mut execution = prepare(&Request { machine, input, mocks, test_case, start_time_ms })?;
     execution.run_to_completion();
     Ok(view_of(&execution))
 }
@@ -168,24 +203,15 @@ fn status_of(status: asl::ExecutionStatus) -> Status {
 }
 
 /// Brings `view` up to date with `execution`: status, output, error and cause, and the
-/// history events it has not seen yet (earlier rows never change, so only new ones are
-/// converted). Returns whether anything changed.
+/// history events it has not seen yet (earlier events never change, so only new ones are
+/// copied). Returns whether anything changed.
 pub fn refresh(view: &mut RunView, execution: &asl::Execution) -> bool {
     let history = execution.history();
     let status = status_of(execution.status());
     if history.len() == view.events.len() && status == view.status {
         return false;
     }
-    let start = history.first().map_or(0, |e| e.timestamp_ms);
-    view.events.extend(history.iter().skip(view.events.len()).map(|e| EventRow {
-        id: e.id,
-        event_type: e.type_name().to_string(),
-        step: e.state_name.as_deref().map(str::to_string),
-        resource: e.resource.as_deref().map(str::to_string),
-        elapsed_ms: e.timestamp_ms - start,
-        timestamp_ms: e.timestamp_ms,
-        details: e.to_aws_json(),
-    }));
+    view.events.extend(history.iter().skip(view.events.len()).cloned());
     if status != view.status {
         let describe = execution.describe();
         view.status = status;
@@ -243,7 +269,7 @@ mod tests {
         assert_eq!(Clock::Times10.speed(), Some(10.0));
     }
 
-    const TUTORIAL: &str = include_str!("../examples/tutorial.asl.json");
+    const TUTORIAL: &str = include_str!("../../examples/tutorial.asl.json");
 
     fn run(code: &str) -> RunView {
         let input = serde_json::json!({ "statuscode": code });
@@ -258,8 +284,8 @@ mod tests {
         let view = run("200");
         assert_eq!(view.status, Status::Succeeded);
         assert_eq!(view.output, Some(Value::String("The request has succeeded.".into())));
-        assert_eq!(view.events.first().map(|e| e.event_type.as_str()), Some("ExecutionStarted"));
-        assert_eq!(view.events.first().map(|e| e.elapsed_ms), Some(0));
+        assert_eq!(view.events.first().map(|e| e.type_name()), Some("ExecutionStarted"));
+        assert_eq!(view.events.first().map(|e| view.elapsed_ms(e)), Some(0));
     }
 
     #[test]
@@ -278,14 +304,15 @@ mod tests {
     fn tutorial_429_succeeds_after_retries() {
         let view = run("429");
         assert_eq!(view.status, Status::Succeeded);
-        assert!(view.events.iter().any(|e| e.step.as_deref() == Some("Wait and Try Later")));
+        assert!(view.events.iter().any(|e| e.state_name.as_deref() == Some("Wait and Try Later")));
     }
 
     #[test]
     fn refreshing_step_by_step_gives_the_same_view_as_running_at_once() {
         let input = serde_json::json!({ "statuscode": "429" });
+        let Ok(machine) = compile(TUTORIAL) else { panic!("the tutorial compiles") };
         let request = Request {
-            definition: TUTORIAL,
+            machine,
             input: &input,
             mocks: "",
             test_case: None,

@@ -146,6 +146,6 @@ mod tests {
     fn jsonata_is_needed_by_query_language_or_templates() {
         assert!(needs_jsonata(r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{}}"#));
         assert!(needs_jsonata(r#"{"States":{"A":{"Type":"Pass","Output":"{% 1 %}"}}}"#));
-        assert!(!needs_jsonata(include_str!("../examples/tutorial.asl.json")));
+        assert!(!needs_jsonata(include_str!("../../examples/tutorial.asl.json")));
     }
 }

@@ -5,8 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::editor::EditorHandle;
-use crate::run::RunView;
+use crate::session::{session, Session};
 
 /// One example: a definition and an input it runs well with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,48 +25,48 @@ pub const EXAMPLES: [Example; 6] = [
         id: TUTORIAL_ID,
         title: "Tutorial: Retry and Catch",
         summary: "Calls the mock API; retries 429, catches 503 and everything else.",
-        definition: include_str!("../examples/tutorial.asl.json"),
-        input: include_str!("../examples/tutorial.input.json"),
+        definition: include_str!("../../examples/tutorial.asl.json"),
+        input: include_str!("../../examples/tutorial.input.json"),
     },
     Example {
         id: "tutorial-jsonata",
         title: "Tutorial (JSONata)",
         summary: "The same machine in JSONata: Arguments, Output, $states and Assign.",
-        definition: include_str!("../examples/tutorial-jsonata.asl.json"),
-        input: include_str!("../examples/tutorial-jsonata.input.json"),
+        definition: include_str!("../../examples/tutorial-jsonata.asl.json"),
+        input: include_str!("../../examples/tutorial-jsonata.input.json"),
     },
     Example {
         id: "choice",
         title: "Choice",
         summary: "Routes an order by its total and shipping option.",
-        definition: include_str!("../examples/choice.asl.json"),
-        input: include_str!("../examples/choice.input.json"),
+        definition: include_str!("../../examples/choice.asl.json"),
+        input: include_str!("../../examples/choice.input.json"),
     },
     Example {
         id: "parallel",
         title: "Parallel",
         summary: "Calls the mock API and formats a note in two branches at once.",
-        definition: include_str!("../examples/parallel.asl.json"),
-        input: include_str!("../examples/parallel.input.json"),
+        definition: include_str!("../../examples/parallel.asl.json"),
+        input: include_str!("../../examples/parallel.input.json"),
     },
     Example {
         id: "map",
         title: "Map (inline)",
         summary: "Runs the same step for every line of an order.",
-        definition: include_str!("../examples/map.asl.json"),
-        input: include_str!("../examples/map.input.json"),
+        definition: include_str!("../../examples/map.asl.json"),
+        input: include_str!("../../examples/map.input.json"),
     },
     Example {
         id: "wait",
         title: "Wait",
         summary: "Waits a fixed time, then as long as the input asks.",
-        definition: include_str!("../examples/wait.asl.json"),
-        input: include_str!("../examples/wait.input.json"),
+        definition: include_str!("../../examples/wait.asl.json"),
+        input: include_str!("../../examples/wait.input.json"),
     },
 ];
 
 /// A mock configuration that works with the tutorial machine (its state `Call API`).
-pub const TUTORIAL_MOCKS: &str = include_str!("../examples/tutorial.mocks.json");
+pub const TUTORIAL_MOCKS: &str = include_str!("../../examples/tutorial.mocks.json");
 
 pub fn by_id(id: &str) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.id == id)
@@ -98,13 +97,8 @@ pub fn replaced_notice(title: &str) -> String {
 
 /// Puts an example in the editor and the input box; the previous run is cleared. Returns
 /// whether the user's own definition was replaced.
-pub fn load(
-    example: &Example,
-    editor: EditorHandle,
-    definition: RwSignal<String>,
-    input: RwSignal<String>,
-    run_view: RwSignal<Option<RunView>>,
-) -> bool {
+pub fn load(example: &Example, session: Session) -> bool {
+    let Session { editor, definition, input, run_view, .. } = session;
     let replaced = definition.with_untracked(|d| is_users_own(d));
     editor.load(example.definition.to_string());
     // The editor reports the change itself; setting it here too keeps the signal right
@@ -124,19 +118,13 @@ pub enum LeftTab {
 
 /// The left column's tab bar with the Examples menu and the Tutorial toggle.
 #[component]
-pub fn LeftTabs(
-    tab: RwSignal<LeftTab>,
-    tutorial_open: RwSignal<bool>,
-    editor: EditorHandle,
-    definition: RwSignal<String>,
-    input: RwSignal<String>,
-    run_view: RwSignal<Option<RunView>>,
-    notice: RwSignal<Option<String>>,
-) -> impl IntoView {
+pub fn LeftTabs() -> impl IntoView {
+    let session = session();
+    let Session { left_tab: tab, tutorial_open, notice, .. } = session;
     let on_pick = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
         if let Some(example) = by_id(&id) {
-            let replaced = load(example, editor, definition, input, run_view);
+            let replaced = load(example, session);
             notice.set(replaced.then(|| replaced_notice(example.title)));
             tab.set(LeftTab::Definition);
         }
@@ -226,7 +214,11 @@ mod tests {
         assert_eq!(expected.len(), EXAMPLES.len(), "every example has an expectation");
         for (id, output) in expected {
             let example = by_id(id).unwrap_or_else(|| panic!("no example {id}"));
-            assert_eq!(crate::problems::check_definition(example.definition), vec![], "{id}");
+            assert_eq!(
+                crate::definition::problems::check_definition(example.definition),
+                vec![],
+                "{id}"
+            );
             let view = run_example(id, None);
             assert_eq!(view.status, Status::Succeeded, "{id}: {:?} {:?}", view.error, view.cause);
             assert_eq!(view.output, Some(output), "{id}");
@@ -244,7 +236,7 @@ mod tests {
             let view = run_example(id, Some(json!({"statuscode": "429"})));
             assert_eq!(view.status, Status::Succeeded, "{id}");
             assert_eq!(view.events.len(), 24, "{id}");
-            assert_eq!(view.events.last().map(|e| e.elapsed_ms), Some(4000), "{id}");
+            assert_eq!(view.events.last().map(|e| view.elapsed_ms(e)), Some(4000), "{id}");
         }
         let jsonata = by_id("tutorial-jsonata").map(|e| e.definition).unwrap_or_default();
         for needle in ["\"QueryLanguage\": \"JSONata\"", "\"Arguments\"", "\"Assign\"", "$states"] {
@@ -264,7 +256,7 @@ mod tests {
             Some(json!({"failed": true, "error": "ServerUnavailableException"}))
         );
         let view = run_example("wait", Some(json!({"delaySeconds": 1})));
-        assert_eq!(view.events.last().map(|e| e.elapsed_ms), Some(4000));
+        assert_eq!(view.events.last().map(|e| view.elapsed_ms(e)), Some(4000));
     }
 
     #[test]
@@ -275,7 +267,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(view.status, Status::Succeeded);
         // Throttled once, retried after 1 s, then answered.
-        assert_eq!(view.events.last().map(|e| e.elapsed_ms), Some(1000));
+        assert_eq!(view.events.last().map(|e| view.elapsed_ms(e)), Some(1000));
         let view = run::start(example.definition, &input, TUTORIAL_MOCKS, Some("UnknownError"))
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(view.status, Status::Failed);

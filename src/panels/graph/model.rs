@@ -153,7 +153,8 @@ pub fn shorten(text: &str, max: usize) -> String {
     out
 }
 
-/// The model of a definition, or None when it does not parse.
+/// The model of definition text, or None when it does not compile.
+#[cfg(test)]
 pub fn model_of(definition: &str) -> Option<Level> {
     let machine = asl::StateMachine::from_text(definition).ok()?;
     Some(level_of(&machine.program))
@@ -364,17 +365,24 @@ pub struct Drawing {
     pub direction: Direction,
 }
 
-pub fn drawing_of(definition: &str, direction: Direction) -> Option<Drawing> {
-    let model = model_of(definition)?;
+/// The laid-out model of a compiled definition (None if the layout fails).
+pub fn drawing_of(machine: &asl::StateMachine, direction: Direction) -> Option<Drawing> {
+    let model = level_of(&machine.program);
     let layout = layout::layout(&to_graph(&model), &options(direction)).ok()?;
     Some(Drawing { model, layout, direction })
+}
+
+/// [`drawing_of`] definition text (None when it does not compile).
+#[cfg(test)]
+pub fn drawing_of_text(definition: &str, direction: Direction) -> Option<Drawing> {
+    drawing_of(&asl::StateMachine::from_text(definition).ok()?, direction)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const TUTORIAL: &str = include_str!("../../examples/tutorial.asl.json");
+    const TUTORIAL: &str = include_str!("../../../examples/tutorial.asl.json");
 
     pub const PARALLEL_MAP: &str = r#"{
       "StartAt": "Fan out",
@@ -486,7 +494,7 @@ mod tests {
 
     #[test]
     fn layout_nests_lanes_inside_their_containers_without_overlaps() {
-        let Some(d) = drawing_of(PARALLEL_MAP, Direction::TopDown) else { panic!("lays out") };
+        let Some(d) = drawing_of_text(PARALLEL_MAP, Direction::TopDown) else { panic!("lays out") };
         let Some(fan) = d.layout.node("Fan out") else { panic!("Fan out laid out") };
         assert_eq!(fan.lanes.len(), 3);
         for lane in &fan.lanes {
@@ -500,7 +508,7 @@ mod tests {
                 assert!(!a.rect.overlaps(&b.rect), "{} overlaps {}", a.id, b.id);
             }
         }
-        assert!(drawing_of(PARALLEL_MAP, Direction::LeftRight).is_some());
+        assert!(drawing_of_text(PARALLEL_MAP, Direction::LeftRight).is_some());
     }
 
     #[test]
@@ -564,7 +572,7 @@ mod tests {
             }
         }
         let definition = format!("{{\"StartAt\": \"S0\", \"States\": {{{}}}}}", states.join(","));
-        let Some(d) = drawing_of(&definition, Direction::TopDown) else { panic!("lays out") };
+        let Some(d) = drawing_of_text(&definition, Direction::TopDown) else { panic!("lays out") };
         assert_eq!(d.model.states().len(), 300);
     }
 }

@@ -1,5 +1,8 @@
-//! Problems found in the definition, with 1-based line:column positions for the editor's lint
-//! markers and the problems list.
+//! The definition compiled once per edit ([`compile`]: the engine's machine or its problems),
+//! and problems with 1-based line:column positions for the editor's lint markers and the
+//! problems list.
+
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -61,24 +64,65 @@ pub fn parse_json(text: &str) -> Result<Value, Problem> {
     })
 }
 
-/// Checks a state machine definition with the engine's validator (as AWS's
-/// `ValidateStateMachineDefinition` does): JSON syntax, schema, graph and expressions.
+/// A definition compiled once: what the problems list, the graph and Start all use.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The text it was compiled from.
+    pub text: Arc<str>,
+    /// The engine's state machine; None when the definition has errors.
+    pub machine: Option<Arc<asl::StateMachine>>,
+    /// Every problem found (as AWS's `ValidateStateMachineDefinition` reports them).
+    pub problems: Vec<Problem>,
+}
+
+impl PartialEq for Compiled {
+    fn eq(&self, other: &Self) -> bool {
+        let same_machine = match (&self.machine, &other.machine) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        same_machine && self.text == other.text && self.problems == other.problems
+    }
+}
+
+impl Compiled {
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.severity == Severity::Error).count()
+    }
+}
+
+/// Compiles definition text with the engine, parsing it once: the machine, or the located
+/// diagnostics of JSON syntax, schema, graph and expressions. This is what `asl::validate`
+/// reports too (its diagnostics are `from_text`'s on failure and the warnings on success;
+/// the engine records no warnings today, and `from_text` would have to return them alongside
+/// the machine if it did).
+pub fn compile(text: &str) -> Compiled {
+    let (machine, problems) = match asl::StateMachine::from_text(text) {
+        Ok(machine) => (Some(Arc::new(machine)), Vec::new()),
+        Err(diagnostics) => (None, diagnostics.into_iter().map(problem_of).collect()),
+    };
+    Compiled { text: text.into(), machine, problems }
+}
+
+fn problem_of(d: asl::Diagnostic) -> Problem {
+    Problem {
+        severity: match d.severity {
+            asl::Severity::Error => Severity::Error,
+            asl::Severity::Warning => Severity::Warning,
+        },
+        code: d.code,
+        message: d.message,
+        location: d.location,
+        line: d.line,
+        column: d.column,
+    }
+}
+
+/// The problems of a state machine definition (as AWS's `ValidateStateMachineDefinition`
+/// finds them): JSON syntax, schema, graph and expressions.
 pub fn check_definition(text: &str) -> Vec<Problem> {
-    asl::validate(text)
-        .diagnostics
-        .into_iter()
-        .map(|d| Problem {
-            severity: match d.severity {
-                asl::Severity::Error => Severity::Error,
-                asl::Severity::Warning => Severity::Warning,
-            },
-            code: d.code,
-            message: d.message,
-            location: d.location,
-            line: d.line,
-            column: d.column,
-        })
-        .collect()
+    compile(text).problems
 }
 
 /// Diagnostics in the shape the editor's `setDiagnostics` takes, as a JSON array.
@@ -92,7 +136,7 @@ mod tests {
 
     #[test]
     fn valid_definition_has_no_problems() {
-        assert_eq!(check_definition(include_str!("../examples/tutorial.asl.json")), vec![]);
+        assert_eq!(check_definition(include_str!("../../examples/tutorial.asl.json")), vec![]);
     }
 
     #[test]
@@ -122,6 +166,26 @@ mod tests {
         let problems = check_definition("{\"States\": {}}");
         assert!(!problems.is_empty());
         assert!(problems.iter().all(|p| p.severity == Severity::Error));
+    }
+
+    #[test]
+    fn compiling_finds_what_validation_finds() {
+        let texts = [
+            include_str!("../../examples/tutorial.asl.json"),
+            include_str!("../../examples/map.asl.json"),
+            "",
+            "{",
+            "[]",
+            "{\"States\": {}}",
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}",
+        ];
+        for text in texts {
+            let compiled = compile(text);
+            let validated: Vec<Problem> =
+                asl::validate(text).diagnostics.into_iter().map(problem_of).collect();
+            assert_eq!(compiled.problems, validated, "{text}");
+            assert_eq!(compiled.machine.is_some(), compiled.errors() == 0, "{text}");
+        }
     }
 
     #[test]

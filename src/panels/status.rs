@@ -2,13 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::run::RunView;
+use crate::session::{session, Session};
 
 #[component]
-pub fn StatusBanner(
-    #[prop(into)] run: Signal<Option<RunView>>,
-    #[prop(into)] notice: Signal<Option<String>>,
-) -> impl IntoView {
+pub fn StatusBanner() -> impl IntoView {
+    let Session { run_view: run, notice, .. } = session();
     view! {
         <div class="status-area">
             {move || {
@@ -40,7 +38,8 @@ enum Tab {
 }
 
 #[component]
-pub fn IoTabs(#[prop(into)] run: Signal<Option<RunView>>) -> impl IntoView {
+pub fn IoTabs() -> impl IntoView {
+    let run = session().run_view;
     let tab = RwSignal::new(Tab::Output);
     let body = move || {
         run.with(|r| match r {

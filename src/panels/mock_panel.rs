@@ -7,8 +7,9 @@ use asl::tasks::mock_api::{FUNCTION_NAME, PYTHON_SOURCE};
 use asl::tasks::Outcome;
 use asl::MockConfig;
 
-use crate::gallery::TUTORIAL_MOCKS;
-use crate::problems::parse_json;
+use crate::definition::problems::parse_json;
+use crate::panels::gallery::TUTORIAL_MOCKS;
+use crate::session::{session, Session};
 
 /// The state machine name executions run under (a test case is looked up under it first).
 pub fn state_machine_name() -> String {
@@ -120,7 +121,8 @@ pub fn source_lines() -> Vec<(usize, &'static str)> {
 }
 
 #[component]
-pub fn MockPanel(mocks: RwSignal<String>, test_case: RwSignal<Option<String>>) -> impl IntoView {
+pub fn MockPanel() -> impl IntoView {
+    let Session { mocks, test_case, .. } = session();
     let checked = Memo::new(move |_| mocks.with(|m| check(m)));
     let cases = Memo::new(move |_| {
         checked.with(|c| match c {

@@ -1,0 +1,6 @@
+//! The definition as the app sees it: compiled once per edit with its problems
+//! ([`problems`]), and JSONata support fetched when a definition needs it
+//! ([`jsonata_loader`]).
+
+pub mod jsonata_loader;
+pub mod problems;

@@ -1,0 +1,16 @@
+//! The page's panels, one component per file. Each takes the page's shared state from the
+//! session (`crate::session::session()`); props are left for what is particular to one use.
+//! A new panel goes here and into `App`'s view.
+
+pub mod editor;
+pub mod gallery;
+pub mod graph;
+pub mod header;
+pub mod history;
+pub mod input_panel;
+pub mod legend;
+pub mod mock_panel;
+pub mod problems_list;
+pub mod state_details;
+pub mod status;
+pub mod tutorial;
