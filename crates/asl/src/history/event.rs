@@ -44,12 +44,12 @@ pub enum Event {
         name: Arc<str>,
         input: Payload,
     },
-    /// `<Type>StateExited`; `assigned_variables` holds each assigned variable's JSON text.
+    /// `<Type>StateExited`, with the variables its `Assign` set.
     StateExited {
         state_type: StateType,
         name: Arc<str>,
         output: Payload,
-        assigned_variables: Option<Vec<(String, String)>>,
+        assigned_variables: Option<Vec<(String, Payload)>>,
     },
     /// `TaskStateAborted`, `WaitStateAborted`, `ParallelStateAborted`, `MapStateAborted`.
     StateAborted {

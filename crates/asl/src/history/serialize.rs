@@ -29,7 +29,7 @@ trait Fields {
         payload: &Payload,
     ) -> Result<(), Self::Error>;
     /// `assignedVariables: {name: "<JSON text>", …}` and its details.
-    fn assigned(&mut self, assigned: &[(String, String)]) -> Result<(), Self::Error>;
+    fn assigned(&mut self, assigned: &[(String, Payload)]) -> Result<(), Self::Error>;
 }
 
 /// Events AWS records without a details object.
@@ -227,7 +227,7 @@ impl<M: SerializeMap> Fields for SerdeFields<M> {
         }
     }
 
-    fn assigned(&mut self, assigned: &[(String, String)]) -> Result<(), M::Error> {
+    fn assigned(&mut self, assigned: &[(String, Payload)]) -> Result<(), M::Error> {
         self.0.serialize_entry("assignedVariables", &Assigned(assigned))?;
         self.0.serialize_entry("assignedVariablesDetails", &NotTruncated)
     }
@@ -245,11 +245,11 @@ impl Serialize for NotTruncated {
 }
 
 /// Assigned variables: each name with its value's JSON text.
-struct Assigned<'a>(&'a [(String, String)]);
+struct Assigned<'a>(&'a [(String, Payload)]);
 
 impl Serialize for Assigned<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v.text())))
     }
 }
 
@@ -456,12 +456,12 @@ impl Fields for PrettyJson<'_> {
         Ok(())
     }
 
-    fn assigned(&mut self, assigned: &[(String, String)]) -> Result<(), Self::Error> {
+    fn assigned(&mut self, assigned: &[(String, Payload)]) -> Result<(), Self::Error> {
         self.field("assignedVariables");
         self.object();
-        for (name, text) in assigned {
+        for (name, value) in assigned {
             self.key(name);
-            self.string(text);
+            self.string(value.text());
         }
         self.end();
         self.field("assignedVariablesDetails");
@@ -540,7 +540,7 @@ mod tests {
                 state_type: StateType::Pass,
                 name: "P \"q\"".into(),
                 output: payload.clone(),
-                assigned_variables: Some(vec![("v".into(), "{\"a\":1}".into())]),
+                assigned_variables: Some(vec![("v".into(), Payload::new(json!({"a": 1})))]),
             },
             Event::TaskScheduled {
                 family: TaskFamily::Service,

@@ -114,7 +114,7 @@ pub(crate) struct Frame {
     pub variables: Arc<serde_json::Map<String, Value>>,
     /// `Assign` values computed for the current state, each with its JSON text (measured for
     /// the quota, recorded in `assignedVariables`), applied when it exits.
-    pub pending_assign: Option<Vec<(String, Value, String)>>,
+    pub pending_assign: Option<Vec<(String, Payload)>>,
     /// The field whose JSONata evaluation failed last (the `EvaluationFailed` event's
     /// `location`).
     pub failed_field: Option<String>,

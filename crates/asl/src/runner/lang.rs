@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value};
 use super::{Execution, FrameId};
 use crate::definition::{QueryLanguage, State};
 use crate::errors::{names, StatesError};
+use crate::history::Payload;
 use crate::jsonata::{self, Bindings};
 use crate::jsonpath::Scope;
 use crate::template::Template;
@@ -178,13 +179,8 @@ pub(super) fn prepare_assign(
     } else {
         assign_jsonpath(exec, fid, template, dollar, states)?
     };
-    let assigned: Vec<(String, Value, String)> = values
-        .into_iter()
-        .map(|(name, value)| {
-            let text = crate::history::json_text(&value);
-            (name, value, text)
-        })
-        .collect();
+    let assigned: Vec<(String, Payload)> =
+        values.into_iter().map(|(name, value)| (name, Payload::new(value))).collect();
     check_assign_size(&assigned)?;
     exec.frames[fid].pending_assign = Some(assigned);
     Ok(())
@@ -194,10 +190,10 @@ pub(super) fn prepare_assign(
 /// hold at most 256 KiB (as JSON text).
 pub(crate) const MAX_ASSIGN_BYTES: usize = 262_144;
 
-fn check_assign_size(assigned: &[(String, Value, String)]) -> Result<(), StatesError> {
+fn check_assign_size(assigned: &[(String, Payload)]) -> Result<(), StatesError> {
     let mut total = 0;
-    for (name, _, text) in assigned {
-        let size = text.len();
+    for (name, value) in assigned {
+        let size = value.byte_len();
         if size > MAX_ASSIGN_BYTES {
             return Err(StatesError::new(
                 names::DATA_LIMIT_EXCEEDED,
@@ -222,19 +218,18 @@ fn check_assign_size(assigned: &[(String, Value, String)]) -> Result<(), StatesE
 }
 
 /// Applies the pending assignments of frame `fid`; returns the `assignedVariables` of the
-/// exit event (each value as JSON text) when anything was assigned.
-pub(super) fn apply_assign(exec: &mut Execution, fid: FrameId) -> Option<Vec<(String, String)>> {
+/// exit event when anything was assigned (the values with the JSON text the quota measured).
+pub(super) fn apply_assign(exec: &mut Execution, fid: FrameId) -> Option<Vec<(String, Payload)>> {
     let frame = exec.frames.get_mut(fid)?;
     let assigned = frame.pending_assign.take()?;
     if assigned.is_empty() {
         return None;
     }
-    let mut texts = Vec::with_capacity(assigned.len());
-    for (name, value, text) in assigned {
-        texts.push((name.clone(), text));
-        Arc::make_mut(&mut frame.variables).insert(name, value);
+    let variables = Arc::make_mut(&mut frame.variables);
+    for (name, value) in &assigned {
+        variables.insert(name.clone(), value.value().clone());
     }
-    Some(texts)
+    Some(assigned)
 }
 
 /// A JSONata Pass or Succeed state: `Assign`, then `Output` (absent: the input).

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{Event, HistoryEvent, TaskFamily};
+use super::{Event, HistoryEvent, Payload, TaskFamily};
 use crate::definition::StateType;
 use crate::runner::ExecutionStatus;
 use crate::tasks::ResourceKind;
@@ -222,16 +222,12 @@ fn cause_of(event: &Event) -> Option<String> {
     }
 }
 
-/// Assigned variables (name → JSON text, as the engine records them) as values; text that is
-/// not JSON is kept as a string.
-fn assigned_variables(assigned: Option<&[(String, String)]>) -> Variables {
+/// Assigned variables as values.
+fn assigned_variables(assigned: Option<&[(String, Payload)]>) -> Variables {
     assigned
         .unwrap_or_default()
         .iter()
-        .map(|(name, text)| {
-            let value = serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()));
-            (name.clone(), value)
-        })
+        .map(|(name, value)| (name.clone(), value.value().clone()))
         .collect()
 }
 
