@@ -86,10 +86,11 @@ pub(in crate::runner) fn task_seconds(
         None => Ok(None),
         Some(NumberSpec::Literal(v)) => Ok(v.as_u64()),
         Some(NumberSpec::Path(p)) => {
-            let target = crate::jsonpath::parse_target(p)
+            let target = p
+                .target()
                 .map_err(|e| StatesError::runtime(format!("Invalid path '{p}' : {}", e.message)))?;
             let v = scope
-                .evaluate(&target)
+                .evaluate(target)
                 .map_err(|e| StatesError::runtime(format!("Invalid path '{p}' : {}", e.message)))?;
             v.as_u64().filter(|n| *n > 0).map(Some).ok_or_else(|| {
                 StatesError::runtime(format!(
