@@ -18,11 +18,13 @@ pub struct Payload(Arc<Inner>);
 struct Inner {
     value: Value,
     text: OnceLock<Box<str>>,
+    /// The text's length, known without rendering it (the quota check needs only this).
+    len: OnceLock<usize>,
 }
 
 impl Payload {
     pub fn new(value: Value) -> Payload {
-        Payload(Arc::new(Inner { value, text: OnceLock::new() }))
+        Payload(Arc::new(Inner { value, text: OnceLock::new(), len: OnceLock::new() }))
     }
 
     pub fn value(&self) -> &Value {
@@ -34,9 +36,19 @@ impl Payload {
         self.0.text.get_or_init(|| super::json_text(&self.0.value).into_boxed_str())
     }
 
-    /// The size AWS's payload quota counts: the UTF-8 length of the JSON text.
+    /// The size AWS's payload quota counts: the UTF-8 length of the JSON text, counted
+    /// without building the text when it has not been rendered yet.
     pub fn byte_len(&self) -> usize {
-        self.text().len()
+        if let Some(text) = self.0.text.get() {
+            return text.len();
+        }
+        *self.0.len.get_or_init(|| {
+            let mut counter = ByteCounter(0);
+            match serde_json::to_writer(&mut counter, &self.0.value) {
+                Ok(()) => counter.0,
+                Err(_) => self.text().len(),
+            }
+        })
     }
 
     /// The value itself: moved out when nothing else shares it, copied otherwise.
@@ -45,6 +57,20 @@ impl Payload {
             Ok(inner) => inner.value,
             Err(shared) => shared.value.clone(),
         }
+    }
+}
+
+/// An `io::Write` that only counts the bytes written to it.
+struct ByteCounter(usize);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -86,6 +112,8 @@ mod tests {
         assert_eq!(p.text(), r#"{"a":[1,2],"b":"x"}"#);
         assert!(std::ptr::eq(p.text(), q.text()));
         assert_eq!(q.byte_len(), 19);
+        let r = Payload::new(json!({"é": "\u{1}x"}));
+        assert_eq!(r.byte_len(), r.text().len());
     }
 
     #[test]
