@@ -210,25 +210,10 @@ impl Event {
         };
         cause.filter(|c| !c.is_empty())
     }
-
-    /// The payload an event carries: a state's input or output, a task's parameters or
-    /// result, the execution's input or output.
-    pub fn payload(&self) -> Option<&Payload> {
-        match self {
-            Event::ExecutionStarted { input, .. }
-            | Event::StateEntered { input, .. }
-            | Event::TaskScheduled { input, .. } => Some(input),
-            Event::ExecutionSucceeded { output }
-            | Event::StateExited { output, .. }
-            | Event::TaskSubmitted { output, .. }
-            | Event::TaskSucceeded { output, .. } => Some(output),
-            _ => None,
-        }
-    }
 }
 
 /// `<Type>StateEntered`.
-pub fn entered(state_type: StateType) -> EventType {
+fn entered(state_type: StateType) -> EventType {
     use EventType as T;
     match state_type {
         StateType::Pass => T::PassStateEntered,
@@ -244,7 +229,7 @@ pub fn entered(state_type: StateType) -> EventType {
 
 /// `<Type>StateExited` (a Fail state never exits; it is given Succeed's type so the mapping
 /// stays total, and the runner never records it).
-pub fn exited(state_type: StateType) -> EventType {
+fn exited(state_type: StateType) -> EventType {
     use EventType as T;
     match state_type {
         StateType::Pass => T::PassStateExited,
@@ -259,7 +244,7 @@ pub fn exited(state_type: StateType) -> EventType {
 
 /// `<Type>StateAborted` for the states that can be in progress when an execution stops
 /// (the others finish in the step that enters them and never record it).
-pub fn aborted(state_type: StateType) -> EventType {
+fn aborted(state_type: StateType) -> EventType {
     use EventType as T;
     match state_type {
         StateType::Wait => T::WaitStateAborted,

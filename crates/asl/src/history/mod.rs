@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-pub use event::{aborted, entered, exited, ErrorCause, Event, TaskFamily};
+pub use event::{ErrorCause, Event, TaskFamily};
 pub use event_type::EventType;
 pub use payload::Payload;
 pub use serialize::PrettyJson;

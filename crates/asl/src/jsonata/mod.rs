@@ -146,16 +146,26 @@ fn evaluate_with_backend(
 }
 
 /// Evaluates an expression given for the field `field` and requires a value, producing AWS's
-/// cause texts:
-/// `The JSONata expression '<expr>' specified for the field '<field>' returned nothing
-/// (undefined).` and `… threw an error during evaluation. <JSONata error>`.
+/// cause texts (see [`require_value`]).
 pub fn evaluate_field(
     expr: &str,
     field: &str,
     b: &Bindings,
     random: &mut Random,
 ) -> Result<Value, EvalError> {
-    match evaluate(expr, b, random) {
+    require_value(expr, &field, evaluate(expr, b, random))
+}
+
+/// An expression's outcome for the field `field`, which must be a value, with AWS's cause
+/// texts: `The JSONata expression '<expr>' specified for the field '<field>' returned nothing
+/// (undefined).` and `… threw an error during evaluation. <JSONata error>`. The field name is
+/// only formatted on failure.
+pub fn require_value(
+    expr: &str,
+    field: &dyn std::fmt::Display,
+    outcome: Result<Option<Value>, EvalError>,
+) -> Result<Value, EvalError> {
+    match outcome {
         Ok(Some(v)) => Ok(v),
         Ok(None) => Err(EvalError::new(format!(
             "The JSONata expression '{expr}' specified for the field '{field}' returned nothing \
@@ -197,35 +207,17 @@ pub fn json_type_name(value: &Value) -> &'static str {
 /// value, object values, array items, at any depth) is replaced by its result; everything else
 /// is kept as written. `field` names the template in error messages; nested positions are
 /// joined with `/` (`Arguments/FunctionName`, array items by index: `Output/items/0`).
+///
+/// Compiles and resolves in one go, for templates that are not part of a definition (a
+/// definition's templates are compiled once: [`crate::template::Template`]).
 pub fn resolve(
     template: &Value,
     field: &str,
     b: &Bindings,
     random: &mut Random,
 ) -> Result<Value, EvalError> {
-    match template {
-        Value::String(s) => match template_expression(s) {
-            Some(expr) => evaluate_field(expr, field, b, random),
-            None => Ok(template.clone()),
-        },
-        Value::Object(map) => {
-            let mut out = Map::with_capacity(map.len());
-            for (key, value) in map {
-                let path = format!("{field}/{key}");
-                out.insert(key.clone(), resolve(value, &path, b, random)?);
-            }
-            Ok(Value::Object(out))
-        }
-        Value::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                let path = format!("{field}/{i}");
-                out.push(resolve(item, &path, b, random)?);
-            }
-            Ok(Value::Array(out))
-        }
-        other => Ok(other.clone()),
-    }
+    crate::template::Template::compile(template, crate::definition::QueryLanguage::Jsonata)
+        .resolve_jsonata(field, b, random)
 }
 
 /// Names after `$` in the expression text (outside string literals), each once. Those that

@@ -7,7 +7,7 @@ use super::{Body, ExpressionLeaf, Node, PathLeaf, Template};
 use crate::definition::QueryLanguage;
 use crate::errors::StatesError;
 use crate::intrinsics::{compact_json, evaluate_intrinsic_in_field};
-use crate::jsonata::{Bindings, EvalError};
+use crate::jsonata::{require_value, Bindings, EvalError};
 use crate::jsonpath::Scope;
 use crate::random::Random;
 
@@ -112,16 +112,5 @@ fn expression_leaf(
     random: &mut Random,
 ) -> Result<Value, EvalError> {
     let ExpressionLeaf { at, expr, .. } = leaf;
-    match expr.evaluate(b, random) {
-        Ok(Some(v)) => Ok(v),
-        Ok(None) => Err(EvalError::new(format!(
-            "The JSONata expression '{expr}' specified for the field '{field}{at}' returned \
-             nothing (undefined)."
-        ))),
-        Err(e) => Err(EvalError::new(format!(
-            "The JSONata expression '{expr}' specified for the field '{field}{at}' threw an error \
-             during evaluation. {}",
-            e.message
-        ))),
-    }
+    require_value(expr.as_str(), &format_args!("{field}{at}"), expr.evaluate(b, random))
 }
