@@ -26,6 +26,17 @@ pub fn filter_rows<'a>(
         .collect()
 }
 
+/// Distinct items in the order they first appear.
+fn first_seen<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for item in items {
+        if !seen.iter().any(|s| s == item) {
+            seen.push(item.to_string());
+        }
+    }
+    seen
+}
+
 /// One drawn row: the event and when its execution started (for the elapsed time).
 #[derive(Clone, PartialEq)]
 struct Row {
@@ -42,20 +53,15 @@ pub fn HistoryTable() -> impl IntoView {
     // Rows drawn at most (a runaway execution has 25,000 events); "Show more" raises it.
     let limit = RwSignal::new(PAGE_ROWS);
 
+    // The filters list event types and states in the order they first happened.
     let types = Memo::new(move |_| {
-        run.with(|r| {
-            r.as_ref()
-                .map(|r| r.events.iter().map(|e| e.type_name()).collect::<BTreeSet<_>>())
-                .unwrap_or_default()
-        })
+        run.with(|r| first_seen(r.iter().flat_map(|r| r.events.iter().map(|e| e.type_name()))))
     });
     let steps = Memo::new(move |_| {
         run.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    r.events.iter().filter_map(|e| e.state_name.clone()).collect::<BTreeSet<_>>()
-                })
-                .unwrap_or_default()
+            first_seen(
+                r.iter().flat_map(|r| r.events.iter().filter_map(|e| e.state_name.as_deref())),
+            )
         })
     });
     let total = Memo::new(move |_| run.with(|r| r.as_ref().map_or(0, |r| r.events.len())));
@@ -141,7 +147,7 @@ pub fn HistoryTable() -> impl IntoView {
                             types
                                 .get()
                                 .into_iter()
-                                .map(|t| view! { <option value=t>{t}</option> })
+                                .map(|t| view! { <option value=t.clone()>{t.clone()}</option> })
                                 .collect_view()
                         }}
                     </select>

@@ -276,7 +276,8 @@ pub(crate) fn run(sizes: &[(f64, f64)], edges: &[FlatEdge], p: &Params) -> FlatL
     for v in 0..n {
         let rect = rects[v];
         for (list, ports) in [(&mut outs[v], &mut out_port), (&mut ins[v], &mut in_port)] {
-            list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            // Pushed in edge order, so equal positions stay in edge order.
+            order::sort_by_position(list);
             let count = list.len() as f64;
             for (i, &(_, e)) in list.iter().enumerate() {
                 ports[e] = rect.c + rect.cw * (i as f64 + 1.0) / (count + 1.0);

@@ -65,11 +65,17 @@ fn sort_layer(layer: &mut [usize], adjacent: &[Vec<usize>], pos: &mut [usize]) {
             (key, v)
         })
         .collect();
-    keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+    sort_by_position(&mut keyed);
     for (i, (slot, (_, v))) in layer.iter_mut().zip(keyed).enumerate() {
         *slot = v;
         pos[v] = i;
     }
+}
+
+/// Sorts `(position, item)` pairs by position; equal positions keep their order. The one
+/// stable sort of the crate: each sort instance adds about 1 KB gzipped to the page's wasm.
+pub(crate) fn sort_by_position(list: &mut [(f64, usize)]) {
+    list.sort_by(|a, b| a.0.total_cmp(&b.0));
 }
 
 /// Reorders the layers in place to reduce edge crossings.

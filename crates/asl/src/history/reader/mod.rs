@@ -110,20 +110,22 @@ pub fn statuses(
         }
     }
     let culprit = if execution == ExecutionStatus::Failed { last_failure } else { None };
-    runs.into_iter()
-        .map(|(name, run)| {
-            let status = if fail_states.contains(&name) || (culprit == Some(name) && run.open > 0) {
-                StateStatus::Failed
-            } else if run.open > 0 {
-                open_status(execution)
-            } else if run.failed && run.exited {
-                StateStatus::CaughtError
-            } else {
-                StateStatus::Succeeded
-            };
-            (name.to_string(), status)
-        })
-        .collect()
+    // Inserted one by one rather than collected: collecting a map sorts, and every sort is
+    // its own copy of the sort code in the page's wasm (docs/benchmarks.md, page weight).
+    let mut statuses = BTreeMap::new();
+    for (name, run) in runs {
+        let status = if fail_states.contains(&name) || (culprit == Some(name) && run.open > 0) {
+            StateStatus::Failed
+        } else if run.open > 0 {
+            open_status(execution)
+        } else if run.failed && run.exited {
+            StateStatus::CaughtError
+        } else {
+            StateStatus::Succeeded
+        };
+        statuses.insert(name.to_string(), status);
+    }
+    statuses
 }
 
 /// Workflow variables: name → value.
@@ -224,11 +226,11 @@ fn cause_of(event: &Event) -> Option<String> {
 
 /// Assigned variables as values.
 fn assigned_variables(assigned: Option<&[(String, Payload)]>) -> Variables {
-    assigned
-        .unwrap_or_default()
-        .iter()
-        .map(|(name, value)| (name.clone(), value.value().clone()))
-        .collect()
+    let mut variables = Variables::new();
+    for (name, value) in assigned.unwrap_or_default() {
+        variables.insert(name.clone(), value.value().clone());
+    }
+    variables
 }
 
 /// The resource a scheduling event names: a service integration as
@@ -302,12 +304,15 @@ pub fn state_detail(
     let mut runs: Vec<StateRun> = Vec::new();
     // A Fail state's run and its entered event: the event that follows it reports the error.
     let mut pending_fail: Option<(usize, u64)> = None;
-    let event_of: BTreeMap<u64, &Event> = events.iter().map(|e| (e.id, &e.event)).collect();
+    // Ids of the `ParallelStateStarted` events seen so far, ascending.
+    let mut parallel_starts: Vec<u64> = Vec::new();
 
     for event in events {
         let previous = event.previous_event_id;
-        let follows_parallel_start =
-            matches!(event_of.get(&previous), Some(Event::ParallelStateStarted));
+        let follows_parallel_start = parallel_starts.binary_search(&previous).is_ok();
+        if matches!(event.event, Event::ParallelStateStarted) {
+            parallel_starts.push(event.id);
+        }
         let inherited = scope_of.get(&previous).copied().unwrap_or(0);
         let step = step_of(event);
 
