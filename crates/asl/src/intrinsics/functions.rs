@@ -322,10 +322,9 @@ fn java_hash_map_merge(a: &Map<String, Value>, b: &Map<String, Value>) -> Map<St
     };
     // Bucket order; keys sharing a bucket keep insertion order. (A distribution pass, not a
     // sort: each sort instance weighs about 1 KB gzipped in the page.)
-    let keys: Vec<usize> = merged.iter().map(|(k, _)| bucket(k)).collect();
     let mut slots: Vec<Vec<(String, Value)>> = vec![Vec::new(); buckets];
-    for (entry, b) in merged.into_iter().zip(keys) {
-        slots[b].push(entry);
+    for (k, v) in merged {
+        slots[bucket(&k)].push((k, v));
     }
     slots.into_iter().flatten().collect()
 }
