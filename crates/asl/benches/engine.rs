@@ -15,7 +15,7 @@ use asl::{Execution, ExecutionConfig, ExecutionStatus, StateMachine};
 use serde_json::{json, Value};
 
 const LOOP_ITERATIONS: u64 = 4_000;
-const MAP_ITEMS: usize = 10_000;
+const MAP_ITEMS: usize = 100_000;
 const TUTORIAL_RUNS: usize = 10_000;
 const TUTORIAL: &str = include_str!("../../../examples/tutorial.asl.json");
 
@@ -45,14 +45,21 @@ fn loop_definition() -> String {
     .to_string()
 }
 
-/// Scenario (b): a Distributed Map over `$.items` whose processor is one Pass state.
+/// Scenario (b): a Distributed Map whose items come from its `ItemReader` (an S3 object, answered
+/// by the mock configuration: 100,000 items do not fit in a 256 KiB execution input) and whose
+/// processor is one Pass state; `ResultSelector` keeps the count and the last result (the whole
+/// result would exceed the payload quota).
 fn map_definition() -> String {
     json!({
         "StartAt": "Fan out",
         "States": {
             "Fan out": {
                 "Type": "Map",
-                "ItemsPath": "$.items",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "JSON"},
+                    "Parameters": {"Bucket": "bench", "Key": "items.json"}
+                },
                 "ItemProcessor": {
                     "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
                     "StartAt": "Touch",
@@ -64,8 +71,44 @@ fn map_definition() -> String {
                         }
                     }
                 },
+                "ResultSelector": {"count.$": "States.ArrayLength($)", "last.$": "$[-1:]"},
                 "End": true
             }
+        }
+    })
+    .to_string()
+}
+
+/// The mock configuration answering the Map's `ItemReader` with `items` items `{"n": i}`.
+fn map_mocks(items: usize) -> asl::MockConfig {
+    let body: Vec<Value> = (0..items).map(|n| json!({"n": n})).collect();
+    let config = json!({
+        "StateMachines": {"MyStateMachine": {"TestCases": {"Bench": {"Fan out": "Items"}}}},
+        "MockedResponses": {"Items": {"0": {"Return": {"Body": Value::Array(body).to_string()}}}}
+    });
+    match asl::MockConfig::from_value(&config) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("benchmark mock configuration does not load: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Scenario (e): a Pass state that nests its whole input one level deeper (`{"inner.$": "$"}`)
+/// in a Choice-controlled loop that never exits by itself; the payload nesting limit
+/// ([`asl::runner::MAX_PAYLOAD_DEPTH`]) ends it.
+fn nesting_definition() -> String {
+    json!({
+        "StartAt": "Nest",
+        "States": {
+            "Nest": {"Type": "Pass", "Parameters": {"inner.$": "$"}, "Next": "Check"},
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}],
+                "Default": "Nest"
+            },
+            "Done": {"Type": "Succeed"}
         }
     })
     .to_string()
@@ -150,15 +193,20 @@ fn map_items() -> usize {
 fn scenario_map(repeats: usize) {
     let machine = load(&map_definition());
     let map_items = map_items();
-    let items: Vec<Value> = (0..map_items).map(|n| json!({"n": n})).collect();
-    let input = json!({"items": items});
-    let (exec, elapsed) = best_of(repeats, || run(&machine, input.clone()));
+    let mocks = map_mocks(map_items);
+    let (exec, elapsed) = best_of(repeats, || {
+        let config = ExecutionConfig {
+            mock_config: Some(mocks.clone()),
+            test_case: Some("Bench".into()),
+            ..ExecutionConfig::default()
+        };
+        let mut exec = Execution::start(Arc::clone(&machine), config);
+        exec.run_to_completion();
+        exec
+    });
     check(exec.status() == ExecutionStatus::Succeeded, "(b) succeeds");
-    let output = exec.describe().output;
-    let results = output.as_ref().and_then(Value::as_array);
-    check(results.map(Vec::len) == Some(map_items), "(b) one result per item");
-    let last = results.and_then(|r| r.last());
-    check(last == Some(&json!({"n": map_items - 1, "seen": true})), "(b) last result");
+    let expected = json!({"count": map_items, "last": [{"n": map_items - 1, "seen": true}]});
+    check(exec.describe().output == Some(expected), "(b) count and last result");
     // Child executions' events are not in the parent history: count each item's Pass state
     // (checked through the output above) plus the parent's own states.
     let transitions = entered(&exec) + map_items;
@@ -175,6 +223,16 @@ fn scenario_map(repeats: usize) {
         entered(&exec),
         per_sec(map_items, elapsed)
     );
+}
+
+fn scenario_nesting(repeats: usize) {
+    let machine = load(&nesting_definition());
+    let (exec, elapsed) = best_of(repeats, || run(&machine, json!({})));
+    let describe = exec.describe();
+    check(exec.status() == ExecutionStatus::Failed, "(e) fails");
+    check(describe.error.as_deref() == Some("States.DataLimitExceeded"), "(e) data limit");
+    let transitions = entered(&exec);
+    report("(e) nesting loop to the depth limit", 1, transitions, exec.history().len(), elapsed);
 }
 
 fn scenario_tutorial(repeats: usize) {
@@ -236,13 +294,13 @@ fn scenario_runaway(repeats: usize) {
 
 fn main() {
     // `cargo bench` passes `--bench`. A number sets the repeats (best of N; default 3); the
-    // words `loop`, `map`, `tutorial`, `runaway` pick scenarios (default: all).
+    // words `loop`, `map`, `tutorial`, `runaway`, `nesting` pick scenarios (default: all).
     let args: Vec<String> = std::env::args().skip(1).collect();
     let repeats = args.iter().find_map(|a| a.parse::<usize>().ok()).unwrap_or(3);
     let picked: Vec<&str> = args
         .iter()
         .map(String::as_str)
-        .filter(|a| matches!(*a, "loop" | "map" | "tutorial" | "runaway"))
+        .filter(|a| matches!(*a, "loop" | "map" | "tutorial" | "runaway" | "nesting"))
         .collect();
     let wants = |name: &str| picked.is_empty() || picked.contains(&name);
     println!("asl engine benchmark (best of {repeats}, full history recorded)");
@@ -257,5 +315,8 @@ fn main() {
     }
     if wants("runaway") {
         scenario_runaway(repeats);
+    }
+    if wants("nesting") {
+        scenario_nesting(repeats);
     }
 }

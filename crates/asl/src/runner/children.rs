@@ -22,8 +22,9 @@ pub(in crate::runner) fn child_finished(
     }
     let last = exec.frames[child].last_event;
     exec.frames[parent].last_event = last;
+    release(exec, child);
     let Some(ch) = exec.frames[parent].children.as_mut() else { return };
-    ch.running.retain(|&f| f != child);
+    ch.running = ch.running.saturating_sub(1);
     ch.finished += 1;
     match result {
         Ok(v) => {
@@ -37,6 +38,19 @@ pub(in crate::runner) fn child_finished(
         }
     }
     exec.schedule(parent, exec.clock);
+}
+
+/// Drops what a finished child frame holds (its input, item, variables): frames stay in the
+/// execution's list, so this keeps a large Map's memory to a few words per finished item.
+fn release(exec: &mut Execution, child: FrameId) {
+    if let Some(f) = exec.frames.get_mut(child) {
+        f.input = Payload::new(Value::Null);
+        f.effective = Value::Null;
+        f.map_item = None;
+        f.children = None;
+        f.variables = Default::default();
+        f.pending_assign = None;
+    }
 }
 
 impl Children {
@@ -53,17 +67,25 @@ impl Children {
 }
 
 /// Marks every descendant frame of `fid` as done (their queued wake-ups become no-ops).
+/// A child is always created after its parent, so one pass over the later frames finds every
+/// descendant (linear in the number of frames, however many children fail at once).
 pub(in crate::runner) fn abort_children(exec: &mut Execution, fid: FrameId) {
-    let mut stack = vec![fid];
-    while let Some(p) = stack.pop() {
-        for (i, f) in exec.frames.iter_mut().enumerate() {
-            let parent = match f.role {
-                Role::Branch { parent, .. } | Role::Iteration { parent, .. } => Some(parent),
-                Role::Root => None,
-            };
-            if parent == Some(p) && !matches!(f.phase, Phase::Done) {
+    let start = fid.saturating_add(1);
+    let mut inside = vec![false; exec.frames.len().saturating_sub(start)];
+    for i in start..exec.frames.len() {
+        let parent = match exec.frames[i].role {
+            Role::Branch { parent, .. } | Role::Iteration { parent, .. } => parent,
+            Role::Root => continue,
+        };
+        let descendant = parent == fid
+            || parent.checked_sub(start).and_then(|p| inside.get(p)).copied().unwrap_or(false);
+        if descendant {
+            if let Some(slot) = inside.get_mut(i - start) {
+                *slot = true;
+            }
+            let f = &mut exec.frames[i];
+            if !matches!(f.phase, Phase::Done) {
                 f.phase = Phase::Done;
-                stack.push(i);
             }
         }
     }

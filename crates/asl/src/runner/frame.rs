@@ -59,7 +59,8 @@ pub(crate) struct Children {
     /// Iteration inputs not started yet (Map with MaxConcurrency), in index order.
     pub pending: PendingItems,
     pub first_failure: Option<Failure>,
-    pub running: Vec<FrameId>,
+    /// How many children are running (started, not finished).
+    pub running: usize,
     pub finished: usize,
     pub failed: usize,
     pub max_concurrency: usize,

@@ -146,17 +146,18 @@ pub(in crate::runner) fn children_progress(exec: &mut Execution, fid: FrameId) {
     loop {
         let Some(ch) = exec.frames[fid].children.as_mut() else { return };
         let limit = if ch.max_concurrency == 0 { usize::MAX } else { ch.max_concurrency };
-        if ch.running.len() >= limit {
+        if ch.running >= limit {
             break;
         }
         let Some((index, (input, item))) = ch.pending.pop_front() else { break };
         map::start_iteration(exec, fid, index, input, item);
     }
-    let Some(ch) = exec.frames[fid].children.as_ref() else { return };
+    let Some(ch) = exec.frames[fid].children.as_mut() else { return };
     if ch.finished < ch.total {
         return;
     }
-    let results: Vec<Value> = ch.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect();
+    let results: Vec<Value> =
+        std::mem::take(&mut ch.results).into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
     let succeeded = if is_map { Event::MapStateSucceeded } else { Event::ParallelStateSucceeded };
     let results = match (&ch.result_writer, &ch.map_run_arn) {
         (Some(plan), Some(arn)) => distributed_map::written_results(plan, arn, results),

@@ -189,18 +189,26 @@ pub(in crate::runner) fn start_map(
         Ok((tolerated_count, tolerated_percentage))
     })();
     // Iteration inputs (ItemSelector sees the item through $$.Map.Item).
-    let mut pending = std::collections::VecDeque::new();
+    // One copy of `$$` for all items (it may hold a large execution input); only its `Map`
+    // member changes from item to item.
+    let mut pending = std::collections::VecDeque::with_capacity(items.len());
+    let mut item_ctx = if map.item_selector.is_some() { ctx.clone() } else { Value::Null };
+    let mut item_states = if map.item_selector.is_some() && jsonata {
+        states_value(&effective, &ctx, None, None)
+    } else {
+        Value::Null
+    };
     for (index, item) in items.iter().enumerate() {
         let iteration_input = match &map.item_selector {
             Some(sel) => {
-                let mut ctx = ctx.clone();
-                ctx["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                let map_item = json!({"Item": {"Index": index, "Value": item}});
                 if jsonata {
-                    let states = states_value(&effective, &ctx, None, None);
-                    eval(exec, fid, sel, "ItemSelector", &states)?
+                    item_states["context"]["Map"] = map_item;
+                    eval(exec, fid, sel, "ItemSelector", &item_states)?
                 } else {
-                    let scope =
-                        Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
+                    item_ctx["Map"] = map_item;
+                    let ctx: &Value = &item_ctx;
+                    let scope = Scope { input: &effective, context: ctx, variables: Some(&lookup) };
                     io::template(sel, &scope, &mut exec.random)?
                 }
             }
@@ -284,7 +292,7 @@ pub(in crate::runner) fn start_iteration(
     if exec.frames[fid].phase_is_done() {
         return;
     }
-    let id = new_child(
+    new_child(
         exec,
         fid,
         map.processor.clone(),
@@ -293,7 +301,7 @@ pub(in crate::runner) fn start_iteration(
         Some((index, item)),
     );
     if let Some(ch) = exec.frames[fid].children.as_mut() {
-        ch.running.push(id);
+        ch.running += 1;
     }
 }
 

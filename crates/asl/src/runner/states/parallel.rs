@@ -65,9 +65,8 @@ pub(in crate::runner) fn start_parallel(
         ..Children::default()
     });
     exec.frames[fid].phase = Phase::Children;
-    let mut running = Vec::new();
     for (i, b) in branches.iter().enumerate() {
-        let id = new_child(
+        new_child(
             exec,
             fid,
             b.clone(),
@@ -75,10 +74,9 @@ pub(in crate::runner) fn start_parallel(
             Role::Branch { parent: fid, index: i },
             None,
         );
-        running.push(id);
-    }
-    if let Some(ch) = exec.frames[fid].children.as_mut() {
-        ch.running = running;
+        if let Some(ch) = exec.frames[fid].children.as_mut() {
+            ch.running += 1;
+        }
     }
     Ok(())
 }
