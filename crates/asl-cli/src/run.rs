@@ -35,6 +35,11 @@ pub struct RunArgs {
     /// Seed of the random source (retry jitter, States.UUID, request ids).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Ceiling on the execution's engine steps (states entered, retries, waits, branches and
+    /// iterations started, Distributed Map child executions included); past it the execution
+    /// fails with States.Runtime naming the limit.
+    #[arg(long, default_value_t = asl::runner::DEFAULT_MAX_STEPS)]
+    max_steps: u64,
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode, String> {
@@ -68,6 +73,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         test_case: args.test_case.clone(),
         seed: args.seed,
         state_machine_name: args.state_machine_name.clone(),
+        max_steps: args.max_steps,
         ..asl::ExecutionConfig::default()
     };
     let mut exec = asl::Execution::start(Arc::new(machine), config);
@@ -108,4 +114,26 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     // The process ends here: freeing every event one by one would only delay the exit.
     std::mem::forget(exec);
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RunArgs;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        run: RunArgs,
+    }
+
+    #[test]
+    fn max_steps_defaults_to_the_library_ceiling_and_can_be_set() {
+        let cli = Cli::try_parse_from(["asl", "machine.json"]).expect("parses");
+        assert_eq!(cli.run.max_steps, asl::runner::DEFAULT_MAX_STEPS);
+        let cli =
+            Cli::try_parse_from(["asl", "machine.json", "--max-steps", "42"]).expect("parses");
+        assert_eq!(cli.run.max_steps, 42);
+        assert!(Cli::try_parse_from(["asl", "machine.json", "--max-steps", "-1"]).is_err());
+    }
 }

@@ -317,6 +317,9 @@ pub struct MapInnerFields {
 pub struct MapState {
     pub processor: Arc<Program>,
     pub mode: MapMode,
+    /// `ProcessorConfig.ExecutionType` is `EXPRESS` (a Distributed Map's child executions
+    /// then last at most 5 minutes instead of a year).
+    pub express: bool,
     /// `ItemsPath` (JSONPath).
     pub items_path: PathSpec,
     /// `Items` (JSONata expression or literal array).

@@ -148,10 +148,15 @@ pub fn apply(f: Func, args: Vec<Value>, random: &mut Random) -> Result<Value, St
         }
         Func::ArrayLength => Ok(Value::from(want_array(f, arg(&args, 0), "the argument")?.len())),
         Func::ArrayUnique => {
+            // Linear: each item is looked up by a canonical text (object keys sorted, as
+            // JSON equality ignores their order) instead of compared with every kept item.
             let items = want_array(f, arg(&args, 0), "the argument")?;
+            let mut seen = std::collections::HashSet::with_capacity(items.len());
             let mut out: Vec<Value> = Vec::new();
             for item in items {
-                if !out.contains(item) {
+                let mut key = String::new();
+                canonical_text(item, &mut key);
+                if seen.insert(key) {
                     out.push(item.clone());
                 }
             }
@@ -236,7 +241,8 @@ pub fn apply(f: Func, args: Vec<Value>, random: &mut Random) -> Result<Value, St
         }
         Func::StringSplit => {
             let s = want_str(f, arg(&args, 0), "the first argument")?;
-            let delims: Vec<char> = want_str(f, arg(&args, 1), "the delimiter")?.chars().collect();
+            let delims: std::collections::HashSet<char> =
+                want_str(f, arg(&args, 1), "the delimiter")?.chars().collect();
             Ok(Value::Array(
                 s.split(|c| delims.contains(&c))
                     .filter(|t| !t.is_empty())
@@ -245,6 +251,39 @@ pub fn apply(f: Func, args: Vec<Value>, random: &mut Random) -> Result<Value, St
             ))
         }
         Func::Uuid => Ok(Value::String(random.uuid_v4())),
+    }
+}
+
+/// `v` as compact JSON with every object's keys sorted: equal texts for values JSON equality
+/// finds equal. Recursion is bounded by the payload nesting limit (arguments are payload
+/// values or intrinsic results built from them).
+fn canonical_text(v: &Value, out: &mut String) {
+    match v {
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical_text(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&compact(&Value::String(k.clone())));
+                out.push(':');
+                canonical_text(v, out);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&compact(other)),
     }
 }
 

@@ -11,6 +11,7 @@ mod functions;
 use crate::errors::StatesError;
 use crate::jsonpath::{parse_target, PathError, PathTarget, Scope};
 use crate::random::Random;
+use crate::template::budget::Budget;
 use serde_json::Value;
 
 /// How deep calls may nest inside one field (AWS quota).
@@ -301,7 +302,21 @@ pub fn evaluate_intrinsic_in_field(
     scope: &Scope,
     random: &mut Random,
 ) -> Result<Value, StatesError> {
-    eval_call(&call.call, field, scope, random)
+    evaluate_intrinsic_within(call, field, scope, random, &mut Budget::default())
+}
+
+/// [`evaluate_intrinsic_in_field`] counting what the call copies and builds (path arguments
+/// and every call's result) against `budget`: a call that would build more than
+/// [`MAX_TEMPLATE_BYTES`](crate::template::budget::MAX_TEMPLATE_BYTES) fails with
+/// `States.DataLimitExceeded` instead of exhausting memory.
+pub fn evaluate_intrinsic_within(
+    call: &Intrinsic,
+    field: &str,
+    scope: &Scope,
+    random: &mut Random,
+    budget: &mut Budget,
+) -> Result<Value, StatesError> {
+    eval_call(&call.call, field, scope, random, budget)
 }
 
 fn eval_call(
@@ -309,22 +324,33 @@ fn eval_call(
     field: &str,
     scope: &Scope,
     random: &mut Random,
+    budget: &mut Budget,
 ) -> Result<Value, StatesError> {
     let mut values = Vec::with_capacity(call.args.len());
     for arg in &call.args {
         values.push(match arg {
             Arg::Str { value, .. } => Value::String(value.clone()),
             Arg::Literal(v) => v.clone(),
-            Arg::Path { src, target } => scope.evaluate(target).map_err(|_| {
-                StatesError::runtime(format!(
-                    "The JSONPath '{src}' specified for the field '{field}' could not be found \
-                     in the input '{}'",
-                    compact(scope.input)
-                ))
-            })?,
-            Arg::Call(inner) => eval_call(inner, field, scope, random)?,
+            Arg::Path { src, target } => {
+                let v = scope.evaluate(target).map_err(|_| {
+                    StatesError::runtime(format!(
+                        "The JSONPath '{src}' specified for the field '{field}' could not be \
+                         found in the input '{}'",
+                        compact(scope.input)
+                    ))
+                })?;
+                budget.charge(&v)?;
+                v
+            }
+            Arg::Call(inner) => eval_call(inner, field, scope, random, budget)?,
         });
     }
+    let result = apply_call(call, values, random)?;
+    budget.charge(&result)?;
+    Ok(result)
+}
+
+fn apply_call(call: &Call, values: Vec<Value>, random: &mut Random) -> Result<Value, StatesError> {
     if call.func == Func::Format {
         let template = match call.args.first() {
             Some(Arg::Str { raw, .. }) => Some(raw.clone()),

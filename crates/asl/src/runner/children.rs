@@ -43,6 +43,9 @@ pub(in crate::runner) fn child_finished(
 /// Drops what a finished child frame holds (its input, item, variables): frames stay in the
 /// execution's list, so this keeps a large Map's memory to a few words per finished item.
 fn release(exec: &mut Execution, child: FrameId) {
+    if let Some(at) = exec.frames.get_mut(child).and_then(|f| f.child_deadline.take()) {
+        exec.child_deadlines.remove(&(at, child));
+    }
     if let Some(f) = exec.frames.get_mut(child) {
         f.input = Payload::new(Value::Null);
         f.effective = Value::Null;
@@ -100,7 +103,24 @@ pub(in crate::runner) fn new_child(
     map_item: Option<(usize, Value)>,
 ) -> FrameId {
     let last_event = exec.frames[parent].last_event;
-    let silent = exec.frames[parent].silent || exec.frames[parent].at_distributed_map();
+    let child_execution = exec.frames[parent].at_distributed_map();
+    let silent = exec.frames[parent].silent || child_execution;
+    let id = exec.frames.len();
+    // A Distributed Map's iteration is a child execution of its own: its own history quota
+    // (it starts with its `ExecutionStarted`) and duration limit.
+    let (child_exec, child_events, child_deadline) = if child_execution {
+        let express = matches!(
+            exec.frames[parent].state_def().map(|s| &s.kind),
+            Some(crate::definition::StateKind::Map(m)) if m.express
+        );
+        let limit =
+            if express { super::EXPRESS_CHILD_SECONDS } else { super::STANDARD_CHILD_SECONDS };
+        let at = crate::time::after_seconds(exec.clock, limit);
+        exec.child_deadlines.insert((at, id));
+        (Some(id), 1, Some(at))
+    } else {
+        (exec.frames[parent].child_exec, 0, None)
+    };
     let inherited_item = map_item.or_else(|| exec.frames[parent].map_item.clone());
     let variables = exec.frames[parent].variables.clone();
     let start = program.start();
@@ -126,9 +146,25 @@ pub(in crate::runner) fn new_child(
         pending_assign: None,
         failed_field: None,
         trace: None,
+        child_exec,
+        child_events,
+        child_deadline,
     };
     exec.frames.push(child);
-    let id = exec.frames.len() - 1;
     exec.schedule(id, exec.clock);
     id
+}
+
+/// Ends child execution `root` (a Distributed Map iteration) that reached one of its own
+/// quotas: its frames stop and the Map sees the child fail with `failure`.
+pub(in crate::runner) fn fail_child_execution(
+    exec: &mut Execution,
+    root: FrameId,
+    failure: Failure,
+) {
+    if exec.frames.get(root).is_none_or(|f| f.phase_is_done()) {
+        return;
+    }
+    abort_children(exec, root);
+    crate::runner::flow::finish(exec, root, Err(failure));
 }

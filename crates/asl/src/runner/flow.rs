@@ -15,6 +15,7 @@ use crate::runner::io::{self};
 use crate::runner::lang::{eval, is_jsonata, prepare_assign, states_value, var_lookup};
 use crate::runner::trace::{TraceOutcome, TracedError};
 use crate::runner::{Execution, MAX_PAYLOAD_BYTES};
+use crate::template::budget::{deeper_than, too_deep, MAX_PAYLOAD_DEPTH};
 
 /// The current state of a frame (programs are shared, so this borrows nothing from `exec`).
 pub(in crate::runner) fn current(exec: &Execution, fid: FrameId) -> (Arc<Program>, Arc<str>) {
@@ -72,6 +73,13 @@ pub(in crate::runner) fn leave(
 ) {
     let (program, name) = current(exec, fid);
     let Some(state) = program.state_at(exec.frames[fid].index) else { return };
+    if deeper_than(output.value(), MAX_PAYLOAD_DEPTH) {
+        // Checked before anything walks the value recursively (measuring, copying, writing).
+        let e = too_deep(&format!("The state/task '{name}' returned a result"));
+        crate::template::budget::dismantle(output.into_value());
+        finish(exec, fid, Err(e.into()));
+        return;
+    }
     if output.byte_len() > MAX_PAYLOAD_BYTES {
         // The engine's own size check is terminal: no Retry or Catch applies.
         let e = StatesError::new(

@@ -121,6 +121,14 @@ pub(crate) struct Frame {
     pub failed_field: Option<String>,
     /// The current state's data flow, when this frame records one (`runner::trace`).
     pub trace: Option<Box<super::trace::StateTrace>>,
+    /// Inside a Distributed Map: the frame that is the root of this frame's child execution
+    /// (the iteration frame), whose quotas this frame's work counts against.
+    pub child_exec: Option<FrameId>,
+    /// On a child execution's root frame: the events its own history holds so far.
+    pub child_events: usize,
+    /// On a child execution's root frame: when it times out (its `(time, frame)` key in
+    /// `Execution::child_deadlines`).
+    pub child_deadline: Option<i64>,
 }
 
 impl Frame {

@@ -179,6 +179,16 @@ pub(super) fn prepare_assign(
     } else {
         assign_jsonpath(exec, fid, template, dollar, states)?
     };
+    let limit = crate::template::budget::MAX_PAYLOAD_DEPTH;
+    if let Some((name, _)) =
+        values.iter().find(|(_, v)| crate::template::budget::deeper_than(v, limit))
+    {
+        let e = crate::template::budget::too_deep(&format!(
+            "The value assigned to the variable '{name}' is"
+        ));
+        crate::template::budget::dismantle(Value::Object(values));
+        return Err(e);
+    }
     let assigned: Vec<(String, Payload)> =
         values.into_iter().map(|(name, value)| (name, Payload::new(value))).collect();
     check_assign_size(&assigned)?;

@@ -20,6 +20,7 @@ mod states;
 mod step;
 pub mod trace;
 
+pub use crate::template::budget::{MAX_PAYLOAD_DEPTH, MAX_TEMPLATE_BYTES};
 pub(crate) use frame::{Failure, Frame, FrameId, Phase, Role};
 pub use trace::{StateTrace, TraceOutcome, TracedError};
 
@@ -27,7 +28,7 @@ pub use trace::{StateTrace, TraceOutcome, TracedError};
 const TIMEOUT_FRAME: FrameId = usize::MAX;
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -40,8 +41,15 @@ use crate::tasks::mock_config::{MockConfig, TestCase};
 
 /// The largest payload (state input or output, task result) AWS accepts: 256 KiB.
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
-/// AWS's quota of events in one execution's history.
+/// AWS's quota of events in one execution's history (each Distributed Map child execution
+/// has its own).
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
+/// The longest a Distributed Map's STANDARD child execution may run: one year (365 days).
+pub const STANDARD_CHILD_SECONDS: u64 = 31_536_000;
+/// The longest a Distributed Map's EXPRESS child execution may run: five minutes.
+pub const EXPRESS_CHILD_SECONDS: u64 = 300;
+/// The default ceiling on an execution's engine steps ([`ExecutionConfig::max_steps`]).
+pub const DEFAULT_MAX_STEPS: u64 = 1_000_000;
 
 /// Everything an execution needs from outside: input, mocks, identity, time and a seed.
 #[derive(Debug, Clone)]
@@ -57,6 +65,12 @@ pub struct ExecutionConfig {
     pub region: String,
     pub account: String,
     pub role_arn: String,
+    /// The most engine steps the whole execution may take, child executions included: every
+    /// state entered, retry, Wait wake-up and Parallel branch / Map iteration started is one.
+    /// Past it the execution fails with `States.Runtime` (a Stepwise limit, not AWS's; AWS
+    /// bounds executions by their history quota and duration, which a Distributed Map's child
+    /// executions each have anew). Default [`DEFAULT_MAX_STEPS`].
+    pub max_steps: u64,
 }
 
 impl Default for ExecutionConfig {
@@ -73,6 +87,7 @@ impl Default for ExecutionConfig {
             region: "us-east-1".into(),
             account: "123456789012".into(),
             role_arn: "arn:aws:iam::123456789012:role/StepFunctionsExecutionRole".into(),
+            max_steps: DEFAULT_MAX_STEPS,
         }
     }
 }
@@ -153,6 +168,10 @@ pub struct Execution {
     setup_error: Option<StatesError>,
     /// A one-state run (TestState): the tested state's answer and `$$`.
     pub(crate) one_state: Option<Box<trace::OneState>>,
+    /// Engine steps scheduled so far (see [`ExecutionConfig::max_steps`]).
+    steps: u64,
+    /// When running Distributed Map child executions time out: `(time, root frame)`.
+    pub(crate) child_deadlines: BTreeSet<(i64, FrameId)>,
 }
 
 impl Execution {
@@ -222,6 +241,9 @@ impl Execution {
             pending_assign: None,
             failed_field: None,
             trace,
+            child_exec: None,
+            child_events: 0,
+            child_deadline: None,
         };
         let mut exec = Execution {
             clock: config.start_time_ms,
@@ -240,10 +262,17 @@ impl Execution {
             stop_ms: None,
             test_case,
             invocations: HashMap::new(),
-            setup_error,
+            setup_error: setup_error.clone(),
             config,
             one_state,
+            steps: 0,
+            child_deadlines: BTreeSet::new(),
         };
+        if setup_error.is_none()
+            && crate::template::budget::deeper_than(input.value(), MAX_PAYLOAD_DEPTH)
+        {
+            exec.setup_error = Some(crate::template::budget::too_deep("The execution input is"));
+        }
         let started =
             Event::ExecutionStarted { input, role_arn: Arc::from(exec.config.role_arn.as_str()) };
         exec.emit(0, started);
@@ -267,6 +296,30 @@ impl Execution {
             self.end_failed(0, Failure::from(e));
             return false;
         }
+        if self.steps > self.config.max_steps {
+            let cause = format!(
+                "The execution exceeded Stepwise's limit of {} engine steps (states entered, \
+                 retries, waits, branches and iterations started, child executions included).",
+                self.config.max_steps
+            );
+            self.end_failed(
+                0,
+                Failure { error: Some("States.Runtime".into()), cause: Some(cause) },
+            );
+            return false;
+        }
+        if let Some((at, root)) = self.next_child_deadline() {
+            if self.queue.peek().is_none_or(|Reverse((next, _, _))| at < *next) {
+                self.child_deadlines.remove(&(at, root));
+                self.clock = self.clock.max(at);
+                if let Some(f) = self.frames.get_mut(root) {
+                    f.child_deadline = None;
+                }
+                let failure = Failure { error: Some("States.Timeout".into()), cause: None };
+                children::fail_child_execution(self, root, failure);
+                return self.status == ExecutionStatus::Running;
+            }
+        }
         let Some(Reverse((at, _, fid))) = self.queue.pop() else {
             return false;
         };
@@ -285,10 +338,36 @@ impl Execution {
         if self.status != ExecutionStatus::Running {
             return None;
         }
-        if self.setup_error.is_some() {
+        if self.setup_error.is_some() || self.steps > self.config.max_steps {
             return Some(self.clock);
         }
-        self.queue.peek().map(|Reverse((at, _, _))| *at)
+        let queued = self.queue.peek().map(|Reverse((at, _, _))| *at);
+        let deadline = self
+            .child_deadlines
+            .iter()
+            .find(|(_, f)| self.frames.get(*f).is_some_and(|f| !f.phase_is_done()))
+            .map(|(at, _)| *at);
+        match (queued, deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The earliest deadline of a child execution still running (forgetting those of child
+    /// executions that ended without reaching theirs).
+    fn next_child_deadline(&mut self) -> Option<(i64, FrameId)> {
+        while let Some(&(at, root)) = self.child_deadlines.first() {
+            if self.frames.get(root).is_some_and(|f| !f.phase_is_done()) {
+                return Some((at, root));
+            }
+            self.child_deadlines.remove(&(at, root));
+        }
+        None
+    }
+
+    /// Engine steps scheduled so far (see [`ExecutionConfig::max_steps`]).
+    pub fn steps(&self) -> u64 {
+        self.steps
     }
 
     /// Runs every step due at or before `t_ms` (at most `max_steps`), then moves the clock to
@@ -377,6 +456,7 @@ impl Execution {
     // ----- internals shared by the state implementations -----
 
     pub(crate) fn schedule(&mut self, fid: FrameId, at: i64) {
+        self.steps = self.steps.saturating_add(1);
         self.seq += 1;
         self.queue.push(Reverse((at, self.seq, fid)));
     }
@@ -384,6 +464,7 @@ impl Execution {
     /// Appends an event for frame `fid` (its `previousEventId` is that frame's last event).
     pub(crate) fn emit(&mut self, fid: FrameId, event: Event) -> u64 {
         if self.frames.get(fid).is_some_and(|f| f.silent) {
+            self.count_child_event(fid);
             return 0;
         }
         let id = self.history.len() as u64 + 1;
@@ -422,6 +503,23 @@ impl Execution {
             );
         }
         id
+    }
+
+    /// An event of a child execution (not in this history): counted against that child
+    /// execution's own quota, which fails the child when reached.
+    fn count_child_event(&mut self, fid: FrameId) {
+        let Some(root) = self.frames.get(fid).and_then(|f| f.child_exec) else { return };
+        let Some(frame) = self.frames.get_mut(root) else { return };
+        frame.child_events = frame.child_events.saturating_add(1);
+        if frame.child_events + 1 >= MAX_HISTORY_EVENTS && !frame.phase_is_done() {
+            let failure = Failure {
+                error: Some("States.Runtime".into()),
+                cause: Some(format!(
+                    "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
+                )),
+            };
+            children::fail_child_execution(self, root, failure);
+        }
     }
 
     pub(crate) fn end_succeeded(&mut self, fid: FrameId, output: Payload) {

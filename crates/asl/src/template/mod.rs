@@ -14,6 +14,7 @@
 //! template is resolved, and listed with its position by [`Template::problems`], which is what
 //! validation reports.
 
+pub mod budget;
 mod compile;
 mod resolve;
 

@@ -3,10 +3,11 @@
 
 use serde_json::{Map, Value};
 
+use super::budget::Budget;
 use super::{Body, ExpressionLeaf, Node, PathLeaf, Template};
 use crate::definition::QueryLanguage;
 use crate::errors::StatesError;
-use crate::intrinsics::{compact_json, evaluate_intrinsic_in_field};
+use crate::intrinsics::{compact_json, evaluate_intrinsic_within};
 use crate::jsonata::{require_value, Bindings, EvalError};
 use crate::jsonpath::Scope;
 use crate::random::Random;
@@ -35,7 +36,10 @@ impl Template {
         random: &mut Random,
     ) -> Result<Value, StatesError> {
         match &self.body {
-            Body::JsonPath(node) => walk(node, &mut |leaf| path_leaf(leaf, scope, random)),
+            Body::JsonPath(node) => {
+                let mut budget = Budget::default();
+                walk(node, &mut |leaf| path_leaf(leaf, scope, random, &mut budget))
+            }
             Body::Jsonata(_) => Ok(self.source.clone()),
         }
     }
@@ -77,7 +81,13 @@ fn walk<L, E>(node: &Node<L>, leaf: &mut dyn FnMut(&L) -> Result<Value, E>) -> R
     }
 }
 
-fn path_leaf(leaf: &PathLeaf, scope: &Scope, random: &mut Random) -> Result<Value, StatesError> {
+/// One `key.$` value. What it copies or builds counts against the template's `budget`.
+fn path_leaf(
+    leaf: &PathLeaf,
+    scope: &Scope,
+    random: &mut Random,
+    budget: &mut Budget,
+) -> Result<Value, StatesError> {
     match leaf {
         PathLeaf::Path { field, path, .. } => match path.target() {
             Err(e) => Err(StatesError::runtime(format!(
@@ -85,16 +95,20 @@ fn path_leaf(leaf: &PathLeaf, scope: &Scope, random: &mut Random) -> Result<Valu
                  function call: {}",
                 e.message
             ))),
-            Ok(target) => scope.evaluate(target).map_err(|_| {
-                StatesError::runtime(format!(
-                    "The JSONPath '{path}' specified for the field '{field}' could not be found in \
-                     the input '{}'",
-                    compact_json(scope.input)
-                ))
-            }),
+            Ok(target) => {
+                let v = scope.evaluate(target).map_err(|_| {
+                    StatesError::runtime(format!(
+                        "The JSONPath '{path}' specified for the field '{field}' could not be \
+                         found in the input '{}'",
+                        compact_json(scope.input)
+                    ))
+                })?;
+                budget.charge(&v)?;
+                Ok(v)
+            }
         },
         PathLeaf::Intrinsic { field, call, .. } => match call {
-            Ok(call) => evaluate_intrinsic_in_field(call, field, scope, random),
+            Ok(call) => evaluate_intrinsic_within(call, field, scope, random, budget),
             Err(e) => Err(StatesError::intrinsic(e.message.clone())),
         },
         PathLeaf::NotAString { field, value, .. } => Err(StatesError::runtime(format!(

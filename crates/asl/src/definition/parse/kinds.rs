@@ -285,6 +285,10 @@ impl Parser {
                 MapMode::Inline
             }
         };
+        let express = po
+            .get("ProcessorConfig")
+            .and_then(|c| c.get("ExecutionType"))
+            .is_some_and(|t| t == "EXPRESS");
         let plang = self.query_language(po, &pp, lang, false);
         let processor = self.program(po, &pp, plang, depth + 1)?;
         let items_path = self.path_spec(obj, pointer, "ItemsPath");
@@ -321,6 +325,7 @@ impl Parser {
         Some(MapState {
             processor: Arc::new(processor),
             mode,
+            express,
             items_path,
             items: template(obj, "Items", lang),
             item_selector,
