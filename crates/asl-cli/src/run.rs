@@ -35,9 +35,9 @@ pub struct RunArgs {
     /// Seed of the random source (retry jitter, States.UUID, request ids).
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Ceiling on the execution's engine steps (states entered, retries, waits, branches and
-    /// iterations started, Distributed Map child executions included); past it the execution
-    /// fails with States.Runtime naming the limit.
+    /// Ceiling on the execution's engine steps (states entered, retries, waits, branches
+    /// started, Map iterations listed and started, Distributed Map child executions included);
+    /// past it the execution fails with States.Runtime naming the limit.
     #[arg(long, default_value_t = asl::runner::DEFAULT_MAX_STEPS)]
     max_steps: u64,
 }

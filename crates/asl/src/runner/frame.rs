@@ -49,8 +49,9 @@ pub(crate) enum Role {
     Iteration { parent: FrameId, index: usize },
 }
 
-/// Map iterations not started yet: (index, (iteration input, item value)).
-pub(crate) type PendingItems = std::collections::VecDeque<(usize, (Value, Value))>;
+/// Map iterations not started yet: (index, (iteration input, item value)); the item is `None`
+/// when it is the iteration input itself (no `ItemSelector`), which keeps one copy per item.
+pub(crate) type PendingItems = std::collections::VecDeque<(usize, (Value, Option<Value>))>;
 
 /// Bookkeeping of a Parallel or Map state waiting for its children.
 #[derive(Debug, Clone, Default)]

@@ -66,7 +66,8 @@ pub struct ExecutionConfig {
     pub account: String,
     pub role_arn: String,
     /// The most engine steps the whole execution may take, child executions included: every
-    /// state entered, retry, Wait wake-up and Parallel branch / Map iteration started is one.
+    /// state entered, retry, Wait wake-up, Parallel branch started, and Map iteration listed
+    /// (when the Map starts) and started is one.
     /// Past it the execution fails with `States.Runtime` (a Stepwise limit, not AWS's; AWS
     /// bounds executions by their history quota and duration, which a Distributed Map's child
     /// executions each have anew). Default [`DEFAULT_MAX_STEPS`].
@@ -299,7 +300,8 @@ impl Execution {
         if self.steps > self.config.max_steps {
             let cause = format!(
                 "The execution exceeded Stepwise's limit of {} engine steps (states entered, \
-                 retries, waits, branches and iterations started, child executions included).",
+                 retries, waits, branches started, Map iterations listed and started, child executions \
+             included).",
                 self.config.max_steps
             );
             self.end_failed(
@@ -454,6 +456,12 @@ impl Execution {
     }
 
     // ----- internals shared by the state implementations -----
+
+    /// Counts `n` units of engine work that schedule nothing themselves (Map iterations
+    /// listed when the state starts).
+    pub(crate) fn charge_steps(&mut self, n: usize) {
+        self.steps = self.steps.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+    }
 
     pub(crate) fn schedule(&mut self, fid: FrameId, at: i64) {
         self.steps = self.steps.saturating_add(1);

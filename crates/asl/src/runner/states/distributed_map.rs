@@ -119,8 +119,7 @@ pub(in crate::runner) fn batch_items(
             batch.insert("BatchInput".into(), b.clone());
         }
         batch.insert("Items".into(), Value::Array(chunk.to_vec()));
-        let batch = Value::Object(batch);
-        out.push_back((index, (batch.clone(), batch)));
+        out.push_back((index, (Value::Object(batch), None)));
     }
     Ok(out)
 }

@@ -198,11 +198,11 @@ pub(in crate::runner) fn start_map(
     } else {
         Value::Null
     };
-    for (index, item) in items.iter().enumerate() {
-        let iteration_input = match &map.item_selector {
+    for (index, item) in items.into_iter().enumerate() {
+        let (iteration_input, item) = match &map.item_selector {
             Some(sel) => {
-                let map_item = json!({"Item": {"Index": index, "Value": item}});
-                if jsonata {
+                let map_item = json!({"Item": {"Index": index, "Value": &item}});
+                let selected = if jsonata {
                     item_states["context"]["Map"] = map_item;
                     eval(exec, fid, sel, "ItemSelector", &item_states)?
                 } else {
@@ -210,12 +210,16 @@ pub(in crate::runner) fn start_map(
                     let ctx: &Value = &item_ctx;
                     let scope = Scope { input: &effective, context: ctx, variables: Some(&lookup) };
                     io::template(sel, &scope, &mut exec.random)?
-                }
+                };
+                (selected, Some(item))
             }
-            None => item.clone(),
+            None => (item, None),
         };
-        pending.push_back((index, (iteration_input, item.clone())));
+        pending.push_back((index, (iteration_input, item)));
     }
+    // Every listed iteration counts as engine work (a runaway fan-out is stopped before it
+    // has listed more items than the step ceiling).
+    exec.charge_steps(pending.len());
     if let Some(batcher) = &map.item_batcher {
         let batcher = if jsonata {
             eval(exec, fid, batcher, "ItemBatcher", &states)?
@@ -279,8 +283,9 @@ pub(in crate::runner) fn start_iteration(
     fid: FrameId,
     index: usize,
     input: Value,
-    item: Value,
+    item: Option<Value>,
 ) {
+    let item = item.unwrap_or_else(|| input.clone());
     let (program, name) = current(exec, fid);
     let Some(StateKind::Map(map)) = program.state_at(exec.frames[fid].index).map(|s| &s.kind)
     else {
