@@ -63,9 +63,11 @@ pub fn apply_path_field(field: PathField, scope: &Scope) -> Result<Value, States
     match field {
         PathField::Absent => Ok(scope.input.clone()),
         PathField::Null => Ok(Value::Object(Map::new())),
-        PathField::Path(p) => p
-            .evaluate(scope)
-            .map_err(|e| StatesError::runtime(format!("Invalid path '{p}' : {}", e.message))),
+        PathField::Path(p) => p.evaluate(scope).map_err(|e| {
+            e.limit_error().unwrap_or_else(|| {
+                StatesError::runtime(format!("Invalid path '{p}' : {}", e.message))
+            })
+        }),
     }
 }
 

@@ -327,6 +327,41 @@ fn a_template_building_more_than_its_budget_fails_with_the_limit() {
 }
 
 #[test]
+fn a_path_selecting_subtrees_many_times_over_stops_at_the_budget() {
+    guarded(|| {
+        // 120 levels of {"a": …, "pad": "…"}: `$..*..*` selects every subtree once per
+        // ancestor (megabytes from a 4 KB input).
+        let mut input = json!("end");
+        for _ in 0..120 {
+            input = json!({"a": input, "pad": "0123456789"});
+        }
+        let cause = format!(
+            "The JSONPath '$..*..*' selects more than Stepwise's limit of {MAX_TEMPLATE_BYTES} \
+             bytes per evaluation."
+        );
+        let pass = json!({"StartAt": "P", "States": {"P": {"Type": "Pass",
+            "Parameters": {"all.$": "$..*..*"}, "End": true}}});
+        let (error, got) = failed(&run(pass, input.clone()));
+        assert_eq!(error, "States.DataLimitExceeded");
+        assert!(got.ends_with(&cause), "{got}");
+        let input_path = json!({"StartAt": "P", "States": {"P": {"Type": "Pass",
+            "InputPath": "$..*..*", "End": true}}});
+        let (error, _) = failed(&run(input_path, input.clone()));
+        assert_eq!(error, "States.DataLimitExceeded");
+        let choice = json!({"StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$..*..*", "IsPresent": true, "Next": "D"}], "Default": "D"},
+            "D": {"Type": "Succeed"}
+        }});
+        let (error, _) = failed(&run(choice, input.clone()));
+        assert_eq!(error, "States.DataLimitExceeded");
+        // One level of scanning fits.
+        let pass = json!({"StartAt": "P", "States": {"P": {"Type": "Pass",
+            "Parameters": {"n.$": "States.ArrayLength($..pad)"}, "End": true}}});
+        assert_eq!(run(pass, input).describe().output, Some(json!({"n": 120})));
+    });
+}
+
+#[test]
 fn intrinsics_on_huge_inputs_finish_or_fail_cleanly() {
     guarded(|| {
         let pass = |params: Value| json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": params, "End": true}}});

@@ -332,12 +332,14 @@ fn eval_call(
             Arg::Str { value, .. } => Value::String(value.clone()),
             Arg::Literal(v) => v.clone(),
             Arg::Path { src, target } => {
-                let v = scope.evaluate(target).map_err(|_| {
-                    StatesError::runtime(format!(
-                        "The JSONPath '{src}' specified for the field '{field}' could not be \
+                let v = scope.evaluate(target).map_err(|e| {
+                    e.limit_error().unwrap_or_else(|| {
+                        StatesError::runtime(format!(
+                            "The JSONPath '{src}' specified for the field '{field}' could not be \
                          found in the input '{}'",
-                        compact(scope.input)
-                    ))
+                            compact(scope.input)
+                        ))
+                    })
                 })?;
                 budget.charge(&v)?;
                 v

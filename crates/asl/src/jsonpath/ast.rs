@@ -11,11 +11,24 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathError {
     pub message: String,
+    /// The path selected more than Stepwise's bound on what one evaluation may copy
+    /// (`template::budget::MAX_TEMPLATE_BYTES`): a `States.DataLimitExceeded`, not a miss.
+    pub over_limit: bool,
 }
 
 impl PathError {
     pub fn new(message: impl Into<String>) -> Self {
-        PathError { message: message.into() }
+        PathError { message: message.into(), over_limit: false }
+    }
+
+    /// The `States.DataLimitExceeded` to report when the evaluation went over its budget.
+    pub fn limit_error(&self) -> Option<crate::errors::StatesError> {
+        self.over_limit.then(|| {
+            crate::errors::StatesError::new(
+                crate::errors::names::DATA_LIMIT_EXCEEDED,
+                self.message.clone(),
+            )
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::ast::{CmpOp, Expr, JsonPath, Operand, PathError, Segment};
+use crate::template::budget::{approximate_bytes, MAX_TEMPLATE_BYTES};
 
 impl JsonPath {
     /// Definite path: `Some(value)` or `None` when missing. Indefinite: `Some(array of matches)`.
@@ -19,10 +20,23 @@ impl JsonPath {
             return Ok(found.clone());
         }
         let mut out = Vec::new();
-        let mut ctx = Eval { root, out: &mut out };
+        let mut ctx = Eval { root, out: &mut out, left: MAX_TEMPLATE_BYTES };
         // AWS never fails an indefinite path (`$.a.b[*]` on `{}` is `[]`), so misses are errors
         // only when the whole path is definite.
-        ctx.walk(&self.segments, 0, root, "$".to_string(), self.is_definite())?;
+        ctx.walk(&self.segments, 0, root, "$".to_string(), self.is_definite()).map_err(|e| {
+            if e.over_limit {
+                PathError {
+                    message: format!(
+                        "The JSONPath '{}' selects more than Stepwise's limit of \
+                         {MAX_TEMPLATE_BYTES} bytes per evaluation.",
+                        self.src
+                    ),
+                    over_limit: true,
+                }
+            } else {
+                e
+            }
+        })?;
         if self.is_definite() {
             match out.into_iter().next() {
                 Some(v) => Ok(v),
@@ -97,6 +111,9 @@ impl JsonPath {
 struct Eval<'a, 'o> {
     root: &'a Value,
     out: &'o mut Vec<Value>,
+    /// Bytes the matches may still copy: `$..*..*` over a deep document selects each subtree
+    /// many times over.
+    left: usize,
 }
 
 impl Eval<'_, '_> {
@@ -110,6 +127,11 @@ impl Eval<'_, '_> {
         definite: bool,
     ) -> Result<(), PathError> {
         let Some(seg) = segs.get(i) else {
+            let size = approximate_bytes(node, self.left);
+            self.left = self
+                .left
+                .checked_sub(size)
+                .ok_or(PathError { message: String::new(), over_limit: true })?;
             self.out.push(node.clone());
             return Ok(());
         };

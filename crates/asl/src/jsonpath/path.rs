@@ -71,7 +71,12 @@ impl Path {
     /// `Err` only when the path does not parse (as [`select_in`](super::select_in)).
     pub fn select(&self, scope: &Scope) -> Result<Option<Value>, PathError> {
         match &self.target {
-            Ok(target) => Ok(scope.evaluate(target).ok()),
+            // A miss is `None`; going over the evaluation budget stays an error.
+            Ok(target) => match scope.evaluate(target) {
+                Ok(v) => Ok(Some(v)),
+                Err(e) if e.over_limit => Err(e),
+                Err(_) => Ok(None),
+            },
             Err(e) => Err(e.clone()),
         }
     }

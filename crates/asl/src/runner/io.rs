@@ -80,8 +80,11 @@ pub(crate) fn template(
 
 /// A path a Choice rule or a `…Path` field reads; `None` when it selects nothing.
 pub(crate) fn select(scope: &Scope, path: &Path) -> Result<Option<Value>, StatesError> {
-    path.select(scope)
-        .map_err(|e| StatesError::runtime(format!("Invalid path '{path}' : {}", e.message)))
+    path.select(scope).map_err(|e| {
+        e.limit_error().unwrap_or_else(|| {
+            StatesError::runtime(format!("Invalid path '{path}' : {}", e.message))
+        })
+    })
 }
 
 /// AWS prefixes the causes of errors the service raises while running a state (as opposed to

@@ -96,12 +96,14 @@ fn path_leaf(
                 e.message
             ))),
             Ok(target) => {
-                let v = scope.evaluate(target).map_err(|_| {
-                    StatesError::runtime(format!(
-                        "The JSONPath '{path}' specified for the field '{field}' could not be \
+                let v = scope.evaluate(target).map_err(|e| {
+                    e.limit_error().unwrap_or_else(|| {
+                        StatesError::runtime(format!(
+                            "The JSONPath '{path}' specified for the field '{field}' could not be \
                          found in the input '{}'",
-                        compact_json(scope.input)
-                    ))
+                            compact_json(scope.input)
+                        ))
+                    })
                 })?;
                 budget.charge(&v)?;
                 Ok(v)
