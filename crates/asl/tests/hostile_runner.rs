@@ -319,6 +319,20 @@ fn a_template_building_more_than_its_budget_fails_with_the_limit() {
         let (error, _) = failed(&run(def, input.clone()));
         assert_eq!(error, "States.DataLimitExceeded");
 
+        // A Map builds every ItemSelector result when it starts: 400 copies of 200 KB.
+        let items: Vec<u32> = (0..400).collect();
+        let map_input = json!({"s": "x".repeat(200_000), "items": items});
+        let processor = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+        let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items",
+            "ItemSelector": {"s.$": "$.s"}, "ItemProcessor": processor, "End": true}}});
+        let (error, cause) = failed(&run(def, map_input));
+        assert_eq!(error, "States.DataLimitExceeded");
+        assert_eq!(
+            cause,
+            "The iteration inputs ItemSelector built for the Map state 'M' exceed Stepwise's \
+             limit of 67108864 bytes per Map state."
+        );
+
         // What fits the payload quota is unaffected.
         let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass",
             "Parameters": {"a.$": "$.s", "f.$": "States.Format('{}', $.s)"}, "ResultPath": null, "End": true}}});

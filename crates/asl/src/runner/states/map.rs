@@ -20,6 +20,11 @@ use crate::runner::states::distributed_map::{
 use crate::runner::Execution;
 use crate::template::Template;
 
+/// The most bytes (approximate compact JSON) the `ItemSelector` results of one Map state may
+/// add up to: they are all built when the state starts, so an `ItemSelector` copying a large
+/// input into each of many items would otherwise exhaust memory (decision 0010).
+pub const MAX_SELECTED_BYTES: usize = 64 * 1_048_576;
+
 /// A Map parameter (MaxConcurrency, ToleratedFailure…) given directly, by path (JSONPath) or
 /// by expression (JSONata, which must give a number).
 pub(in crate::runner) fn map_number(
@@ -192,6 +197,7 @@ pub(in crate::runner) fn start_map(
     // One copy of `$$` for all items (it may hold a large execution input); only its `Map`
     // member changes from item to item.
     let mut pending = std::collections::VecDeque::with_capacity(items.len());
+    let mut selected_bytes: usize = 0;
     let mut item_ctx = if map.item_selector.is_some() { ctx.clone() } else { Value::Null };
     let mut item_states = if map.item_selector.is_some() && jsonata {
         states_value(&effective, &ctx, None, None)
@@ -211,6 +217,20 @@ pub(in crate::runner) fn start_map(
                     let scope = Scope { input: &effective, context: ctx, variables: Some(&lookup) };
                     io::template(sel, &scope, &mut exec.random)?
                 };
+                selected_bytes = selected_bytes.saturating_add(
+                    crate::template::budget::approximate_bytes(&selected, MAX_SELECTED_BYTES),
+                );
+                if selected_bytes > MAX_SELECTED_BYTES {
+                    return Err(StatesError::new(
+                        crate::errors::names::DATA_LIMIT_EXCEEDED,
+                        format!(
+                            "The iteration inputs ItemSelector built for the Map state '{}' \
+                             exceed Stepwise's limit of {MAX_SELECTED_BYTES} bytes per Map \
+                             state.",
+                            state.name
+                        ),
+                    ));
+                }
                 (selected, Some(item))
             }
             None => (item, None),
