@@ -376,6 +376,25 @@ fn a_path_selecting_subtrees_many_times_over_stops_at_the_budget() {
 }
 
 #[test]
+fn nested_parallel_branches_share_a_large_input() {
+    guarded(|| {
+        // Three levels of 30 branches over a 200 KB input: 27,930 branches. Each used to get
+        // its own copy of the input (gigabytes before the history quota ended the run).
+        let leaf = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+        let mut program = leaf;
+        for _ in 0..3 {
+            let branches: Vec<Value> = (0..30).map(|_| program.clone()).collect();
+            program = json!({"StartAt": "Par", "States": {"Par": {"Type": "Parallel",
+                "Branches": branches, "End": true}}});
+        }
+        let exec = run(program, json!({"s": "x".repeat(200_000)}));
+        let (error, cause) = failed(&exec);
+        assert_eq!(error, "States.Runtime");
+        assert_eq!(cause, history_quota_cause());
+    });
+}
+
+#[test]
 fn intrinsics_on_huge_inputs_finish_or_fail_cleanly() {
     guarded(|| {
         let pass = |params: Value| json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": params, "End": true}}});

@@ -29,7 +29,7 @@ pub(in crate::runner) fn child_finished(
     match result {
         Ok(v) => {
             if let Some(slot) = ch.results.get_mut(index) {
-                *slot = Some(v.into_value());
+                *slot = Some(v);
             }
         }
         Err(f) => {
@@ -98,7 +98,7 @@ pub(in crate::runner) fn new_child(
     exec: &mut Execution,
     parent: FrameId,
     program: Arc<Program>,
-    input: Value,
+    input: Payload,
     role: Role,
     map_item: Option<(usize, Value)>,
 ) -> FrameId {
@@ -129,7 +129,7 @@ pub(in crate::runner) fn new_child(
         index: start.1,
         program,
         phase: Phase::Enter,
-        input: input.into(),
+        input,
         effective: Value::Null,
         role,
         last_event,

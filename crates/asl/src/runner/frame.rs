@@ -56,7 +56,9 @@ pub(crate) type PendingItems = std::collections::VecDeque<(usize, (Value, Option
 /// Bookkeeping of a Parallel or Map state waiting for its children.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Children {
-    pub results: Vec<Option<Value>>,
+    /// Each child's output, kept shared with its history events until the state collects
+    /// them (a copy per branch would multiply large payloads).
+    pub results: Vec<Option<Payload>>,
     /// Iteration inputs not started yet (Map with MaxConcurrency), in index order.
     pub pending: PendingItems,
     pub first_failure: Option<Failure>,

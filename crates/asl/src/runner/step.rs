@@ -156,8 +156,10 @@ pub(in crate::runner) fn children_progress(exec: &mut Execution, fid: FrameId) {
     if ch.finished < ch.total {
         return;
     }
-    let results: Vec<Value> =
-        std::mem::take(&mut ch.results).into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+    let results: Vec<Value> = std::mem::take(&mut ch.results)
+        .into_iter()
+        .map(|r| r.map_or(Value::Null, Payload::into_value))
+        .collect();
     let succeeded = if is_map { Event::MapStateSucceeded } else { Event::ParallelStateSucceeded };
     let results = match (&ch.result_writer, &ch.map_run_arn) {
         (Some(plan), Some(arn)) => distributed_map::written_results(plan, arn, results),

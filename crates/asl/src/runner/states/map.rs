@@ -321,7 +321,7 @@ pub(in crate::runner) fn start_iteration(
         exec,
         fid,
         map.processor.clone(),
-        input,
+        input.into(),
         Role::Iteration { parent: fid, index },
         Some((index, item)),
     );

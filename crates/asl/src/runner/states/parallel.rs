@@ -65,6 +65,9 @@ pub(in crate::runner) fn start_parallel(
         ..Children::default()
     });
     exec.frames[fid].phase = Phase::Children;
+    // Every branch shares the one effective input (no copy per branch: nested Parallel
+    // states would otherwise multiply copies of a large input).
+    let effective = crate::history::Payload::new(effective);
     for (i, b) in branches.iter().enumerate() {
         new_child(
             exec,

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::definition::State;
+use crate::definition::{PathSpec, State};
 use crate::errors::StatesError;
 use crate::history::Payload;
 use crate::jsonpath::Scope;
@@ -36,6 +36,23 @@ pub(in crate::runner) fn pass(
     result: Option<&Value>,
     input: &Value,
 ) -> Result<(), StatesError> {
+    let plain = |p: &PathSpec| {
+        matches!(p, PathSpec::Default) || matches!(p, PathSpec::Path(s) if *s == "$")
+    };
+    if result.is_none()
+        && state.parameters.is_none()
+        && state.assign.is_none()
+        && plain(&state.input_path)
+        && plain(&state.result_path)
+        && plain(&state.output_path)
+        && !exec.traced(fid)
+    {
+        // Nothing to do: the output is the input itself, shared (no copy per state, which the
+        // history would otherwise keep once per event).
+        let output = exec.frames[fid].input.clone();
+        leave(exec, fid, output, None);
+        return Ok(());
+    }
     let ctx = exec.context(fid);
     let vars = exec.frames[fid].variables.clone();
     let lookup = var_lookup(&vars);
