@@ -178,8 +178,8 @@ fn the_step_ceiling_stops_a_multiplying_fan_out_with_a_clear_cause() {
         assert_eq!(
             cause,
             "The execution exceeded Stepwise's limit of 100000 engine steps (states entered, \
-             retries, waits, branches started, Map iterations listed and started, child executions \
-             included)."
+             retries, waits, branches started, Map iterations listed and started, child \
+             executions included)."
         );
         assert!(exec.steps() > 100_000);
         // A single runaway loop in the parent still ends at the history quota, well within the

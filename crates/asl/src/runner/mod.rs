@@ -263,14 +263,16 @@ impl Execution {
             stop_ms: None,
             test_case,
             invocations: HashMap::new(),
-            setup_error: setup_error.clone(),
+            setup_error,
             config,
             one_state,
             steps: 0,
             child_deadlines: BTreeSet::new(),
         };
-        if setup_error.is_none()
-            && crate::template::budget::deeper_than(input.value(), MAX_PAYLOAD_DEPTH)
+        // An input deeper than any payload may be (only a library caller can build one; the
+        // parser stops earlier) fails the execution at its first step.
+        if exec.setup_error.is_none()
+            && crate::template::budget::deeper_than(exec.input.value(), MAX_PAYLOAD_DEPTH)
         {
             exec.setup_error = Some(crate::template::budget::too_deep("The execution input is"));
         }
@@ -300,8 +302,8 @@ impl Execution {
         if self.steps > self.config.max_steps {
             let cause = format!(
                 "The execution exceeded Stepwise's limit of {} engine steps (states entered, \
-                 retries, waits, branches started, Map iterations listed and started, child executions \
-             included).",
+                 retries, waits, branches started, Map iterations listed and started, child \
+                 executions included).",
                 self.config.max_steps
             );
             self.end_failed(
