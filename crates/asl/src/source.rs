@@ -57,17 +57,85 @@ pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Parses `text` as JSON and maps its pointers to positions.
+/// How deeply arrays and objects may nest in a definition.
+///
+/// Deep enough for [`MAX_NESTING`](crate::definition) Parallel and Map states (each adds three
+/// or four levels) plus the JSON inside them, so the engine's own nesting check is the one a
+/// deep definition meets; shallow enough that everything that walks the value recursively
+/// (parsing, the source map, the model, `Drop`) stays far from the end of a 1 MiB stack.
+/// `serde_json`'s own limit (128) is lifted for definitions: this check, done first without
+/// recursion, replaces it. See docs/decisions/0011-cli-limits-and-fuzzing.md.
+pub const MAX_DEPTH: usize = 256;
+
+/// The UTF-8 byte order mark, which some editors write at the start of a file.
+const BOM: char = '\u{feff}';
+
+/// Parses `text` as JSON and maps its pointers to positions. A leading byte order mark is
+/// skipped (positions are counted after it, as editors show them).
 pub fn parse(text: &str) -> Result<(Value, SourceMap), SyntaxError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| SyntaxError {
-        message: syntax_message(&e),
-        position: Position { line: e.line() as u32, column: e.column().max(1) as u32 },
-    })?;
+    let text = text.strip_prefix(BOM).unwrap_or(text);
+    check_depth(text)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    let value = serde::Deserialize::deserialize(&mut de)
+        .and_then(|v: Value| de.end().map(|()| v))
+        .map_err(|e| SyntaxError {
+            message: syntax_message(&e),
+            position: Position { line: e.line() as u32, column: e.column().max(1) as u32 },
+        })?;
     let mut scanner = Scanner { chars: text.chars().collect(), i: 0, line: 1, col: 1 };
     let mut map = SourceMap::default();
     scanner.skip_ws();
     scanner.value(String::new(), &mut map);
     Ok((value, map))
+}
+
+/// Refuses text whose arrays and objects nest deeper than [`MAX_DEPTH`], without recursing:
+/// the error points at the first bracket past the limit.
+fn check_depth(text: &str) -> Result<(), SyntaxError> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (at, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(SyntaxError {
+                        message: format!(
+                            "arrays and objects nest more than {MAX_DEPTH} levels deep"
+                        ),
+                        position: position_of(text, at),
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The line and column (in characters) of byte offset `at`.
+fn position_of(text: &str, at: usize) -> Position {
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |l| l.chars().count()) + 1;
+    Position {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+    }
 }
 
 fn syntax_message(e: &serde_json::Error) -> String {
