@@ -29,7 +29,15 @@ pub struct SyntaxError {
 pub struct SourceMap {
     positions: HashMap<String, Position>,
     duplicates: Vec<String>,
+    /// Bytes of pointer text recorded so far (see [`POSITION_BUDGET_BYTES`]).
+    recorded: usize,
 }
+
+/// How many bytes of JSON-pointer text the map keeps. A pointer is as long as its value is
+/// deep, so a megabyte of deeply nested arrays would otherwise record hundreds of megabytes of
+/// keys; past the budget, values get no position of their own and [`SourceMap::position`]
+/// answers with their nearest recorded ancestor.
+pub const POSITION_BUDGET_BYTES: usize = 32 << 20;
 
 impl SourceMap {
     /// The position of `pointer`, or of its nearest ancestor that has one.
@@ -44,6 +52,22 @@ impl SourceMap {
                 None => return self.positions.get("").copied(),
             }
         }
+    }
+
+    /// Records where `pointer` starts; `replace` overwrites an earlier position (a repeated
+    /// key), otherwise the first one stays.
+    fn record(&mut self, pointer: &str, position: Position, replace: bool) {
+        if let Some(known) = self.positions.get_mut(pointer) {
+            if replace {
+                *known = position;
+            }
+            return;
+        }
+        if self.recorded.saturating_add(pointer.len()) > POSITION_BUDGET_BYTES {
+            return;
+        }
+        self.recorded += pointer.len();
+        self.positions.insert(pointer.to_string(), position);
     }
 
     /// JSON pointers of object members whose key appeared more than once in their object.
@@ -184,7 +208,7 @@ impl Scanner {
     }
 
     fn value(&mut self, pointer: String, map: &mut SourceMap) {
-        map.positions.entry(pointer.clone()).or_insert_with(|| self.here());
+        map.record(&pointer, self.here(), false);
         match self.peek() {
             Some('{') => self.object(pointer, map),
             Some('[') => self.array(pointer, map),
@@ -224,7 +248,7 @@ impl Scanner {
             } else {
                 seen.push(key);
             }
-            map.positions.insert(child.clone(), key_pos);
+            map.record(&child, key_pos, true);
             self.skip_ws();
             if self.peek() == Some(':') {
                 self.bump();
@@ -300,6 +324,23 @@ mod tests {
         let err = parse("{\n  \"a\": 1,\n  \"b\" 2\n}").unwrap_err();
         assert_eq!(err.position.line, 3);
         assert!(err.message.contains("expected `:`"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_wide_documents_keep_a_bounded_map() {
+        // 200 levels of arrays around 200,000 elements: every element's pointer is about 600
+        // bytes, 120 MB in all without the budget.
+        let depth = 200;
+        let text =
+            format!("{}{}{}", "[".repeat(depth), vec!["0"; 200_000].join(","), "]".repeat(depth));
+        let (_, map) = parse(&text).unwrap();
+        assert!(map.recorded <= POSITION_BUDGET_BYTES);
+        assert!(map.positions.len() < 200_000);
+        // Past the budget, a value answers with its nearest recorded ancestor.
+        let last = format!("{}/199999", "/0".repeat(depth - 1));
+        let inner = "/0".repeat(depth - 1);
+        assert_eq!(map.position(&last), map.position(&inner));
+        assert_eq!(map.position(&inner), Some(Position { line: 1, column: depth as u32 }));
     }
 
     #[test]
