@@ -7,6 +7,10 @@
 //! * `setup` — only install the missing tools.
 //! * `bench-peer [runs]` — `asl run` against the TypeScript peer aws-local-stepfunctions on a
 //!   4,000-iteration loop, whole processes, median wall time and peak RSS (figures only).
+//! * `fuzz [TARGET] [SECONDS]` — the cargo-fuzz targets in `fuzz/` (all three by default, 60 s
+//!   each): installs cargo-fuzz if missing, seeds the corpus, and runs libFuzzer with the
+//!   JSONata dictionary, a per-input time-out and a memory limit. A crash, a time-out or an
+//!   out-of-memory input fails the command and names the reproducer under `fuzz/artifacts/`.
 //! * `fields` — write `editor/asl-fields.json` (the editor's completion data) from the engine's
 //!   field table, `asl::definition::fields::table_json()`; a test fails while it is stale.
 //!
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
         Some("browser-test") => browser_test(),
         Some("jsonata-module") => jsonata_module(),
         Some("fields") => fields(),
+        Some("fuzz") => fuzz(&args[1..]),
         Some("smoke") => setup_browser().and_then(|_| smoke::smoke(&root(), &root().join("dist"))),
         #[cfg(unix)]
         Some("bench-peer") => bench_peer::bench_peer(&args[1..]),
@@ -61,7 +66,8 @@ fn main() -> ExitCode {
         _ => {
             eprintln!(
                 "usage: cargo xtask \
-                 <serve|test|dist|setup|browser-test|jsonata-module|fields|smoke|bench-peer [runs]>"
+                 <serve|test|dist|setup|browser-test|jsonata-module|fields|smoke|bench-peer [runs]|\
+                 fuzz [target] [seconds]>"
             );
             return ExitCode::from(2);
         }
@@ -234,6 +240,105 @@ fn setup_browser() -> Result<()> {
         .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
         .env("DEBIAN_FRONTEND", "noninteractive");
     run(install)
+}
+
+/// cargo-fuzz version installed by `cargo xtask fuzz` (with `--locked`).
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
+/// The fuzz targets (`fuzz/fuzz_targets/*.rs`), in the order `cargo xtask fuzz` runs them.
+const FUZZ_TARGETS: [&str; 3] = ["parse_validate", "run", "jsonata_intrinsics"];
+/// libFuzzer's per-input time-out, in seconds: a slower input is a finding (the runaway-loop
+/// definition that meets the 25,000-event quota takes about 2.5 s under AddressSanitizer).
+const FUZZ_TIMEOUT_SECONDS: u32 = 10;
+/// libFuzzer's memory limit (RSS, and the largest single allocation): past it, a finding.
+const FUZZ_RSS_LIMIT_MB: u32 = 2048;
+/// Longest input libFuzzer builds (a definition of 16 KiB is already large).
+const FUZZ_MAX_LEN: u32 = 16384;
+
+/// `cargo xtask fuzz [TARGET] [SECONDS]`.
+fn fuzz(args: &[String]) -> Result<()> {
+    let mut targets: Vec<&str> = FUZZ_TARGETS.to_vec();
+    let mut seconds: u64 = 60;
+    for arg in args {
+        if let Ok(n) = arg.parse::<u64>() {
+            seconds = n;
+        } else if FUZZ_TARGETS.contains(&arg.as_str()) {
+            targets = vec![arg.as_str()];
+        } else if arg != "all" {
+            return Err(format!(
+                "unknown fuzz target '{arg}' (expected one of {}, or all)",
+                FUZZ_TARGETS.join(", ")
+            ));
+        }
+    }
+    // 1. cargo-fuzz at the pinned version.
+    let have = output_of({
+        let mut c = cmd("cargo");
+        c.args(["fuzz", "--version"]);
+        c
+    });
+    if !have.as_deref().is_some_and(|v| v.ends_with(&format!(" {CARGO_FUZZ_VERSION}"))) {
+        let mut c = cmd("cargo");
+        c.args(["install", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION, "--locked"]);
+        run(c)?;
+    }
+    // 2. The seed corpus (files are named by content hash: re-seeding adds nothing twice).
+    let fuzz_dir = root().join("fuzz");
+    let mut seed = cmd("python3");
+    seed.arg(fuzz_dir.join("seed_corpus.py"));
+    run(seed)?;
+    // 3. Each target in turn. Only the stable toolchain is available: RUSTC_BOOTSTRAP lets it
+    //    take cargo-fuzz's nightly flags (-Zsanitizer=address).
+    let mut findings = Vec::new();
+    for target in targets {
+        let artifacts = fuzz_dir.join("artifacts").join(target);
+        fs::create_dir_all(&artifacts)
+            .map_err(|e| format!("cannot create {}: {e}", artifacts.display()))?;
+        let before = list_files(&artifacts);
+        let mut c = cmd("cargo");
+        c.current_dir(&fuzz_dir).env("RUSTC_BOOTSTRAP", "1").args([
+            "fuzz",
+            "run",
+            "-O",
+            target,
+            &fuzz_dir.join("corpus").join(target).display().to_string(),
+            "--",
+            &format!("-dict={}", fuzz_dir.join("jsonata.dict").display()),
+            &format!("-timeout={FUZZ_TIMEOUT_SECONDS}"),
+            &format!("-rss_limit_mb={FUZZ_RSS_LIMIT_MB}"),
+            &format!("-max_len={FUZZ_MAX_LEN}"),
+            &format!("-max_total_time={seconds}"),
+            &format!("-artifact_prefix={}/", artifacts.display()),
+            "-print_final_stats=1",
+        ]);
+        let started = Instant::now();
+        let outcome = run(c);
+        eprintln!("xtask: fuzz {target}: {:.0} s", started.elapsed().as_secs_f64());
+        let new: Vec<PathBuf> =
+            list_files(&artifacts).into_iter().filter(|p| !before.contains(p)).collect();
+        if outcome.is_err() || !new.is_empty() {
+            let shown: Vec<String> = new.iter().map(|p| p.display().to_string()).collect();
+            findings.push(format!(
+                "{target}: {}",
+                if shown.is_empty() { "libFuzzer failed".to_string() } else { shown.join(", ") }
+            ));
+        }
+    }
+    if findings.is_empty() {
+        eprintln!("xtask: fuzz: no crash, time-out or out-of-memory input");
+        Ok(())
+    } else {
+        Err(format!(
+            "fuzzing found problems (reproduce with `cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O TARGET FILE`): {}",
+            findings.join("; ")
+        ))
+    }
+}
+
+/// The files directly in `dir` (none when it cannot be read).
+fn list_files(dir: &Path) -> Vec<PathBuf> {
+    fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default()
 }
 
 /// Bundles the CodeMirror glue into editor/dist/editor.js (the Rust code imports it).

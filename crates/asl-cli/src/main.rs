@@ -32,7 +32,11 @@ const EXAMPLES: &str = "Examples:
   cat machine.asl.json | asl validate -
 
 Exit codes: 0 the command ran (whatever the execution's status); 1 unusable arguments or
-unreadable files; 2 the definition is invalid (diagnostics on stderr).";
+unreadable files; 2 the definition is invalid (diagnostics on stderr).
+
+Limits: a definition of at most 1,048,576 bytes and an input (--input, --mock-result,
+--context) of at most 262,144 bytes, AWS's quotas; --variables at most 10 MiB; a mock
+configuration at most 16 MiB. A leading UTF-8 byte order mark is skipped.";
 
 #[derive(Subcommand)]
 enum Command {
@@ -51,7 +55,15 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap exits 2 on a usage error; here 2 means an invalid definition, so usage errors exit 1
+    // (--help and --version still exit 0).
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate { definition, json } => validate(&definition, json),
@@ -66,25 +78,94 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads a file, or standard input for `-`.
-pub(crate) fn read_source(path: &str) -> Result<String, String> {
-    if path == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(text);
+/// AWS's quota on a state machine definition (CreateStateMachine's `definition`), in bytes.
+pub(crate) const MAX_DEFINITION_BYTES: u64 = 1_048_576;
+/// AWS's quota on an execution input and on any payload (task result, state input), in bytes.
+pub(crate) const MAX_PAYLOAD_BYTES: u64 = 262_144;
+/// AWS's quota on all the variables of an execution together, in bytes (for `--variables`).
+pub(crate) const MAX_VARIABLES_BYTES: u64 = 10 * 1_048_576;
+/// Ours, not AWS's (Step Functions Local does not document one): a mock configuration holds
+/// many responses of up to a payload each; 16 MiB is far above any hand-written one and keeps
+/// a mistaken `--mock-config /dev/zero` from filling memory.
+pub(crate) const MAX_MOCK_CONFIG_BYTES: u64 = 16 * 1_048_576;
+
+/// `1048576` → `1,048,576`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
     }
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read '{path}': {e}"))
+    out
 }
 
-/// A JSON argument given inline (`'{"a": 1}'`) or as a file path (or `-`).
+/// Reads a file, or standard input for `-`, as UTF-8 text of at most `limit` bytes (`what`
+/// names the limit in the message). Reading stops one byte past the limit, so an endless
+/// source (`/dev/zero`, a pipe that never closes its data) fails at once. A leading UTF-8 byte
+/// order mark is dropped.
+pub(crate) fn read_source(path: &str, limit: u64, what: &str) -> Result<String, String> {
+    let shown = if path == "-" { "standard input".to_string() } else { format!("'{path}'") };
+    let mut bytes = Vec::new();
+    let read = if path == "-" {
+        std::io::stdin().lock().take(limit + 1).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("{shown} is larger than {} bytes, {what}", thousands(limit)));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{shown} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
+/// A definition file (or `-`), within AWS's definition quota.
+pub(crate) fn read_definition(path: &str) -> Result<String, String> {
+    read_source(path, MAX_DEFINITION_BYTES, "AWS's quota for a state machine definition")
+}
+
+/// A mock configuration file, within [`MAX_MOCK_CONFIG_BYTES`].
+pub(crate) fn read_mock_config(path: &str) -> Result<String, String> {
+    read_source(path, MAX_MOCK_CONFIG_BYTES, "asl's limit for a mock configuration")
+}
+
+/// A JSON argument given inline (`'{"a": 1}'`) or as a file path (or `-`), within AWS's
+/// payload quota.
 pub(crate) fn read_json_arg(arg: &str, what: &str) -> Result<serde_json::Value, String> {
+    read_json_arg_within(
+        arg,
+        what,
+        MAX_PAYLOAD_BYTES,
+        "AWS's payload quota (execution input, state input and output, task result)",
+    )
+}
+
+/// [`read_json_arg`] with another limit.
+pub(crate) fn read_json_arg_within(
+    arg: &str,
+    what: &str,
+    limit: u64,
+    quota: &str,
+) -> Result<serde_json::Value, String> {
     if let Ok(v) = serde_json::from_str(arg) {
+        if arg.len() as u64 > limit {
+            return Err(format!("{what} is larger than {} bytes, {quota}", thousands(limit)));
+        }
         return Ok(v);
     }
-    let text = read_source(arg)
-        .map_err(|e| format!("{what} is neither JSON nor a readable file ({e})"))?;
+    let text = read_source(arg, limit, quota)
+        .map_err(|e| format!("{what} is neither JSON nor a usable file ({e})"))?;
     serde_json::from_str(&text).map_err(|e| format!("{what} in '{arg}' is not valid JSON: {e}"))
 }
 
@@ -104,7 +185,7 @@ pub(crate) fn print_diagnostics(file: &str, diagnostics: &[asl::Diagnostic]) {
 }
 
 fn validate(path: &str, json: bool) -> Result<ExitCode, String> {
-    let text = read_source(path)?;
+    let text = read_definition(path)?;
     let validation = asl::validate(&text);
     let name = if path == "-" { "<stdin>" } else { path };
     if json {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::{print_diagnostics, read_json_arg, read_source};
+use crate::{print_diagnostics, read_definition, read_json_arg, read_mock_config};
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -43,7 +43,7 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode, String> {
-    let text = read_source(&args.definition)?;
+    let text = read_definition(&args.definition)?;
     let machine = match asl::StateMachine::from_text(&text) {
         Ok(m) => m,
         Err(diagnostics) => {
@@ -64,9 +64,13 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         None => json!({}),
     };
     let mock_config = match &args.mock_config {
-        Some(path) => Some(asl::MockConfig::from_text(&read_source(path)?)?),
+        Some(path) => Some(asl::MockConfig::from_text(&read_mock_config(path)?)?),
         None => None,
     };
+    // A test case that is not there is an argument error, not a failed execution.
+    if let (Some(mocks), Some(case)) = (&mock_config, &args.test_case) {
+        mocks.test_case(Some(&args.state_machine_name), case)?;
+    }
     let config = asl::ExecutionConfig {
         input,
         mock_config,

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::{print_diagnostics, read_json_arg, read_source};
+use crate::{print_diagnostics, read_definition, read_json_arg, read_json_arg_within};
 
 #[derive(Args)]
 pub struct TestStateArgs {
@@ -37,7 +37,7 @@ pub struct TestStateArgs {
 }
 
 pub fn run(args: TestStateArgs) -> Result<ExitCode, String> {
-    let text = read_source(&args.definition)?;
+    let text = read_definition(&args.definition)?;
     let machine = match asl::StateMachine::from_text(&text) {
         Ok(m) => m,
         Err(diagnostics) => {
@@ -62,7 +62,12 @@ pub fn run(args: TestStateArgs) -> Result<ExitCode, String> {
         None => None,
     };
     let variables = match &args.variables {
-        Some(v) => match read_json_arg(v, "--variables")? {
+        Some(v) => match read_json_arg_within(
+            v,
+            "--variables",
+            crate::MAX_VARIABLES_BYTES,
+            "AWS's quota for the variables of an execution",
+        )? {
             serde_json::Value::Object(m) => m,
             _ => return Err("--variables must be a JSON object".to_string()),
         },

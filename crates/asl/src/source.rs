@@ -29,7 +29,15 @@ pub struct SyntaxError {
 pub struct SourceMap {
     positions: HashMap<String, Position>,
     duplicates: Vec<String>,
+    /// Bytes of pointer text recorded so far (see [`POSITION_BUDGET_BYTES`]).
+    recorded: usize,
 }
+
+/// How many bytes of JSON-pointer text the map keeps. A pointer is as long as its value is
+/// deep, so a megabyte of deeply nested arrays would otherwise record hundreds of megabytes of
+/// keys; past the budget, values get no position of their own and [`SourceMap::position`]
+/// answers with their nearest recorded ancestor.
+pub const POSITION_BUDGET_BYTES: usize = 32 << 20;
 
 impl SourceMap {
     /// The position of `pointer`, or of its nearest ancestor that has one.
@@ -46,6 +54,22 @@ impl SourceMap {
         }
     }
 
+    /// Records where `pointer` starts; `replace` overwrites an earlier position (a repeated
+    /// key), otherwise the first one stays.
+    fn record(&mut self, pointer: &str, position: Position, replace: bool) {
+        if let Some(known) = self.positions.get_mut(pointer) {
+            if replace {
+                *known = position;
+            }
+            return;
+        }
+        if self.recorded.saturating_add(pointer.len()) > POSITION_BUDGET_BYTES {
+            return;
+        }
+        self.recorded += pointer.len();
+        self.positions.insert(pointer.to_string(), position);
+    }
+
     /// JSON pointers of object members whose key appeared more than once in their object.
     pub fn duplicate_keys(&self) -> &[String] {
         &self.duplicates
@@ -57,17 +81,85 @@ pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Parses `text` as JSON and maps its pointers to positions.
+/// How deeply arrays and objects may nest in a definition.
+///
+/// Deep enough for [`MAX_NESTING`](crate::definition) Parallel and Map states (each adds three
+/// or four levels) plus the JSON inside them, so the engine's own nesting check is the one a
+/// deep definition meets; shallow enough that everything that walks the value recursively
+/// (parsing, the source map, the model, `Drop`) stays far from the end of a 1 MiB stack.
+/// `serde_json`'s own limit (128) is lifted for definitions: this check, done first without
+/// recursion, replaces it. See docs/decisions/0011-cli-limits-and-fuzzing.md.
+pub const MAX_DEPTH: usize = 256;
+
+/// The UTF-8 byte order mark, which some editors write at the start of a file.
+const BOM: char = '\u{feff}';
+
+/// Parses `text` as JSON and maps its pointers to positions. A leading byte order mark is
+/// skipped (positions are counted after it, as editors show them).
 pub fn parse(text: &str) -> Result<(Value, SourceMap), SyntaxError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| SyntaxError {
-        message: syntax_message(&e),
-        position: Position { line: e.line() as u32, column: e.column().max(1) as u32 },
-    })?;
+    let text = text.strip_prefix(BOM).unwrap_or(text);
+    check_depth(text)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    let value = serde::Deserialize::deserialize(&mut de)
+        .and_then(|v: Value| de.end().map(|()| v))
+        .map_err(|e| SyntaxError {
+            message: syntax_message(&e),
+            position: Position { line: e.line() as u32, column: e.column().max(1) as u32 },
+        })?;
     let mut scanner = Scanner { chars: text.chars().collect(), i: 0, line: 1, col: 1 };
     let mut map = SourceMap::default();
     scanner.skip_ws();
     scanner.value(String::new(), &mut map);
     Ok((value, map))
+}
+
+/// Refuses text whose arrays and objects nest deeper than [`MAX_DEPTH`], without recursing:
+/// the error points at the first bracket past the limit.
+fn check_depth(text: &str) -> Result<(), SyntaxError> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (at, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(SyntaxError {
+                        message: format!(
+                            "arrays and objects nest more than {MAX_DEPTH} levels deep"
+                        ),
+                        position: position_of(text, at),
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The line and column (in characters) of byte offset `at`.
+fn position_of(text: &str, at: usize) -> Position {
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |l| l.chars().count()) + 1;
+    Position {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+    }
 }
 
 fn syntax_message(e: &serde_json::Error) -> String {
@@ -116,7 +208,7 @@ impl Scanner {
     }
 
     fn value(&mut self, pointer: String, map: &mut SourceMap) {
-        map.positions.entry(pointer.clone()).or_insert_with(|| self.here());
+        map.record(&pointer, self.here(), false);
         match self.peek() {
             Some('{') => self.object(pointer, map),
             Some('[') => self.array(pointer, map),
@@ -156,7 +248,7 @@ impl Scanner {
             } else {
                 seen.push(key);
             }
-            map.positions.insert(child.clone(), key_pos);
+            map.record(&child, key_pos, true);
             self.skip_ws();
             if self.peek() == Some(':') {
                 self.bump();
@@ -232,6 +324,23 @@ mod tests {
         let err = parse("{\n  \"a\": 1,\n  \"b\" 2\n}").unwrap_err();
         assert_eq!(err.position.line, 3);
         assert!(err.message.contains("expected `:`"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_wide_documents_keep_a_bounded_map() {
+        // 200 levels of arrays around 200,000 elements: every element's pointer is about 600
+        // bytes, 120 MB in all without the budget.
+        let depth = 200;
+        let text =
+            format!("{}{}{}", "[".repeat(depth), vec!["0"; 200_000].join(","), "]".repeat(depth));
+        let (_, map) = parse(&text).unwrap();
+        assert!(map.recorded <= POSITION_BUDGET_BYTES);
+        assert!(map.positions.len() < 200_000);
+        // Past the budget, a value answers with its nearest recorded ancestor.
+        let last = format!("{}/199999", "/0".repeat(depth - 1));
+        let inner = "/0".repeat(depth - 1);
+        assert_eq!(map.position(&last), map.position(&inner));
+        assert_eq!(map.position(&inner), Some(Position { line: 1, column: depth as u32 }));
     }
 
     #[test]

@@ -99,18 +99,7 @@ impl MockConfig {
                     let (lo, hi) = parse_range(key).ok_or_else(|| {
                         format!("MockedResponses.{name}: \"{key}\" is not an invocation index or range like \"0\" or \"1-2\"")
                     })?;
-                    let outcome = if let Some(ret) = answer.get("Return") {
-                        Outcome::Success(ret.clone())
-                    } else if let Some(throw) = answer.get("Throw") {
-                        let text = |k: &str| {
-                            throw.get(k).and_then(Value::as_str).unwrap_or("").to_string()
-                        };
-                        Outcome::Failure(StatesError::new(text("Error"), text("Cause")))
-                    } else {
-                        return Err(format!(
-                            "MockedResponses.{name}.{key} needs a Return or a Throw"
-                        ));
-                    };
+                    let outcome = answer_outcome(name, key, answer)?;
                     list.push((lo, hi, outcome));
                 }
                 config.responses.insert(name.clone(), list);
@@ -127,11 +116,18 @@ impl MockConfig {
             .and_then(|cases| cases.get(case))
             .or_else(|| self.state_machines.values().find_map(|cases| cases.get(case)));
         let Some(states) = found else {
-            let known: Vec<String> =
-                self.state_machines.values().flat_map(|c| c.keys().cloned()).collect();
+            let known: Vec<String> = self
+                .state_machines
+                .iter()
+                .filter(|(_, cases)| !cases.is_empty())
+                .map(|(sm, cases)| {
+                    let names: Vec<&str> = cases.keys().map(String::as_str).collect();
+                    format!("{sm}: {}", names.join(", "))
+                })
+                .collect();
             return Err(format!(
                 "test case '{case}' is not in the mock configuration (it has: {})",
-                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                if known.is_empty() { "none".to_string() } else { known.join("; ") }
             ));
         };
         let mut resolved = IndexMap::new();
@@ -142,6 +138,75 @@ impl MockConfig {
             resolved.insert(state.clone(), answers.clone());
         }
         Ok(TestCase { name: case.to_string(), states: resolved })
+    }
+}
+
+/// One answer of a mocked response: `{"Return": value}` or
+/// `{"Throw": {"Error": "…", "Cause": "…"}}` (Error a string, Cause an optional
+/// string), nothing else, so a typo or a wrong type is reported here rather than turning into
+/// an empty error at run time.
+fn answer_outcome(name: &str, key: &str, answer: &Value) -> Result<Outcome, String> {
+    let at = format!("MockedResponses.{name}.{key}");
+    let Some(fields) = answer.as_object() else {
+        return Err(format!(
+            "{at} must be an object with a Return or a Throw, not {}",
+            type_name(answer)
+        ));
+    };
+    if let Some(unknown) = fields.keys().find(|k| !matches!(k.as_str(), "Return" | "Throw")) {
+        return Err(format!("{at} has an unknown field \"{unknown}\" (expected Return or Throw)"));
+    }
+    match (fields.get("Return"), fields.get("Throw")) {
+        (Some(_), Some(_)) => Err(format!("{at} has both a Return and a Throw; give one")),
+        (Some(ret), None) => Ok(Outcome::Success(ret.clone())),
+        (None, Some(throw)) => {
+            let Some(throw) = throw.as_object() else {
+                return Err(format!(
+                    "{at}.Throw must be an object {{\"Error\": \"…\", \"Cause\": \"…\"}}, not {}",
+                    type_name(throw)
+                ));
+            };
+            if let Some(unknown) = throw.keys().find(|k| !matches!(k.as_str(), "Error" | "Cause")) {
+                return Err(format!(
+                    "{at}.Throw has an unknown field \"{unknown}\" (expected Error and Cause)"
+                ));
+            }
+            let error = match throw.get("Error") {
+                // Empty is allowed: it is how a recorded task failure without an error name
+                // is mocked.
+                Some(Value::String(e)) => e.clone(),
+                Some(other) => {
+                    return Err(format!(
+                        "{at}.Throw.Error must be a string, not {}",
+                        type_name(other)
+                    ))
+                }
+                None => return Err(format!("{at}.Throw needs an Error (a string)")),
+            };
+            let cause = match throw.get("Cause") {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(c)) => c.clone(),
+                Some(other) => {
+                    return Err(format!(
+                        "{at}.Throw.Cause must be a string, not {}",
+                        type_name(other)
+                    ))
+                }
+            };
+            Ok(Outcome::Failure(StatesError::new(error, cause)))
+        }
+        (None, None) => Err(format!("{at} needs a Return or a Throw")),
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
@@ -188,8 +253,44 @@ mod tests {
     fn explains_bad_configurations() {
         assert!(MockConfig::from_text("{").unwrap_err().contains("not valid JSON"));
         let config = MockConfig::from_text(CONFIG).unwrap();
-        assert!(config.test_case(None, "Nope").unwrap_err().contains("it has: T"));
+        assert!(config.test_case(None, "Nope").unwrap_err().contains("it has: M: T"));
         let bad = r#"{"MockedResponses": {"X": {"zero": {"Return": 1}}}}"#;
         assert!(MockConfig::from_text(bad).unwrap_err().contains("\"zero\""));
+    }
+
+    #[test]
+    fn refuses_malformed_answers_naming_the_mock_and_field() {
+        let err = |answer: &str| {
+            let text = format!(r#"{{"MockedResponses": {{"CallMock": {{"0": {answer}}}}}}}"#);
+            MockConfig::from_text(&text).unwrap_err()
+        };
+        assert_eq!(
+            err(r#"{"Throw": 5}"#),
+            "MockedResponses.CallMock.0.Throw must be an object {\"Error\": \"…\", \"Cause\": \"…\"}, not a number"
+        );
+        assert_eq!(
+            err(r#"{"Throw": {}}"#),
+            "MockedResponses.CallMock.0.Throw needs an Error (a string)"
+        );
+        assert_eq!(
+            err(r#"{"Throw": {"Error": 1}}"#),
+            "MockedResponses.CallMock.0.Throw.Error must be a string, not a number"
+        );
+        assert_eq!(
+            err(r#"{"Throw": {"Error": "E", "Cause": []}}"#),
+            "MockedResponses.CallMock.0.Throw.Cause must be a string, not an array"
+        );
+        assert!(err(r#"{"Throw": {"Eror": "E"}}"#).contains("unknown field \"Eror\""));
+        assert!(err(r#"{"Retrun": 1}"#).contains("unknown field \"Retrun\""));
+        assert!(
+            err(r#"{"Return": 1, "Throw": {"Error": "E"}}"#).contains("both a Return and a Throw")
+        );
+        assert!(err("7").contains("must be an object with a Return or a Throw, not a number"));
+        // A Throw without a Cause is fine; the cause is empty.
+        let ok = MockConfig::from_text(
+            r#"{"MockedResponses": {"M": {"0": {"Throw": {"Error": "E"}}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.responses["M"][0].2, Outcome::Failure(StatesError::new("E", "")));
     }
 }

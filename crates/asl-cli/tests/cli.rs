@@ -1,0 +1,250 @@
+//! The `asl` command's contract: exit codes (0 ran, 1 unusable arguments or files, 2 invalid
+//! definition), size limits with messages that name them, mock configuration checks, a byte
+//! order mark, deep nesting.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `asl ARGS` with `stdin` piped in; a 60 s bound turns a hang into a failure.
+fn asl_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asl"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = stdin.to_vec();
+    let mut pipe = child.stdin.take().unwrap();
+    // asl may stop reading early (that is the point of the limits): ignore a broken pipe.
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("asl {args:?} did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn asl(args: &[&str]) -> Output {
+    asl_with_stdin(args, b"")
+}
+
+/// A file in a fresh temporary directory for this test.
+fn temp_file(test: &str, name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("asl-cli-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+const PASS: &str = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#;
+const TASK: &str = r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task",
+  "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F", "End": true}}}"#;
+
+fn mocks(answer: &str) -> String {
+    format!(
+        r#"{{"StateMachines": {{"M": {{"TestCases": {{"Happy": {{"Call": "CallMock"}}, "Sad": {{}}}}}}}},
+            "MockedResponses": {{"CallMock": {{"0": {answer}}}}}}}"#
+    )
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let def = temp_file("codes", "pass.json", PASS.as_bytes());
+    let def = def.to_str().unwrap();
+    assert_eq!(asl(&["run", def]).code, 0);
+    assert_eq!(asl(&["validate", def]).code, 0);
+    // Usage errors exit 1 (clap's own default would be 2, which here means "invalid definition").
+    let unknown = asl(&["run", def, "--no-such-flag"]);
+    assert_eq!(unknown.code, 1);
+    assert!(unknown.stderr.contains("--no-such-flag"), "{}", unknown.stderr);
+    assert_eq!(asl(&["run"]).code, 1);
+    assert_eq!(asl(&["frobnicate"]).code, 1);
+    assert_eq!(asl(&[]).code, 1);
+    assert_eq!(asl(&["run", def, "--type", "SIDEWAYS"]).code, 1);
+    assert_eq!(asl(&["run", def, "--mock-config", "m.json"]).code, 1, "--test-case is required");
+    // Help and version are not errors.
+    let help = asl(&["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("Exit codes"), "{}", help.stdout);
+    assert_eq!(asl(&["run", "--help"]).code, 0);
+    assert_eq!(asl(&["--version"]).code, 0);
+    // Unreadable files exit 1; an invalid definition 2.
+    assert_eq!(asl(&["run", "/no/such/file.json"]).code, 1);
+    let bad = temp_file("codes", "bad.json", br#"{"StartAt": "Nowhere", "States": {}}"#);
+    assert_eq!(asl(&["run", bad.to_str().unwrap()]).code, 2);
+    assert_eq!(asl(&["validate", bad.to_str().unwrap()]).code, 2);
+}
+
+/// Valid JSON of exactly `bytes` bytes: `text` padded with spaces.
+fn padded(text: &str, bytes: usize) -> Vec<u8> {
+    let mut out = text.as_bytes().to_vec();
+    out.resize(bytes, b' ');
+    out
+}
+
+#[test]
+fn a_definition_is_limited_to_awss_quota() {
+    let at_limit = temp_file("deflimit", "at.json", &padded(PASS, 1_048_576));
+    assert_eq!(asl(&["validate", at_limit.to_str().unwrap()]).code, 0);
+    let over = temp_file("deflimit", "over.json", &padded(PASS, 1_048_577));
+    let out = asl(&["run", over.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("is larger than 1,048,576 bytes, AWS's quota for a state machine definition"),
+        "{}",
+        out.stderr
+    );
+    // Standard input too, without reading it all.
+    let out = asl_with_stdin(&["validate", "-"], &vec![b' '; 8 << 20]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("standard input is larger than 1,048,576 bytes"), "{}", out.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn endless_sources_stop_at_the_limit() {
+    let out = asl(&["run", "/dev/zero"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("'/dev/zero' is larger than 1,048,576 bytes"), "{}", out.stderr);
+    let def = temp_file("endless", "pass.json", PASS.as_bytes());
+    let out = asl(&["run", def.to_str().unwrap(), "--input", "/dev/urandom"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("is larger than 262,144 bytes"), "{}", out.stderr);
+    let out =
+        asl(&["run", def.to_str().unwrap(), "--mock-config", "/dev/zero", "--test-case", "T"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("larger than 16,777,216 bytes"), "{}", out.stderr);
+}
+
+#[test]
+fn an_input_is_limited_to_awss_payload_quota() {
+    let def = temp_file("inlimit", "pass.json", PASS.as_bytes());
+    let def = def.to_str().unwrap();
+    let at_limit = temp_file("inlimit", "at.json", &padded(r#"{"a": 1}"#, 262_144));
+    let out = asl(&["run", def, "--input", at_limit.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let over = temp_file("inlimit", "over.json", &padded(r#"{"a": 1}"#, 262_145));
+    let out = asl(&["run", def, "--input", over.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("larger than 262,144 bytes, AWS's payload quota"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_unknown_test_case_is_an_argument_error_listing_the_known_ones() {
+    let def = temp_file("case", "task.json", TASK.as_bytes());
+    let config = temp_file("case", "mocks.json", mocks(r#"{"Return": 1}"#).as_bytes());
+    let (def, config) = (def.to_str().unwrap(), config.to_str().unwrap());
+    let out = asl(&["run", def, "--mock-config", config, "--test-case", "Nope"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.is_empty(), "no execution runs: {}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("test case 'Nope' is not in the mock configuration (it has: M: Happy, Sad)"),
+        "{}",
+        out.stderr
+    );
+    let out = asl(&["run", def, "--mock-config", config, "--test-case", "Happy"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains(r#""status": "SUCCEEDED""#), "{}", out.stdout);
+}
+
+#[test]
+fn a_malformed_mock_is_named_with_its_field() {
+    let def = temp_file("badmock", "task.json", TASK.as_bytes());
+    let config = temp_file("badmock", "mocks.json", mocks(r#"{"Throw": 5}"#).as_bytes());
+    let out = asl(&[
+        "run",
+        def.to_str().unwrap(),
+        "--mock-config",
+        config.to_str().unwrap(),
+        "--test-case",
+        "Happy",
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("MockedResponses.CallMock.0.Throw must be an object"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped_in_every_file() {
+    let bom = |text: &str| [b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat();
+    let def = temp_file("bom", "task.json", &bom(TASK));
+    let input = temp_file("bom", "input.json", &bom(r#"{"x": 1}"#));
+    let config = temp_file("bom", "mocks.json", &bom(&mocks(r#"{"Return": {"ok": true}}"#)));
+    let out = asl(&[
+        "run",
+        def.to_str().unwrap(),
+        "--input",
+        input.to_str().unwrap(),
+        "--mock-config",
+        config.to_str().unwrap(),
+        "--test-case",
+        "Happy",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains(r#""ok": true"#), "{}", out.stdout);
+    let out = asl_with_stdin(&["validate", "-"], &bom(PASS));
+    assert_eq!((out.code, out.stdout.trim()), (0, "<stdin>: OK"), "{}", out.stderr);
+}
+
+#[test]
+fn deep_definitions_get_located_messages() {
+    let mut state = String::from(r#"{"Type": "Pass", "End": true}"#);
+    for _ in 0..41 {
+        state = format!(
+            r#"{{"Type": "Parallel", "End": true, "Branches": [{{"StartAt": "S", "States": {{"S": {state}}}}}]}}"#
+        );
+    }
+    let text = format!(r#"{{"StartAt": "S", "States": {{"S": {state}}}}}"#);
+    let def = temp_file("deep", "deep.json", text.as_bytes());
+    let out = asl(&["validate", def.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(":1:")
+            && out.stderr.contains(
+                "error[TOO_DEEPLY_NESTED]: Parallel and Map states may nest at most 40 levels deep"
+            ),
+        "{}",
+        out.stderr
+    );
+    let arrays = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let out = asl_with_stdin(&["run", "-"], arrays.as_bytes());
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(
+            "<stdin>:1:257: error[INVALID_JSON_DESCRIPTION]: Invalid JSON: arrays and objects nest more than 256 levels deep"
+        ),
+        "{}",
+        out.stderr
+    );
+}
