@@ -33,22 +33,42 @@ export function baseUrl() {
 
 // ---- the engine worker, page side (src/run/driver.rs) ----
 
+const READY = "stepwise-engine-ready";
+
 export function spawnEngine(glueUrl, wasmModule, onMessage) {
   const worker = new Worker(import.meta.url, { type: "module", name: "stepwise-engine" });
-  worker.onmessage = (e) => onMessage(e.data);
+  // Messages wait until the worker says it listens (a message posted to a module worker
+  // before its script has run can be lost, e.g. when the script is wrapped by a loader).
+  let waiting = [];
+  worker.onmessage = (e) => {
+    if (e.data === READY) {
+      if (waiting !== null) {
+        worker.postMessage({ glue: glueUrl, module: wasmModule, base: baseUrl() });
+        for (const text of waiting) worker.postMessage(text);
+        waiting = null;
+      }
+      return;
+    }
+    onMessage(e.data);
+  };
   worker.onerror = (e) => {
     const message = (e && e.message) || "the engine worker could not start";
     onMessage(JSON.stringify({ Crashed: { message: String(message) } }));
   };
-  worker.postMessage({ glue: glueUrl, module: wasmModule, base: baseUrl() });
+  worker.stepwiseSend = (text) => {
+    if (waiting !== null) waiting.push(text);
+    else worker.postMessage(text);
+  };
   return worker;
 }
 
 export function postToEngine(worker, text) {
-  worker.postMessage(text);
+  worker.stepwiseSend(text);
 }
 
 export function terminateEngine(worker) {
+  worker.onmessage = null;
+  worker.onerror = null;
   worker.terminate();
 }
 
@@ -85,4 +105,6 @@ if (inWorker && !self.__stepwiseEngine) {
       self.postMessage(JSON.stringify({ Crashed: { message } }));
     }
   };
+  // Listening now: say so once this script (and whatever loaded it) has finished running.
+  setTimeout(() => self.postMessage(READY), 0);
 }

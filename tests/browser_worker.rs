@@ -58,7 +58,8 @@ async fn stop_answers_within_a_second_inside_an_evaluation_that_does_not_return(
     let answered = js_sys::Date::now() - pressed;
     assert!(answered < 1000.0, "Stop took {answered} ms");
     let types = event_types();
-    assert_eq!(types.first().map(String::as_str), Some("ExecutionStarted"), "{types:?}");
+    let notice = text_of(".status-area");
+    assert_eq!(types.first().map(String::as_str), Some("ExecutionStarted"), "{types:?} {notice}");
     assert_eq!(types.last().map(String::as_str), Some("ExecutionAborted"), "{types:?}");
     assert_eq!(get_text(&view), BUSY, "the editor still holds the definition");
     // The next run starts a fresh worker and runs normally.
@@ -79,8 +80,9 @@ async fn a_distributed_map_looping_forever_fails_with_a_cause() {
     let view = editor_view().await;
     set_text(
         &view,
-        r#"{"StartAt": "Fan", "States": {
-            "Fan": {"Type": "Map", "Items": [1, 2], "End": true,
+        r#"{"StartAt": "Items", "States": {
+            "Items": {"Type": "Pass", "Result": [1, 2], "Next": "Fan"},
+            "Fan": {"Type": "Map", "End": true,
                 "ItemProcessor": {
                     "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
                     "StartAt": "Spin", "States": {
@@ -92,7 +94,8 @@ async fn a_distributed_map_looping_forever_fails_with_a_cause() {
     wait_for("the new graph", || query("svg.sw-graph [data-state='Fan']")).await;
     wait_for("no problems", || query(".problems .empty.ok")).await;
     click("#start");
-    for _ in 0..120 {
+    wait_for("the run to start", || (status() != "").then_some(())).await;
+    for _ in 0..180 {
         if status() != "Running" {
             break;
         }
@@ -100,7 +103,7 @@ async fn a_distributed_map_looping_forever_fails_with_a_cause() {
         assert!(lag < 1000.0, "the page is frozen: a 50 ms timer took {lag} ms");
         sleep(200).await;
     }
-    assert_eq!(status(), "Failed", "{:?}", event_types());
+    assert_eq!(status(), "Failed", "{:?} {}", event_types(), text_of(".status-area"));
     let cause = text_of("#execution-status .cause");
     assert!(!cause.trim().is_empty(), "the cause is shown");
     drop(handle);

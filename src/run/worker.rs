@@ -53,6 +53,7 @@ fn post(message: &FromWorker) {
 /// One message from the page (JSON text of a [`ToWorker`]).
 #[wasm_bindgen(js_name = stepwiseWorkerReceive)]
 pub fn stepwise_worker_receive(text: &str) {
+    crate::panic::install_in_worker();
     match ToWorker::from_text(text) {
         Ok(ToWorker::Start(start)) => {
             RUN.with(|r| r.borrow_mut().take());
