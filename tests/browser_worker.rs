@@ -94,7 +94,7 @@ async fn a_distributed_map_looping_forever_fails_with_a_cause() {
     wait_for("the new graph", || query("svg.sw-graph [data-state='Fan']")).await;
     wait_for("no problems", || query(".problems .empty.ok")).await;
     click("#start");
-    wait_for("the run to start", || (status() != "").then_some(())).await;
+    wait_for("the run to start", || (!status().is_empty()).then_some(())).await;
     for _ in 0..180 {
         if status() != "Running" {
             break;
