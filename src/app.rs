@@ -19,8 +19,8 @@ use crate::panels::status::{IoTabs, StatusBanner};
 use crate::panels::tutorial::TutorialPanel;
 use crate::persist::share::{self, Shared};
 use crate::persist::storage;
-use crate::run::driver::Driver;
-use crate::run::{self, Clock, RunView, Status};
+use crate::run::driver::{Driver, Launch};
+use crate::run::{Clock, RunView, Status};
 use crate::session::Session;
 
 /// The tutorial state machine shown on first visit and by "Reset to example".
@@ -167,27 +167,20 @@ pub fn App() -> impl IntoView {
             notice.set(Some("Fix the problems in the definition first.".into()));
             return;
         }
-        let Some(machine) = compiled.with_untracked(|c| c.machine.clone()) else {
+        if compiled.with_untracked(|c| c.machine.is_none()) {
             notice.set(Some("Fix the problems in the definition first.".into()));
             return;
-        };
-        let prepared = mocks.with_untracked(|m| {
-            let case = effective_test_case(m, test_case.get_untracked().as_deref());
-            run::prepare(&run::Request {
-                machine,
-                input: &value,
-                mocks: m,
-                test_case: case.as_deref(),
-                start_time_ms: js_sys::Date::now() as i64,
-            })
-        });
-        match prepared {
-            Ok(execution) => {
-                notice.set(None);
-                driver.start(execution);
-            }
-            Err(message) => notice.set(Some(message)),
         }
+        let case =
+            mocks.with_untracked(|m| effective_test_case(m, test_case.get_untracked().as_deref()));
+        notice.set(None);
+        driver.start(Launch {
+            definition: definition.get_untracked(),
+            input: value,
+            mocks: mocks.get_untracked(),
+            test_case: case,
+            start_time_ms: js_sys::Date::now() as i64,
+        });
     };
     // A Start pressed while JSONata is still on its way runs as soon as it arrives.
     let start_when_ready = RwSignal::new(false);

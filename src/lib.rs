@@ -9,14 +9,20 @@
 
 pub mod app;
 pub mod definition;
+pub mod host;
 pub mod panels;
 pub mod panic;
 pub mod persist;
 pub mod run;
 pub mod session;
 
-/// Installs the panic hook and mounts the app on `<body>`.
+/// Installs the panic hook and mounts the app on `<body>`. Inside the engine worker (the same
+/// wasm, instantiated by `src/host.js`) there is no document: nothing is mounted, and the
+/// worker's loop (`run::worker`) answers the page's messages.
 pub fn start() {
+    if web_sys::window().is_none() {
+        return;
+    }
     panic::install();
     leptos::mount::mount_to_body(app::App);
 }

@@ -15,6 +15,16 @@ pub fn install() {
     });
 }
 
+/// Inside the engine worker: a panic is reported to the page (which shows it and ends the run).
+pub fn install_in_worker() {
+    INSTALL.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let message = crate::run::wire::FromWorker::Crashed { message: info.to_string() };
+            crate::host::post_to_page(&message.to_text());
+        }));
+    });
+}
+
 fn show_error_panel(message: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;

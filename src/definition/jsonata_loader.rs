@@ -13,34 +13,10 @@ use leptos::prelude::*;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
+use crate::host::{call_check_syntax, call_evaluate, import_jsonata};
+
 /// Where the module lives, relative to the page (works under any sub-path).
 pub const MODULE_PATH: &str = "jsonata/stepwise_jsonata.js";
-
-#[wasm_bindgen(inline_js = "
-export function importJsonata(path) {
-  const url = new URL(path, document.baseURI).href;
-  return import(url).then(async (m) => { await m.default(); return m; });
-}
-export function callCheckSyntax(m, expr) { return m.checkSyntax(expr); }
-export function callEvaluate(m, expr, states, variables, nowMs, random) {
-  return m.evaluate(expr, states, variables, nowMs, random);
-}
-")]
-extern "C" {
-    #[wasm_bindgen(js_name = importJsonata)]
-    fn import_jsonata(path: &str) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = callCheckSyntax)]
-    fn call_check_syntax(module: &JsValue, expr: &str) -> Option<String>;
-    #[wasm_bindgen(js_name = callEvaluate)]
-    fn call_evaluate(
-        module: &JsValue,
-        expr: &str,
-        states: &str,
-        variables: &str,
-        now_ms: f64,
-        random: &str,
-    ) -> String;
-}
 
 /// Where JSONata support is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,23 +95,36 @@ pub fn ensure_loaded(state: RwSignal<Availability>) {
     }
     state.set(Availability::Loading);
     leptos::task::spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(import_jsonata(MODULE_PATH)).await {
-            Ok(module) => {
-                asl::jsonata::install_backend(Rc::new(JsBackend { module }));
-                state.set(Availability::Ready);
-            }
-            Err(error) => {
-                let reason = error
-                    .dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()))
-                    .or_else(|| error.as_string())
-                    .unwrap_or_else(|| "unknown error".into());
-                state.set(Availability::Failed(format!(
-                    "JSONata support could not be loaded ({MODULE_PATH}): {reason}"
-                )));
-            }
-        }
+        state.set(match load().await {
+            Ok(()) => Availability::Ready,
+            Err(message) => Availability::Failed(message),
+        });
     });
+}
+
+/// Imports the module (relative to the page) and installs it as the engine's JSONata
+/// evaluator. The page and the engine worker each call it once.
+pub async fn load() -> Result<(), String> {
+    if asl::jsonata::available() {
+        return Ok(());
+    }
+    let url = web_sys::Url::new_with_base(MODULE_PATH, &crate::host::base_url())
+        .map(|u| u.href())
+        .unwrap_or_else(|_| MODULE_PATH.to_string());
+    match wasm_bindgen_futures::JsFuture::from(import_jsonata(&url)).await {
+        Ok(module) => {
+            asl::jsonata::install_backend(Rc::new(JsBackend { module }));
+            Ok(())
+        }
+        Err(error) => {
+            let reason = error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .or_else(|| error.as_string())
+                .unwrap_or_else(|| "unknown error".into());
+            Err(format!("JSONata support could not be loaded ({MODULE_PATH}): {reason}"))
+        }
+    }
 }
 
 #[cfg(test)]

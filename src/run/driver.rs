@@ -1,50 +1,66 @@
-//! Drives a running execution from the browser's event loop. The engine runs in slices of a
-//! few milliseconds, then the page gets the thread back (timers, input, painting), so an
-//! infinite loop or a 10,000-item Map never freezes it and Stop works at any moment.
+//! The page's side of the engine worker (docs/decisions/0008-engine-in-a-web-worker.md).
 //!
-//! The clock decides how far each slice may go: *Instant* runs as many steps as fit in the
-//! slice (Waits and retry intervals jump); *Real time* and *×10* let virtual time advance with
-//! the wall clock, so a 1 s Wait takes a second (or a tenth) on screen. The engine's virtual
-//! timestamps stay exact either way. Changing the clock during a run re-anchors it.
+//! The engine runs in a Web Worker (`src/host.js` starts it with the page's own wasm module,
+//! compiled once and already in memory; `run/worker.rs` is its loop), so nothing a definition
+//! does can freeze the page. Start sends the definition, the input, the mock configuration
+//! and the run options; the worker answers with batches of typed history events that are
+//! appended to the shown [`RunView`]. Changing the clock is a message too.
+//!
+//! Stop always works: the worker is asked to stop (it answers between two slices, with the
+//! engine's own `StopExecution` events); if it has not answered within [`STOP_GRACE_MS`] it is
+//! inside one evaluation that does not return, so it is terminated and the page finishes the
+//! history itself ([`abort_events`](super::abort::abort_events)). The next Start starts a
+//! fresh worker.
 
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
 
-use crate::run::{refresh, Clock, RunView};
+use crate::run::abort::abort_events;
+use crate::run::wire::{Batch, FromWorker, StartRun, ToWorker};
+use crate::run::{Clock, RunView, Status};
 
-/// Wall-clock milliseconds the engine may use per slice before yielding.
-const SLICE_MS: f64 = 8.0;
-/// Engine steps between two looks at the wall clock.
-const STEPS_PER_CHECK: usize = 64;
-/// The pause between slices when paced (the screen refreshes about this often).
-const PACED_TICK_MS: u32 = 16;
-/// The panels are redrawn at most this often while an execution runs (and at its end).
-const PUBLISH_EVERY_MS: f64 = 100.0;
+/// How long a Stop waits for the worker before terminating it.
+pub const STOP_GRACE_MS: u32 = 300;
 
-fn wall_ms() -> f64 {
-    js_sys::Date::now()
+/// A started worker; dropping it terminates it.
+struct Engine {
+    worker: JsValue,
+    _on_message: Closure<dyn FnMut(String)>,
 }
 
-struct Session {
-    execution: asl::Execution,
-    /// Which start this is: ticks of an older run stop themselves.
-    generation: u64,
-    /// The clock in force and the (wall, virtual) instant its pacing counts from.
-    clock: Clock,
-    anchor_wall: f64,
-    anchor_virtual: i64,
-    /// When the panels were last updated.
-    published_at: f64,
+impl Drop for Engine {
+    fn drop(&mut self) {
+        crate::host::terminate_engine(&self.worker);
+    }
 }
 
-/// The running execution (if any) and the view the panels show of it.
+/// The run the page is showing, as far as the driver is concerned.
+#[derive(Clone, Copy)]
+struct Current {
+    id: u64,
+    /// The engine's virtual time in the last batch (stamps an abort the page writes itself).
+    now_ms: i64,
+}
+
+/// The engine worker and the view the panels show of its run.
 #[derive(Clone, Copy)]
 pub struct Driver {
-    session: StoredValue<Option<Session>, LocalStorage>,
-    generation: StoredValue<u64>,
+    engine: StoredValue<Option<Engine>, LocalStorage>,
+    current: StoredValue<Option<Current>>,
+    next_id: StoredValue<u64>,
     view: RwSignal<Option<RunView>>,
     clock: Signal<Clock>,
     /// Set when the execution stalls waiting for something the page cannot send.
     notice: RwSignal<Option<String>>,
+}
+
+/// What the page sends to start a run.
+pub struct Launch {
+    pub definition: String,
+    pub input: serde_json::Value,
+    pub mocks: String,
+    pub test_case: Option<String>,
+    pub start_time_ms: i64,
 }
 
 impl Driver {
@@ -53,140 +69,163 @@ impl Driver {
         clock: Signal<Clock>,
         notice: RwSignal<Option<String>>,
     ) -> Self {
-        Driver {
-            session: StoredValue::new_local(None),
-            generation: StoredValue::new(0),
+        let driver = Driver {
+            engine: StoredValue::new_local(None),
+            current: StoredValue::new(None),
+            next_id: StoredValue::new(0),
             view,
             clock,
             notice,
-        }
+        };
+        // A clock change re-anchors the pacing of the run in progress.
+        Effect::new(move |_| {
+            let clock = driver.clock.get();
+            if let Some(current) = driver.current.get_value() {
+                driver.send(&ToWorker::Clock { run: current.id, clock });
+            }
+        });
+        driver
     }
 
-    /// Shows `execution` and starts driving it (any earlier run is abandoned).
-    pub fn start(self, execution: asl::Execution) {
-        let generation = self.generation.get_value() + 1;
-        self.generation.set_value(generation);
-        let clock = self.clock.get_untracked();
-        self.view.set(Some(crate::run::view_of(&execution)));
-        self.session.set_value(Some(Session {
-            anchor_virtual: execution.now_ms(),
-            execution,
-            generation,
-            clock,
-            anchor_wall: wall_ms(),
-            published_at: wall_ms(),
+    /// Starts a run of `launch` and shows it (any earlier run is abandoned).
+    pub fn start(self, launch: Launch) {
+        self.abandon();
+        let id = self.next_id.get_value() + 1;
+        self.next_id.set_value(id);
+        self.current.set_value(Some(Current { id, now_ms: launch.start_time_ms }));
+        self.view.set(Some(RunView {
+            status: Status::Running,
+            error: None,
+            cause: None,
+            input: launch.input.clone(),
+            output: None,
+            events: Vec::new(),
         }));
-        self.tick(generation);
+        self.ensure_engine();
+        self.send(&ToWorker::Start(Box::new(StartRun {
+            run: id,
+            definition: launch.definition,
+            input: launch.input,
+            mocks: launch.mocks,
+            test_case: launch.test_case,
+            start_time_ms: launch.start_time_ms,
+            // Different request ids and jitter per run, as on AWS; reproducible given the time.
+            seed: launch.start_time_ms as u64,
+            clock: self.clock.get_untracked(),
+        })));
     }
 
     /// `StopExecution`: the run ends as Aborted, with the states in flight marked aborted.
     pub fn stop(self) {
-        self.session.update_value(|s| {
-            if let Some(s) = s {
-                s.execution.stop(None, None);
-            }
-        });
-        self.publish();
-        self.session.set_value(None);
-    }
-
-    /// Forgets the current run (if any) without touching the view: its pending slice will
-    /// find that it is no longer the current run and stop.
-    pub fn abandon(self) {
-        self.generation.update_value(|g| *g += 1);
-        self.session.set_value(None);
-    }
-
-    /// Copies what changed into the view signal (only when something did, so the panels
-    /// are not redrawn for nothing).
-    fn publish(self) {
-        self.session.update_value(|s| {
-            let Some(s) = s else {
-                return;
-            };
-            // `refresh` says whether anything changed; only then are subscribers notified.
-            let changed = self.view.try_maybe_update(|view| {
-                let changed = view.as_mut().is_some_and(|v| refresh(v, &s.execution));
-                (changed, changed)
-            });
-            if changed == Some(true) {
-                s.published_at = wall_ms();
-            }
-        });
-    }
-
-    /// One slice of work, then the next slice is scheduled if the run goes on.
-    fn tick(self, generation: u64) {
-        let clock = self.clock.get_untracked();
-        let outcome = self.session.try_update_value(|session| {
-            let session = session.as_mut().filter(|s| s.generation == generation)?;
-            Some(run_slice(session, clock))
-        });
-        let Some(Some(next)) = outcome else {
+        let Some(current) = self.current.get_value() else {
             return;
         };
-        let due = self.session.with_value(|s| {
-            s.as_ref().is_some_and(|s| wall_ms() - s.published_at >= PUBLISH_EVERY_MS)
-        });
-        if due || !matches!(next, Next::Continue(_)) || clock.speed().is_some() {
-            self.publish();
-        }
-        match next {
-            Next::Continue(delay) => {
-                gloo_timers::callback::Timeout::new(delay, move || self.tick(generation)).forget();
+        self.send(&ToWorker::Stop { run: current.id });
+        gloo_timers::callback::Timeout::new(STOP_GRACE_MS, move || {
+            // The disposed-owner case (the app was unmounted meanwhile) is a no-op.
+            if self.current.try_get_value().flatten().is_some_and(|c| c.id == current.id) {
+                self.abort_here();
             }
-            Next::Finished => self.session.set_value(None),
-            Next::Idle => self.notice.set(Some(
+        })
+        .forget();
+    }
+
+    /// Forgets the current run (if any) without touching the view. A worker still busy with
+    /// it is terminated.
+    pub fn abandon(self) {
+        if self.current.get_value().is_some() {
+            self.current.set_value(None);
+            self.engine.set_value(None);
+        }
+    }
+
+    /// The worker did not answer: terminate it and finish the history on the page.
+    fn abort_here(self) {
+        let Some(current) = self.current.get_value() else {
+            return;
+        };
+        self.current.set_value(None);
+        self.engine.set_value(None);
+        self.view.update(|view| {
+            if let Some(view) = view.as_mut().filter(|v| v.status == Status::Running) {
+                let tail = abort_events(&view.events, current.now_ms);
+                view.events.extend(tail);
+                view.status = Status::Aborted;
+            }
+        });
+    }
+
+    fn send(self, message: &ToWorker) {
+        self.engine.with_value(|engine| {
+            if let Some(engine) = engine {
+                crate::host::post_to_engine(&engine.worker, &message.to_text());
+            }
+        });
+    }
+
+    fn ensure_engine(self) {
+        if self.engine.with_value(Option::is_some) {
+            return;
+        }
+        let on_message = Closure::<dyn FnMut(String)>::new(move |text: String| {
+            // Messages after the app was unmounted are dropped.
+            if self.current.try_get_value().is_some() {
+                self.receive(&text);
+            }
+        });
+        let worker = crate::host::spawn_engine(
+            &crate::host::glue_url(),
+            &wasm_bindgen::module(),
+            &on_message,
+        );
+        self.engine.set_value(Some(Engine { worker, _on_message: on_message }));
+    }
+
+    fn receive(self, text: &str) {
+        match FromWorker::from_text(text) {
+            Ok(FromWorker::Batch(batch)) => self.apply(batch),
+            Ok(FromWorker::Refused { run, message }) => {
+                if self.current.get_value().is_some_and(|c| c.id == run) {
+                    self.current.set_value(None);
+                    self.view.set(None);
+                    self.notice.set(Some(message));
+                }
+            }
+            Ok(FromWorker::Crashed { message }) => {
+                self.notice.set(Some(format!("The engine stopped working: {message}")));
+                self.abort_here();
+                self.engine.set_value(None);
+            }
+            Err(e) => self.notice.set(Some(format!("Unreadable message from the engine: {e}"))),
+        }
+    }
+
+    fn apply(self, batch: Batch) {
+        let Some(mut current) = self.current.get_value().filter(|c| c.id == batch.run) else {
+            return;
+        };
+        current.now_ms = batch.now_ms;
+        let finished = batch.status != Status::Running;
+        self.current.set_value((!finished).then_some(current));
+        self.view.update(|view| {
+            let Some(view) = view.as_mut() else {
+                return;
+            };
+            view.events.extend(batch.events.into_iter().map(|e| e.0));
+            view.status = batch.status;
+            if finished {
+                view.error = batch.error;
+                view.cause = batch.cause;
+                view.output = batch.output;
+            }
+        });
+        if batch.idle {
+            self.notice.set(Some(
                 "The execution is waiting for a task token callback (SendTaskSuccess / \
                  SendTaskFailure) that nothing will send: mock the task in the mock \
                  configuration, or Stop it."
                     .into(),
-            )),
+            ));
         }
-    }
-}
-
-enum Next {
-    /// Run another slice after this many milliseconds.
-    Continue(u32),
-    Finished,
-    /// Running, but nothing is scheduled: only a callback could move it on.
-    Idle,
-}
-
-/// Runs the engine for at most [`SLICE_MS`] of wall time.
-fn run_slice(session: &mut Session, clock: Clock) -> Next {
-    let now = wall_ms();
-    if clock != session.clock {
-        session.clock = clock;
-        session.anchor_wall = now;
-        session.anchor_virtual = session.execution.now_ms();
-    }
-    let deadline = now + SLICE_MS;
-    let execution = &mut session.execution;
-    match clock.speed() {
-        None => loop {
-            let mut steps = 0;
-            while steps < STEPS_PER_CHECK && execution.step() {
-                steps += 1;
-            }
-            if steps < STEPS_PER_CHECK || wall_ms() >= deadline {
-                break;
-            }
-        },
-        Some(speed) => {
-            let target = session.anchor_virtual + ((now - session.anchor_wall) * speed) as i64;
-            while execution.advance_to(target, STEPS_PER_CHECK) == STEPS_PER_CHECK
-                && wall_ms() < deadline
-            {}
-        }
-    }
-    if execution.status() != asl::ExecutionStatus::Running {
-        return Next::Finished;
-    }
-    match execution.next_wakeup_ms() {
-        None => Next::Idle,
-        Some(_) if clock.speed().is_none() => Next::Continue(0),
-        Some(_) => Next::Continue(PACED_TICK_MS),
     }
 }

@@ -3,7 +3,10 @@
 //! the engine's typed events; what they say about each state is read by the engine
 //! (`asl::history::reader`).
 
+pub mod abort;
 pub mod driver;
+pub mod wire;
+pub mod worker;
 
 use std::collections::BTreeMap;
 
@@ -12,7 +15,7 @@ use asl::HistoryEvent;
 use serde_json::Value;
 
 /// Execution status as the console names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     Running,
     Succeeded,
@@ -55,7 +58,7 @@ impl Status {
 }
 
 /// How virtual time advances while an execution runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Clock {
     /// Waits and retry intervals take no wall time.
     Instant,
@@ -130,6 +133,8 @@ pub struct Request<'a> {
     pub test_case: Option<&'a str>,
     /// Virtual start time (ms since the epoch); the page passes the wall clock.
     pub start_time_ms: i64,
+    /// Seeds request ids and retry jitter (the page passes the start time).
+    pub seed: u64,
 }
 
 /// The engine's machine for definition text, or why it is not valid.
@@ -155,8 +160,7 @@ pub fn prepare(request: &Request) -> Result<asl::Execution, String> {
         mock_config,
         test_case: request.test_case.map(str::to_string),
         start_time_ms: request.start_time_ms,
-        // Different request ids and jitter per run, as on AWS; reproducible given the time.
-        seed: request.start_time_ms as u64,
+        seed: request.seed,
         ..asl::ExecutionConfig::default()
     };
     Ok(asl::Execution::start(request.machine.clone(), config))
@@ -173,7 +177,9 @@ pub fn start(
 ) -> Result<RunView, String> {
     let start_time_ms = asl::ExecutionConfig::default().start_time_ms;
     let machine = compile(definition)?;
-    let mut execution = prepare(&Request { machine, input, mocks, test_case, start_time_ms })?;
+    let seed = start_time_ms as u64;
+    let mut execution =
+        prepare(&Request { machine, input, mocks, test_case, start_time_ms, seed })?;
     execution.run_to_completion();
     Ok(view_of(&execution))
 }
@@ -192,7 +198,7 @@ pub fn view_of(execution: &asl::Execution) -> RunView {
     view
 }
 
-fn status_of(status: asl::ExecutionStatus) -> Status {
+pub fn status_of(status: asl::ExecutionStatus) -> Status {
     match status {
         asl::ExecutionStatus::Running => Status::Running,
         asl::ExecutionStatus::Succeeded => Status::Succeeded,
@@ -317,6 +323,7 @@ mod tests {
             mocks: "",
             test_case: None,
             start_time_ms: 1_700_000_000_000,
+            seed: 1_700_000_000_000,
         };
         let Ok(mut stepped) = prepare(&request) else { panic!("tutorial should start") };
         let mut view = view_of(&stepped);

@@ -14,6 +14,7 @@ mod event_type;
 mod payload;
 pub mod reader;
 mod serialize;
+pub mod wire;
 
 use std::sync::Arc;
 

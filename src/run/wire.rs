@@ -1,0 +1,111 @@
+//! The messages between the page and its engine worker (docs/decisions/0008): serde-derived
+//! types, sent as JSON text through `postMessage`. History events travel in the engine's
+//! typed transport form (`asl::history::wire::WireEvent`), so the page receives the same
+//! `HistoryEvent`s the engine recorded; nothing reads AWS's JSON back into fields.
+
+use asl::history::wire::WireEvent;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::run::{Clock, Status};
+
+/// Everything a run needs: the page's texts and the run options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartRun {
+    /// Which run this is: replies about older runs are ignored by the page.
+    pub run: u64,
+    pub definition: String,
+    pub input: Value,
+    /// A mock configuration in AWS Step Functions Local's format ("" for none).
+    pub mocks: String,
+    pub test_case: Option<String>,
+    /// Virtual start time (ms since the epoch) and the seed of request ids and jitter.
+    pub start_time_ms: i64,
+    pub seed: u64,
+    pub clock: Clock,
+}
+
+/// Page → worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Start a run (any earlier run in the worker is dropped).
+    Start(Box<StartRun>),
+    /// The clock changed while `run` runs.
+    Clock { run: u64, clock: Clock },
+    /// `StopExecution` for `run`.
+    Stop { run: u64 },
+}
+
+/// What changed in a run since the last batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    pub run: u64,
+    /// The history events the page has not received yet, in order.
+    pub events: Vec<WireEvent>,
+    pub status: Status,
+    /// Set once the run has ended (as `DescribeExecution` says).
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub output: Option<Value>,
+    /// The engine's virtual clock (ms since the epoch).
+    pub now_ms: i64,
+    /// Running, but nothing is scheduled: only a task token callback could move it on.
+    pub idle: bool,
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    Batch(Batch),
+    /// The run could not start (the reason is for the notice banner).
+    Refused {
+        run: u64,
+        message: String,
+    },
+    /// The worker itself failed (it could not load, or it panicked).
+    Crashed {
+        message: String,
+    },
+}
+
+impl ToWorker {
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_text(text: &str) -> Result<ToWorker, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+impl FromWorker {
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_text(text: &str) -> Result<FromWorker, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip() {
+        let start = ToWorker::Start(Box::new(StartRun {
+            run: 3,
+            definition: "{}".into(),
+            input: serde_json::json!({"a": 1}),
+            mocks: String::new(),
+            test_case: Some("T".into()),
+            start_time_ms: 5,
+            seed: 5,
+            clock: Clock::Times10,
+        }));
+        assert_eq!(ToWorker::from_text(&start.to_text()), Ok(start));
+        let crashed = FromWorker::Crashed { message: "x".into() };
+        assert_eq!(FromWorker::from_text(&crashed.to_text()), Ok(crashed));
+    }
+}

@@ -1,0 +1,219 @@
+//! The engine worker's side (docs/decisions/0008): `src/host.js`, started as a module worker,
+//! instantiates this same wasm and hands every message from the page to
+//! [`stepwise_worker_receive`]. A run is stepped in slices of [`SLICE_MS`] so the worker reads
+//! the page's messages (Stop, a clock change) between them; what changed is posted back in
+//! batches of typed events ([`Batch`]).
+//!
+//! The clock decides how far each slice may go: *Instant* runs as many steps as fit in the
+//! slice (Waits and retry intervals jump); *Real time* and *×10* let virtual time advance with
+//! the wall clock, so a 1 s Wait takes a second (or a tenth) on screen. The engine's virtual
+//! timestamps stay exact either way. Changing the clock during a run re-anchors it.
+
+use std::cell::RefCell;
+
+use asl::history::wire::WireEvent;
+use wasm_bindgen::prelude::*;
+
+use crate::run::wire::{Batch, FromWorker, StartRun, ToWorker};
+use crate::run::{status_of, Clock, Status};
+
+/// Wall-clock milliseconds the engine may run before the worker reads its messages again.
+const SLICE_MS: f64 = 40.0;
+/// Engine steps between two looks at the wall clock.
+const STEPS_PER_CHECK: usize = 64;
+/// The pause between slices when paced.
+const PACED_TICK_MS: u32 = 16;
+/// The page is sent what changed at most this often while a run goes on (and at its end).
+const PUBLISH_EVERY_MS: f64 = 100.0;
+
+fn wall_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+struct Run {
+    id: u64,
+    execution: asl::Execution,
+    clock: Clock,
+    /// The (wall, virtual) instant the pacing counts from.
+    anchor_wall: f64,
+    anchor_virtual: i64,
+    /// How many events the page has been sent.
+    sent: usize,
+    published_at: f64,
+}
+
+thread_local! {
+    static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
+}
+
+fn post(message: &FromWorker) {
+    crate::host::post_to_page(&message.to_text());
+}
+
+/// One message from the page (JSON text of a [`ToWorker`]).
+#[wasm_bindgen(js_name = stepwiseWorkerReceive)]
+pub fn stepwise_worker_receive(text: &str) {
+    crate::panic::install_in_worker();
+    match ToWorker::from_text(text) {
+        Ok(ToWorker::Start(start)) => {
+            RUN.with(|r| r.borrow_mut().take());
+            wasm_bindgen_futures::spawn_local(start_run(*start));
+        }
+        Ok(ToWorker::Clock { run, clock }) => with_run(run, |r| {
+            r.clock = clock;
+            r.anchor_wall = wall_ms();
+            r.anchor_virtual = r.execution.now_ms();
+        }),
+        Ok(ToWorker::Stop { run }) => {
+            let ended = RUN.with(|r| {
+                let mut r = r.borrow_mut();
+                let current = r.as_mut().filter(|r| r.id == run)?;
+                current.execution.stop(None, None);
+                post(&FromWorker::Batch(batch(current, false)));
+                r.take()
+            });
+            drop(ended);
+        }
+        Err(e) => post(&FromWorker::Crashed { message: format!("unreadable message: {e}") }),
+    }
+}
+
+fn with_run(run: u64, f: impl FnOnce(&mut Run)) {
+    RUN.with(|r| {
+        if let Some(current) = r.borrow_mut().as_mut().filter(|r| r.id == run) {
+            f(current);
+        }
+    });
+}
+
+/// Prepares the execution (loading JSONata first when the definition needs it) and starts
+/// stepping it.
+async fn start_run(start: StartRun) {
+    let run = start.run;
+    if crate::definition::jsonata_loader::needs_jsonata(&start.definition) {
+        if let Err(message) = crate::definition::jsonata_loader::load().await {
+            post(&FromWorker::Refused { run, message });
+            return;
+        }
+    }
+    let prepared = crate::run::compile(&start.definition).and_then(|machine| {
+        crate::run::prepare(&crate::run::Request {
+            machine,
+            input: &start.input,
+            mocks: &start.mocks,
+            test_case: start.test_case.as_deref(),
+            start_time_ms: start.start_time_ms,
+            seed: start.seed,
+        })
+    });
+    let execution = match prepared {
+        Ok(execution) => execution,
+        Err(message) => {
+            post(&FromWorker::Refused { run, message });
+            return;
+        }
+    };
+    let mut current = Run {
+        id: run,
+        anchor_virtual: execution.now_ms(),
+        execution,
+        clock: start.clock,
+        anchor_wall: wall_ms(),
+        sent: 0,
+        published_at: wall_ms(),
+    };
+    // The page sees `ExecutionStarted` at once.
+    post(&FromWorker::Batch(batch(&mut current, false)));
+    RUN.with(|r| *r.borrow_mut() = Some(current));
+    tick(run);
+}
+
+/// The events not sent yet and the run's status.
+fn batch(run: &mut Run, idle: bool) -> Batch {
+    let history = run.execution.history();
+    let events: Vec<WireEvent> = history.iter().skip(run.sent).cloned().map(WireEvent).collect();
+    run.sent = history.len();
+    run.published_at = wall_ms();
+    let status = status_of(run.execution.status());
+    let (error, cause, output) = if status == Status::Running {
+        (None, None, None)
+    } else {
+        let describe = run.execution.describe();
+        (describe.error, describe.cause, describe.output)
+    };
+    Batch {
+        run: run.id,
+        events,
+        status,
+        error,
+        cause,
+        output,
+        now_ms: run.execution.now_ms(),
+        idle,
+    }
+}
+
+enum Next {
+    /// Run another slice after this many milliseconds.
+    Continue(u32),
+    Finished,
+    /// Running, but nothing is scheduled: only a callback could move it on.
+    Idle,
+}
+
+/// One slice of work, then the next slice is scheduled if the run goes on.
+fn tick(id: u64) {
+    let next = RUN.with(|r| {
+        let mut r = r.borrow_mut();
+        let run = r.as_mut().filter(|r| r.id == id)?;
+        let next = run_slice(run);
+        let due = wall_ms() - run.published_at >= PUBLISH_EVERY_MS || run.clock.speed().is_some();
+        match next {
+            Next::Continue(_) if due && run.sent < run.execution.history().len() => {
+                post(&FromWorker::Batch(batch(run, false)))
+            }
+            Next::Continue(_) => {}
+            Next::Idle => post(&FromWorker::Batch(batch(run, true))),
+            Next::Finished => {
+                post(&FromWorker::Batch(batch(run, false)));
+                r.take();
+            }
+        }
+        Some(next)
+    });
+    if let Some(Next::Continue(delay)) = next {
+        gloo_timers::callback::Timeout::new(delay, move || tick(id)).forget();
+    }
+}
+
+/// Runs the engine for at most [`SLICE_MS`] of wall time.
+fn run_slice(run: &mut Run) -> Next {
+    let now = wall_ms();
+    let deadline = now + SLICE_MS;
+    let execution = &mut run.execution;
+    match run.clock.speed() {
+        None => loop {
+            let mut steps = 0;
+            while steps < STEPS_PER_CHECK && execution.step() {
+                steps += 1;
+            }
+            if steps < STEPS_PER_CHECK || wall_ms() >= deadline {
+                break;
+            }
+        },
+        Some(speed) => {
+            let target = run.anchor_virtual + ((now - run.anchor_wall) * speed) as i64;
+            while execution.advance_to(target, STEPS_PER_CHECK) == STEPS_PER_CHECK
+                && wall_ms() < deadline
+            {}
+        }
+    }
+    if execution.status() != asl::ExecutionStatus::Running {
+        return Next::Finished;
+    }
+    match execution.next_wakeup_ms() {
+        None => Next::Idle,
+        Some(_) if run.clock.speed().is_none() => Next::Continue(0),
+        Some(_) => Next::Continue(PACED_TICK_MS),
+    }
+}
