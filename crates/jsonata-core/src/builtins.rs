@@ -313,6 +313,9 @@ pub(crate) fn dispatch_pure(
         None => args,
     };
 
+    // stepwise: builtins that can build a large value check its size first.
+    crate::budget::precheck_builtin(name, args)?;
+
     // 4. Undefined propagation -- deliberately AFTER validation, which is the
     //    order jsonata-js works in. See the note in `validate_builtin_args`.
     if args.first().is_some_and(JValue::is_undefined)
@@ -738,11 +741,24 @@ pub(crate) fn dispatch_pure(
                     } else {
                         None
                     };
-                    Ok(functions::numeric::format_number(
+                    let formatted = functions::numeric::format_number(
                         *num,
                         picture,
                         fmt_options,
-                    )?)
+                    )?;
+                    // stepwise: a number whose scaled digits overflow a double came
+                    // out as "inf.00"; fail instead (docs/decisions/0009-bounded-jsonata.md).
+                    if let JValue::String(s) = &formatted {
+                        let written = |text: &str| text.matches("inf").count() + text.matches("NaN").count();
+                        if written(s) > written(picture) {
+                            return Err(EvaluatorError::EvaluationError(format!(
+                                "U1102: The number {} is too large for $formatNumber to write with the picture '{}'",
+                                crate::value::js_number_to_string(*num),
+                                picture
+                            )));
+                        }
+                    }
+                    Ok(formatted)
                 }
                 _ => Err(EvaluatorError::TypeError(
                     "formatNumber() requires a number and a string".to_string(),

@@ -4330,6 +4330,8 @@ pub(crate) fn check_sequence_length(
 /// cancellation and so no code for it; like U1001 and U1002 this one is ours.
 #[inline(always)]
 pub(crate) fn check_cancelled(options: &EvaluatorOptions) -> Result<(), EvaluatorError> {
+    // stepwise: every checkpoint is a step of the evaluation budget.
+    crate::budget::step()?;
     match &options.cancel {
         Some(token) if token.is_cancelled() => Err(EvaluatorError::EvaluationError(
             "U1003: Evaluation cancelled".to_string(),
@@ -11392,11 +11394,14 @@ impl Evaluator {
         let end = end_f64.unwrap() as i64;
 
         // Check range size limit (10 million elements max)
+        // stepwise: i128, as `end - start + 1` overflows i64 for `[-9e18..9e18]`.
         let size = if start <= end {
-            (end - start + 1) as usize
+            usize::try_from(i128::from(end) - i128::from(start) + 1).unwrap_or(usize::MAX)
         } else {
             0
         };
+        // stepwise: the budget's array limit, before allocating.
+        crate::budget::check_size(0, size)?;
         if size > 10_000_000 {
             return Err(EvaluatorError::EvaluationError(
                 "D2014: Range operator results in too many elements (> 10,000,000)".to_string(),

@@ -132,6 +132,8 @@
 //! objects, with `python`) and `capi` (the C ABI surface, with `capi`).
 
 pub mod ast;
+// stepwise: the evaluation budget (docs/decisions/0009-bounded-jsonata.md).
+pub mod budget;
 pub mod ast_transform;
 mod builtins;
 #[cfg(feature = "capi")]

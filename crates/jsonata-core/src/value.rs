@@ -99,6 +99,8 @@ impl JArray {
     /// A plain array with no flags set.
     #[inline]
     pub fn new(items: Vec<JValue>) -> Self {
+        // stepwise: charged to the evaluation budget.
+        crate::budget::charge_items(items.len());
         JArray {
             items: Rc::new(JItems(items)),
             sequence: false,
@@ -830,7 +832,10 @@ impl JValue {
 
     #[inline]
     pub fn string(s: impl Into<Rc<str>>) -> Self {
-        JValue::String(s.into())
+        // stepwise: charged to the evaluation budget.
+        let s: Rc<str> = s.into();
+        crate::budget::charge_string(s.len());
+        JValue::String(s)
     }
 
     #[inline]
@@ -868,6 +873,8 @@ impl JValue {
 
     #[inline]
     pub fn object(m: IndexMap<String, JValue>) -> Self {
+        // stepwise: charged to the evaluation budget.
+        crate::budget::charge_items(m.len());
         JValue::Object(Rc::new(JMap(m)))
     }
 
