@@ -152,7 +152,8 @@ pub(crate) fn charge_items(len: usize) {
 
 /// Fails (and records the limit) when an operation is about to build a
 /// string of `len` bytes or an array of `items` items beyond the limits.
-pub(crate) fn check_size(len: usize, items: usize) -> Result<(), EvaluatorError> {
+/// Public for host functions that build values.
+pub fn check_size(len: usize, items: usize) -> Result<(), EvaluatorError> {
     match with_meter(|m| {
         let hit = if len > m.limits.string_bytes {
             Some(Exceeded::StringBytes(m.limits.string_bytes))
