@@ -61,7 +61,7 @@ fn assert_budget(outcome: Outcome, limit: &str) {
     assert!(cause.contains(limit), "expected {limit:?} in the cause: {cause}");
 }
 
-const STEPS: &str = "more than 4000000 steps";
+const STEPS: &str = "more than 4000000 evaluation steps";
 const DEPTH: &str = "recursion deeper than 1500 levels";
 const STRING: &str = "a string longer than 1048576 bytes";
 const ITEMS: &str = "an array of more than 524288 items";
@@ -215,4 +215,49 @@ fn numbers_too_large_to_format_are_an_error_not_inf() {
             || error.as_deref() == Some("States.QueryEvaluationError"),
         "{error:?} {cause:?}"
     );
+}
+
+/// `$x`: 2^60 leaves in 60 steps, each level an object sharing one value twice.
+fn with_dag(expr: &str) -> String {
+    format!(r#"($x := $reduce([1..60], function($a, $b){{ {{"l": $a, "r": $a}} }}, 1); {expr})"#)
+}
+
+#[test]
+fn walks_over_shared_values_stop_with_the_budget() {
+    // Equality, descendants, $distinct, sorting comparisons and `&` walk the value.
+    let second = r#"$reduce([1..60], function($a, $b){ {"l": $a, "r": $a} }, 1)"#;
+    assert_budget(run(output(&with_dag(&format!("$x = {second}"))), json!({})), STEPS);
+    assert_budget(run(output(&with_dag("$count($x.**)")), json!({})), STEPS);
+    assert_budget(run(output(&with_dag("$count($distinct([$x, $x]))")), json!({})), STEPS);
+    let sort = "$sort([$x, $x], function($a, $b){ $a.l = $b.l })";
+    assert_budget(run(output(&with_dag(sort)), json!({})), STEPS);
+    assert_budget(run(output(&with_dag("$x & \"\"")), json!({})), STEPS);
+    assert_budget(
+        run(
+            output(&with_dag("$count($x.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.*)")),
+            json!({}),
+        ),
+        ITEMS,
+    );
+    // Arrays nested with `[[…]]` share the same way; flattening them stops too.
+    let arrays = "$count($reduce([1..60], function($a, $b){ [[$a], [$a]] }, [1]).*)";
+    assert_budget(run(output(arrays), json!({})), STEPS);
+}
+
+#[test]
+fn quadratic_builtins_stop_with_the_budget() {
+    assert_budget(run(output("$count($distinct([1..500000]))"), json!({})), STEPS);
+}
+
+#[test]
+fn replacements_that_grow_the_string_are_bounded() {
+    let big_a = r#"$pad("", 100000, "a")"#;
+    let big_b = r#"$pad("", 100000, "b")"#;
+    for expr in [
+        format!(r#"$replace({big_a}, "a", {big_b})"#),
+        format!("$replace({big_a}, /a/, {big_b})"),
+        format!("$replace({big_a}, /a/, function($m){{ {big_b} }})"),
+    ] {
+        assert_budget(run(output(&expr), json!({})), STRING);
+    }
 }

@@ -72,6 +72,22 @@ thread_local! {
     static METER: RefCell<Option<Meter>> = const { RefCell::new(None) };
 }
 
+/// One step of a walk over a value (a container visited, a comparison made)
+/// that cannot fail by itself: true once the budget is spent, and the walk
+/// should stop with any cheap answer (the evaluation fails at its next
+/// checkpoint, or when it returns, whatever the answer).
+#[inline]
+pub(crate) fn walk() -> bool {
+    with_meter(|m| {
+        m.steps += 1;
+        if m.exceeded.is_none() && m.steps > m.limits.steps {
+            m.exceeded = Some(Exceeded::Steps(m.limits.steps));
+        }
+        m.exceeded.is_some()
+    })
+    .unwrap_or(false)
+}
+
 /// Runs `f` under `limits`; returns its result and the first limit it hit.
 /// Nested calls run under the outer meter.
 pub fn metered<R>(limits: Limits, f: impl FnOnce() -> R) -> (R, Option<Exceeded>) {

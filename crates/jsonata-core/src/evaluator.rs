@@ -1638,6 +1638,8 @@ pub(crate) fn compiled_is_truthy(value: &JValue) -> bool {
         JValue::Number(n) => *n != 0.0,
         JValue::String(s) => !s.is_empty(),
         // Recursive, matching `Evaluator::is_truthy` and `$boolean` (#111).
+        // stepwise: a walk step of the budget; stops once it is spent.
+        JValue::Array(_) if crate::budget::walk() => false,
         JValue::Array(a) => with_stack(|| match a.len() {
             0 => false,
             1 => compiled_is_truthy(&a[0]),
@@ -3786,6 +3788,8 @@ pub struct EvaluatorOptions {
 fn wildcard_values<'a>(values: impl Iterator<Item = &'a JValue>) -> JValue {
     fn flatten_into(value: &JValue, out: &mut Vec<JValue>) {
         match value {
+            // stepwise: a walk step of the budget; stops once it is spent.
+            JValue::Array(_) if crate::budget::walk() => {}
             JValue::Array(items) => {
                 with_stack(|| items.iter().for_each(|item| flatten_into(item, out)))
             }
@@ -10308,6 +10312,8 @@ impl Evaluator {
         match_object: impl FnOnce() -> JValue,
         data: &JValue,
     ) -> Result<(), EvaluatorError> {
+        // stepwise: the result so far against the budget's string limit.
+        crate::budget::check_size(out.len(), 0)?;
         if let JValue::String(template) = replacement {
             return crate::functions::string::substitute_capture_groups(
                 out,
@@ -10926,6 +10932,8 @@ impl Evaluator {
 
     /// Collect all descendant values recursively
     fn collect_descendants(&self, value: &JValue) -> Result<Vec<JValue>, EvaluatorError> {
+        // stepwise: a step of the budget for each value visited.
+        crate::budget::step()?;
         let mut descendants = Vec::new();
 
         match value {

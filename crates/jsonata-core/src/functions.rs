@@ -198,6 +198,8 @@ pub mod string {
                 "D1001: Number out of range: {}",
                 n
             ))),
+            // stepwise: a walk step of the budget; stops once it is spent.
+            JValue::Array(_) | JValue::Object(_) if crate::budget::walk() => Ok(()),
             JValue::Array(arr) => with_stack(|| arr.iter().try_for_each(reject_non_finite)),
             JValue::Object(obj) => with_stack(|| obj.values().try_for_each(reject_non_finite)),
             _ => Ok(()),
@@ -247,6 +249,8 @@ pub mod string {
             JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex { .. } => {
                 out.push_str("\"\"")
             }
+            // stepwise: a walk step of the budget; stops once it is spent.
+            JValue::Array(_) | JValue::Object(_) if crate::budget::walk() => {}
             JValue::Array(arr) => {
                 if arr.is_empty() {
                     out.push_str("[]");
@@ -827,6 +831,13 @@ pub mod string {
             }
             result.push_str(&s[position..found.byte_start]);
             replacer(&found, &mut result)?;
+            // stepwise: the result so far against the budget's string limit.
+            if crate::budget::check_size(result.len(), 0).is_err() {
+                return Err(FunctionError::RuntimeError(
+                    "U1101: Evaluation exceeded its budget".to_string(),
+                )
+                .into());
+            }
             position = found.byte_end;
             count += 1;
             current = matches.next_match()?;
@@ -869,6 +880,15 @@ pub mod string {
         if pat.is_empty() {
             return Err(FunctionError::RuntimeError(
                 "D3010: Pattern cannot be empty".to_string(),
+            ));
+        }
+
+        // stepwise: the result's size against the budget, before it is built.
+        let count = s.matches(pat).take(limit.unwrap_or(usize::MAX)).count();
+        let grown = count.saturating_mul(replacement.len().saturating_sub(pat.len()));
+        if crate::budget::check_size(s.len().saturating_add(grown), 0).is_err() {
+            return Err(FunctionError::RuntimeError(
+                "U1101: Evaluation exceeded its budget".to_string(),
             ));
         }
 
@@ -925,6 +945,8 @@ pub mod boolean {
             JValue::Bool(b) => *b,
             JValue::Number(n) => *n != 0.0,
             JValue::String(s) => !s.is_empty(),
+            // stepwise: a walk step of the budget; stops once it is spent.
+            JValue::Array(_) if crate::budget::walk() => false,
             JValue::Array(arr) => {
                 with_stack(|| {
                     if arr.len() == 1 {
@@ -1906,6 +1928,12 @@ pub mod array {
 
             let mut is_new = true;
             for seen_value in &seen {
+                // stepwise: each comparison is a step of the budget.
+                if crate::budget::walk() {
+                    return Err(FunctionError::RuntimeError(
+                        "U1101: Evaluation exceeded its budget".to_string(),
+                    ));
+                }
                 if values_equal(&compare_value, seen_value) {
                     is_new = false;
                     break;
@@ -1939,6 +1967,12 @@ pub mod array {
             (JValue::Bool(a), JValue::Bool(b)) => a == b,
             (JValue::Number(a), JValue::Number(b)) => a == b,
             (JValue::String(a), JValue::String(b)) => a == b,
+            // stepwise: a walk step of the budget; stops once it is spent.
+            (JValue::Array(_), JValue::Array(_)) | (JValue::Object(_), JValue::Object(_))
+                if crate::budget::walk() =>
+            {
+                false
+            }
             (JValue::Array(a), JValue::Array(b)) => with_stack(|| {
                 a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| values_equal(x, y))
             }),

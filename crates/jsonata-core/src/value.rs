@@ -1009,6 +1009,12 @@ impl PartialEq for JValue {
                 a == b
             }
             (JValue::String(a), JValue::String(b)) => a == b,
+            // stepwise: a walk step of the budget; stops once it is spent.
+            (JValue::Array(_), JValue::Array(_)) | (JValue::Object(_), JValue::Object(_))
+                if crate::budget::walk() =>
+            {
+                false
+            }
             (JValue::Array(a), JValue::Array(b)) => with_stack(|| a == b),
             (JValue::Object(a), JValue::Object(b)) => with_stack(|| a == b),
             // Function identity, like JS: two lambda values are equal only if

@@ -63,7 +63,7 @@ fn budget_message(what: &str) -> String {
 
 fn exceeded_message(e: Exceeded) -> String {
     budget_message(&match e {
-        Exceeded::Steps(n) => format!("more than {n} steps (evaluated nodes and loop passes)"),
+        Exceeded::Steps(n) => format!("more than {n} evaluation steps"),
         Exceeded::TotalBytes(n) => format!("more than {n} bytes of values built in total"),
         Exceeded::StringBytes(n) => format!("a string longer than {n} bytes"),
         Exceeded::Items(n) => format!("an array of more than {n} items"),
