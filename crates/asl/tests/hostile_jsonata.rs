@@ -62,7 +62,7 @@ fn assert_budget(outcome: Outcome, limit: &str) {
 }
 
 const STEPS: &str = "more than 4000000 evaluation steps";
-const DEPTH: &str = "recursion deeper than 1500 levels";
+const DEPTH: &str = "recursion deeper than 400 levels";
 const STRING: &str = "a string longer than 1048576 bytes";
 const ITEMS: &str = "an array of more than 524288 items";
 const TOTAL: &str = "bytes of values built in total";
@@ -83,6 +83,18 @@ fn endless_non_tail_recursion_runs_out_of_depth() {
 fn endless_mutual_recursion_runs_out_of_depth() {
     let expr = "($a := function($n){ 1 + $b($n+1) }; $b := function($n){ $a($n+1) * 2 }; $a(0))";
     assert_budget(run(output(expr), json!({})), DEPTH);
+}
+
+#[test]
+fn recursion_through_higher_order_functions_runs_out_of_depth() {
+    for expr in [
+        "($f := function($n){ $sum($map([1], function($v){ $f($n + 1) })) }; $f(0))",
+        "($f := function($n){ $reduce([1, 2], function($a, $b){ $f($n + 1) }) }; $f(0))",
+        "($f := function($n){ $count($filter([1], function($v){ $f($n + 1) })) }; $f(0))",
+        "($f := function($n){ $sort([1, 2], function($a, $b){ $f($n + 1) }) }; $f(0))",
+    ] {
+        assert_budget(run(output(expr), json!({})), DEPTH);
+    }
 }
 
 #[test]
@@ -184,7 +196,7 @@ fn ordinary_work_stays_within_the_budget() {
     assert_eq!(status, ExecutionStatus::Succeeded, "{error:?} {cause:?}");
     assert_eq!(out, Some(json!(14285)));
     let (status, error, cause, out) = run(
-        output("($f := function($n){ $n <= 1 ? 1 : $n * $f($n - 1) }; $f(170) > 1e300)"),
+        output("($f := function($n){ $n <= 1 ? 1 : $n * $f($n - 1) }; $f(100) > 9e157)"),
         json!({}),
     );
     assert_eq!(status, ExecutionStatus::Succeeded, "{error:?} {cause:?}");
@@ -259,5 +271,21 @@ fn replacements_that_grow_the_string_are_bounded() {
         format!("$replace({big_a}, /a/, function($m){{ {big_b} }})"),
     ] {
         assert_budget(run(output(&expr), json!({})), STRING);
+    }
+}
+
+#[test]
+fn deeply_nested_expression_text_is_a_syntax_error() {
+    let worker = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            let parens = format!("{}1{}", "(".repeat(700), ")".repeat(700));
+            let arrays = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+            [parens, arrays].map(|expr| asl::jsonata::check_syntax(&expr))
+        })
+        .expect("spawn");
+    for outcome in worker.join().expect("no panic") {
+        let message = outcome.expect_err("too deep to parse");
+        assert!(message.contains("U1002"), "{message}");
     }
 }

@@ -4446,6 +4446,10 @@ const EVAL_RED_ZONE: usize = if cfg!(debug_assertions) {
     256 * 1024
 };
 
+/// stepwise: the evaluation levels a builtin's callback counts as (see
+/// `apply_with`; docs/decisions/0009-bounded-jsonata.md in Stepwise).
+const CALLBACK_LEVELS: usize = 8;
+
 /// Size of each heap-allocated stack segment `stacker` switches to.
 const EVAL_STACK_SEGMENT: usize = 8 * 1024 * 1024;
 
@@ -9112,7 +9116,13 @@ impl Evaluator {
         call: impl FnOnce(&mut Self) -> Result<T, EvaluatorError>,
     ) -> Result<T, EvaluatorError> {
         self.callback_apply = mode;
+        // stepwise: a callback's native frames (the builtin's dispatch and loop) take
+        // several evaluation levels' worth of stack (measured in wasm), so it counts as
+        // `CALLBACK_LEVELS` toward `max_stack_depth`.
+        let weight = if matches!(mode, ApplyMode::Direct) { 0 } else { CALLBACK_LEVELS };
+        self.recursion_depth += weight;
         let result = call(self);
+        self.recursion_depth -= weight;
         self.callback_apply = ApplyMode::Direct;
         result
     }

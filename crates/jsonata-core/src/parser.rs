@@ -1039,7 +1039,9 @@ const PARSER_GROW_STACK_SIZE: usize = 8 * 1024 * 1024;
 // loop-driven case -- so 1000 has essentially zero headroom by construction
 // (that's the point: it's an exact ceiling match with ast_transform, not an
 // independently-tuned one) but is not itself unsafe at that ceiling.
-const MAX_PARSE_DEPTH: usize = 1000;
+// stepwise: 400, not 1000: a debug wasm build overflowed V8's ~1 MB stack
+// parsing 700 nested parentheses (docs/decisions/0009-bounded-jsonata.md).
+const MAX_PARSE_DEPTH: usize = 400;
 
 /// Parser for JSONata expressions using Pratt parsing
 pub struct Parser {

@@ -45,8 +45,10 @@ pub const LIMITS: Limits = Limits {
 const PAYLOAD_QUOTA: usize = 262_144;
 
 /// Nested evaluation levels (jsonata-core's `max_stack_depth`; a non-tail recursive call takes
-/// about three): low enough that the native stack of a wasm engine holds them.
-pub const MAX_DEPTH: usize = 1_500;
+/// about three, a call through a builtin's callback such as `$map`'s about twelve): low enough
+/// that a wasm engine's native stack (about 1 MB in V8) holds them, with room to spare in a
+/// release build and a little in a debug one (measured; docs/decisions/0009-bounded-jsonata.md).
+pub const MAX_DEPTH: usize = 400;
 
 /// How deep a result may nest (arrays and objects): below the 128 levels serde_json reads (so
 /// below what an execution input can hold), and shallow enough for the engine's recursive
