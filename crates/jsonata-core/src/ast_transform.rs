@@ -110,8 +110,7 @@ fn coded(code: &'static str, message: impl Into<String>) -> AstTransformError {
 // fixes, and not exercised by either test above (one only exercises the
 // bail path at n=200,000; the other only exercises a SHALLOW successful
 // tree, not a near-ceiling one).
-// stepwise: 400, as MAX_PARSE_DEPTH in parser.rs.
-const MAX_TRANSFORM_DEPTH: usize = 400;
+const MAX_TRANSFORM_DEPTH: usize = 1000;
 // Same ceiling as MAX_TRANSFORM_DEPTH, for a DIFFERENT reason than "2x
 // headroom" might suggest: cycle 1 costs >=1 depth unit per level of ACTUAL
 // AST nesting (2 units for a Binary/Unary/etc. level via the
