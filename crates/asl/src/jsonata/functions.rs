@@ -102,6 +102,8 @@ fn range(args: &[JValue]) -> Result<JValue, EvaluatorError> {
              1e7.  Attempted to allocate {count}."
         )));
     }
+    // Below that, the evaluation budget's array limit (docs/decisions/0009-bounded-jsonata.md).
+    jsonata_core::budget::check_size(0, usize::try_from(count).unwrap_or(usize::MAX))?;
     let mut items = Vec::new();
     let mut v = start;
     for _ in 0..count {
