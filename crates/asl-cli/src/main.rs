@@ -47,7 +47,7 @@ enum Command {
         json: bool,
     },
     /// Run one state with a given input, like AWS's TestState API.
-    TestState(test_state::TestStateArgs),
+    TestState(Box<test_state::TestStateArgs>),
 }
 
 fn main() -> ExitCode {
@@ -55,7 +55,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate { definition, json } => validate(&definition, json),
-        Command::TestState(args) => test_state::run(args),
+        Command::TestState(args) => test_state::run(*args),
     };
     match result {
         Ok(code) => code,
