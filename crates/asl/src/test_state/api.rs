@@ -107,7 +107,7 @@ pub fn parse_request(request: &Value) -> Result<(StateMachine, TestStateRequest)
         req.input = json_text(&input, "input")?;
     }
     req.role_arn = text_field(r, "roleArn", 256)?;
-    req.inspection_level = match text_field(r, "inspectionLevel", 5)?.as_deref() {
+    req.inspection_level = match text_field(r, "inspectionLevel", TEXT_LIMIT)?.as_deref() {
         None | Some("INFO") => InspectionLevel::Info,
         Some("DEBUG") => InspectionLevel::Debug,
         Some("TRACE") => InspectionLevel::Trace,
@@ -148,7 +148,7 @@ fn parse_mock(mock: &Value, req: &mut TestStateRequest) -> Result<(), Rejection>
     };
     let result = text_field(m, "result", TEXT_LIMIT)?;
     let error_output = m.get("errorOutput").filter(|e| !e.is_null());
-    req.field_validation_mode = match text_field(m, "fieldValidationMode", 7)?.as_deref() {
+    req.field_validation_mode = match text_field(m, "fieldValidationMode", TEXT_LIMIT)?.as_deref() {
         None | Some("STRICT") => FieldValidationMode::Strict,
         Some("PRESENT") => FieldValidationMode::Present,
         Some("NONE") => FieldValidationMode::None,
