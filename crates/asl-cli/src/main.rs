@@ -29,10 +29,12 @@ const EXAMPLES: &str = "Examples:
   asl run machine.asl.json --input '{\"statuscode\": \"429\"}'
   asl run machine.asl.json --input input.json --mock-config mocks.json --test-case HappyPath
   asl test-state machine.asl.json --state 'Call API' --input '{}' --mock-result '\"200 OK\"'
+  asl test-state --cli-input-json request.json
   cat machine.asl.json | asl validate -
 
 Exit codes: 0 the command ran (whatever the execution's status); 1 unusable arguments or
-unreadable files; 2 the definition is invalid (diagnostics on stderr).";
+unreadable files; 2 the definition is invalid (diagnostics on stderr), or test-state's request
+is one AWS refuses (the AWS CLI's error line on stderr).";
 
 #[derive(Subcommand)]
 enum Command {
