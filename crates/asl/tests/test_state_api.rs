@@ -309,6 +309,20 @@ fn context_object_rules_and_default() {
     assert!(ctx["Execution"]["Id"].as_str().unwrap().contains(":express:"));
     let r = ok(json!({"definition": task, "mock": mock}));
     assert_eq!(parsed(&r, "/output")["ctx"]["Execution"]["RoleArn"], Value::Null);
+    assert_eq!(parsed(&r, "/output")["ctx"].get("Task"), None);
+    // A callback task sees a token, and may be given one.
+    let callback = json!({"Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": "q", "MessageBody.$": "$$.Task.Token"}, "End": true});
+    let r = ok(json!({"definition": callback, "mock": {"result": {"done": true}},
+        "inspectionLevel": "DEBUG"}));
+    assert_eq!(
+        parsed(&r, "/inspectionData/afterParameters")["MessageBody"],
+        asl::test_state::TEST_STATE_TASK_TOKEN
+    );
+    let r = ok(json!({"definition": callback, "mock": {"result": {"done": true}},
+        "context": {"Task": {"Token": "given"}}, "inspectionLevel": "DEBUG"}));
+    assert_eq!(parsed(&r, "/inspectionData/afterParameters")["MessageBody"], "given");
 }
 
 #[test]

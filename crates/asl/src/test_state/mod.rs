@@ -22,7 +22,7 @@ use crate::errors::{error_equals_matches, names, StatesError};
 use crate::runner::trace::{ContextAsGiven, OneState};
 use crate::runner::{Execution, ExecutionConfig, StateTrace, TraceOutcome, TracedError};
 use crate::tasks::mock_config::MockConfig;
-use crate::tasks::Outcome;
+use crate::tasks::{Outcome, Pattern, ResourceKind};
 
 pub use api::{test_state_api, Rejection};
 
@@ -209,15 +209,16 @@ pub fn test_state(
 }
 
 /// TestState's `$$` when the request gives none: an Express execution of its own, the state
-/// named [`TESTED_STATE_NAME`], `RoleArn` from the request (`null` without one), and
-/// `RetryCount` (Task, Parallel and Map states) from `retrierRetryCount`.
+/// named [`TESTED_STATE_NAME`], `RoleArn` from the request (`null` without one),
+/// `RetryCount` (Task, Parallel and Map states) from `retrierRetryCount`, and a `.waitForTaskToken`
+/// Task's token.
 fn default_context(config: &ExecutionConfig, state: &State, request: &TestStateRequest) -> Value {
     let now = crate::time::format_millis(config.start_time_ms);
     let mut state_ctx = json!({"Name": TESTED_STATE_NAME, "EnteredTime": now});
     if matches!(state.kind, StateKind::Task(_) | StateKind::Parallel { .. } | StateKind::Map(_)) {
         state_ctx["RetryCount"] = json!(request.retrier_retry_count);
     }
-    json!({
+    let mut context = json!({
         "Execution": {
             "Id": format!("arn:aws:states:{}:{}:express:{}:{}", config.region, config.account,
                 config.state_machine_name, config.execution_name),
@@ -231,8 +232,21 @@ fn default_context(config: &ExecutionConfig, state: &State, request: &TestStateR
             "Name": config.state_machine_name,
         },
         "State": state_ctx,
-    })
+    });
+    if let StateKind::Task(task) = &state.kind {
+        if matches!(
+            ResourceKind::of(&task.resource),
+            ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. }
+        ) {
+            // A callback task's token (fixed: a one-state run has no second caller to give it to).
+            context["Task"] = json!({"Token": TEST_STATE_TASK_TOKEN});
+        }
+    }
+    context
 }
+
+/// `$$.Task.Token` of a tested `.waitForTaskToken` Task when the request gives no context.
+pub const TEST_STATE_TASK_TOKEN: &str = "AQBTestStateTaskToken";
 
 /// TestState's answer from the tested state's trace.
 fn response(
