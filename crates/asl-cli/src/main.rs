@@ -29,10 +29,12 @@ const EXAMPLES: &str = "Examples:
   asl run machine.asl.json --input '{\"statuscode\": \"429\"}'
   asl run machine.asl.json --input input.json --mock-config mocks.json --test-case HappyPath
   asl test-state machine.asl.json --state 'Call API' --input '{}' --mock-result '\"200 OK\"'
+  asl test-state --cli-input-json request.json
   cat machine.asl.json | asl validate -
 
 Exit codes: 0 the command ran (whatever the execution's status); 1 unusable arguments or
-unreadable files; 2 the definition is invalid (diagnostics on stderr).
+unreadable files; 2 the definition is invalid (diagnostics on stderr), or test-state's request
+is one AWS refuses (the AWS CLI's error line on stderr).
 
 Limits: a definition of at most 1,048,576 bytes and an input (--input, --mock-result,
 --context) of at most 262,144 bytes, AWS's quotas; --variables at most 10 MiB; a mock
@@ -51,7 +53,7 @@ enum Command {
         json: bool,
     },
     /// Run one state with a given input, like AWS's TestState API.
-    TestState(test_state::TestStateArgs),
+    TestState(Box<test_state::TestStateArgs>),
 }
 
 fn main() -> ExitCode {
@@ -67,7 +69,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate { definition, json } => validate(&definition, json),
-        Command::TestState(args) => test_state::run(args),
+        Command::TestState(args) => test_state::run(*args),
     };
     match result {
         Ok(code) => code,

@@ -576,12 +576,14 @@ fn test_state_backoff_interval_of_an_infinite_backoff_saturates_at_the_api_integ
             "MaxAttempts": 99_999_999}]}}}))
     .unwrap();
     let request = |retrier_retry_count| TestStateRequest {
+        inspection_level: asl::test_state::InspectionLevel::Trace,
         state_name: "T".into(),
         input: json!({}),
         mock: Some(TestMock::Error { error: "Boom".into(), cause: "c".into() }),
         context: None,
         retrier_retry_count,
         variables: serde_json::Map::new(),
+        ..Default::default()
     };
     let details = |n| {
         let response = test_state(&machine, &request(n)).unwrap();

@@ -8,12 +8,14 @@ use serde_json::{json, Map, Value};
 fn run(definition: Value, state: &str, input: Value, mock: Option<TestMock>) -> TestStateResponse {
     let machine = StateMachine::from_value(&definition).expect("valid definition");
     let request = TestStateRequest {
+        inspection_level: asl::test_state::InspectionLevel::Trace,
         state_name: state.into(),
         input,
         mock,
         context: None,
         retrier_retry_count: 0,
         variables: Map::new(),
+        ..Default::default()
     };
     test_state(&machine, &request).expect("state exists")
 }
@@ -37,7 +39,9 @@ fn pass_reports_input_path_parameters_result_path_and_output() {
     assert_eq!(r.status, "SUCCEEDED");
     assert_eq!(stage(&r, "afterInputPath"), Some(json!({"n": 4})));
     assert_eq!(stage(&r, "afterParameters"), Some(json!({"doubled": 8, "fixed": 1})));
-    assert_eq!(stage(&r, "result"), Some(json!({"doubled": 8, "fixed": 1})));
+    // AWS shows a Pass state's effective input as the stage after ResultSelector, no `result`.
+    assert_eq!(stage(&r, "result"), None);
+    assert_eq!(stage(&r, "afterResultSelector"), Some(json!({"doubled": 8, "fixed": 1})));
     assert_eq!(
         stage(&r, "afterResultPath"),
         Some(json!({"in": {"n": 4}, "other": true, "res": {"doubled": 8, "fixed": 1}}))
@@ -91,12 +95,14 @@ fn retry_catch_task() -> Value {
 fn task_mock_error_is_retriable_while_its_retrier_has_attempts_left() {
     let machine = StateMachine::from_value(&retry_catch_task()).unwrap();
     let request = |retrier_retry_count| TestStateRequest {
+        inspection_level: asl::test_state::InspectionLevel::Trace,
         state_name: "T".into(),
         input: json!({"x": 1}),
         mock: Some(TestMock::Error { error: "Boom".into(), cause: "bad".into() }),
         context: None,
         retrier_retry_count,
         variables: Map::new(),
+        ..Default::default()
     };
     let r = test_state(&machine, &request(1)).unwrap();
     assert_eq!(r.status, "RETRIABLE");
@@ -176,12 +182,14 @@ fn jsonata_task_reports_arguments_result_output_and_variables() {
     let mut variables = Map::new();
     variables.insert("k".into(), json!(3));
     let request = |mock| TestStateRequest {
+        inspection_level: asl::test_state::InspectionLevel::Trace,
         state_name: "T".into(),
         input: json!({"n": 2}),
         mock: Some(mock),
         context: None,
         retrier_retry_count: 0,
         variables: variables.clone(),
+        ..Default::default()
     };
     let r = test_state(&machine, &request(TestMock::Result(json!({"Payload": 7})))).unwrap();
     assert_eq!(r.status, "SUCCEEDED");
@@ -206,16 +214,19 @@ fn a_given_context_is_what_the_state_sees() {
         "End": true}}}))
     .unwrap();
     let mut request = TestStateRequest {
+        inspection_level: asl::test_state::InspectionLevel::Trace,
         state_name: "P".into(),
         input: json!({}),
         mock: None,
         context: None,
         retrier_retry_count: 0,
         variables: Map::new(),
+        ..Default::default()
     };
     let r = test_state(&machine, &request).unwrap();
     let out = r.output.unwrap();
-    assert_eq!(out["name"], json!("P"));
+    // TestState names the tested state `StateName` in `$$`, as AWS does.
+    assert_eq!(out["name"], json!("StateName"));
     assert!(out["id"].as_str().unwrap().starts_with("arn:aws:states:"));
     request.context = Some(json!({"Execution": {"Id": "given"}, "State": {"Name": "S"}}));
     let r = test_state(&machine, &request).unwrap();
@@ -235,7 +246,9 @@ fn parallel_and_map_take_the_mock_as_their_result() {
     );
     assert_eq!(r.status, "SUCCEEDED");
     assert_eq!(r.output, Some(json!({"items": [1, 2], "count": {"n": 3}})));
-    // Without a mock the iterations run.
+    assert_eq!(stage(&r, "afterItemsPath"), Some(json!([1, 2])));
+    assert_eq!(r.inspection_data["maxConcurrency"], json!(0));
+    // A Parallel's mock has one result per branch.
     let r = run(
         json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
             "Branches": [
@@ -243,9 +256,9 @@ fn parallel_and_map_take_the_mock_as_their_result() {
                 {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}]}}}),
         "P",
         json!({"x": 1}),
-        None,
+        Some(TestMock::Result(json!([1, 2]))),
     );
     assert_eq!(r.status, "SUCCEEDED");
-    assert_eq!(stage(&r, "result"), Some(json!([1, {"x": 1}])));
-    assert_eq!(r.output, Some(json!([1, {"x": 1}])));
+    assert_eq!(stage(&r, "afterResultSelector"), Some(json!([1, 2])));
+    assert_eq!(r.output, Some(json!([1, 2])));
 }

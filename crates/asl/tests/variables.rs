@@ -370,12 +370,14 @@ fn test_state_reports_arguments_and_variables_for_jsonata_states() {
     let mut variables = serde_json::Map::new();
     variables.insert("base".into(), json!(10));
     let request = TestStateRequest {
+        inspection_level: asl::test_state::InspectionLevel::Trace,
         state_name: "T".into(),
         input: json!({"n": 1}),
         mock: Some(TestMock::Result(json!({"Payload": 5}))),
         context: None,
         retrier_retry_count: 0,
         variables,
+        ..Default::default()
     };
     let response = test_state(&machine, &request).expect("state exists");
     assert_eq!(response.status, "SUCCEEDED");

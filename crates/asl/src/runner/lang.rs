@@ -54,6 +54,9 @@ pub(super) fn states_value(
 /// `RedriveCount`, and `State` has no `RetryCount` before a retry.
 fn jsonata_context(ctx: &Value) -> Value {
     let mut ctx = ctx.clone();
+    if super::trace::context_as_given() {
+        return ctx;
+    }
     if let Some(Value::Object(execution)) = ctx.get_mut("Execution") {
         execution.entry("RedriveCount").or_insert(json!(0));
     }

@@ -35,6 +35,18 @@ pub struct StateTrace {
     pub after_result_selector: Option<Value>,
     /// After `ResultPath` (JSONPath).
     pub after_result_path: Option<Value>,
+    /// A Map state's items after `ItemsPath` (JSONPath, without an `ItemReader`).
+    pub after_items_path: Option<Value>,
+    /// A Map state's iteration inputs after `ItemSelector`, when it has one.
+    pub after_item_selector: Option<Value>,
+    /// A Map state's batches after `ItemBatcher`, when it has one.
+    pub after_item_batcher: Option<Value>,
+    /// A Map state's effective `MaxConcurrency` (0: no limit).
+    pub max_concurrency: Option<u64>,
+    /// A Map state's effective `ToleratedFailureCount`, when it has one.
+    pub tolerated_failure_count: Option<u64>,
+    /// A Map state's effective `ToleratedFailurePercentage`, when it has one.
+    pub tolerated_failure_percentage: Option<f64>,
     /// Whether the `Assign` that ran (the state's, a Choice rule's or a catcher's) exists.
     pub assigned: bool,
     /// The frame's workflow variables once the state exits (after its `Assign`).
@@ -81,6 +93,35 @@ pub(crate) struct OneState {
     pub context: Option<Value>,
     /// Attempts each retrier has already made (`retrierRetryCount`).
     pub retry_count: u64,
+    /// How many of a mocked Map state's iterations failed (`mapIterationFailureCount`).
+    pub map_iteration_failure_count: Option<u64>,
+}
+
+thread_local! {
+    static CONTEXT_AS_GIVEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// While alive, `$states.context` is `$$` unchanged (TestState's context object, given or
+/// its own, shows exactly as AWS's TestState shows it: no `RedriveCount` added, `RetryCount`
+/// kept). One-state runs set it around their steps; the flag is per thread, and a run steps
+/// on one thread.
+pub(crate) struct ContextAsGiven(bool);
+
+impl ContextAsGiven {
+    pub(crate) fn set() -> ContextAsGiven {
+        ContextAsGiven(CONTEXT_AS_GIVEN.with(|c| c.replace(true)))
+    }
+}
+
+impl Drop for ContextAsGiven {
+    fn drop(&mut self) {
+        CONTEXT_AS_GIVEN.with(|c| c.set(self.0));
+    }
+}
+
+/// Whether a [`ContextAsGiven`] is alive on this thread.
+pub(crate) fn context_as_given() -> bool {
+    CONTEXT_AS_GIVEN.with(std::cell::Cell::get)
 }
 
 impl Execution {
@@ -109,6 +150,37 @@ impl Execution {
             return None;
         }
         self.one_state.as_ref().and_then(|o| o.answer.clone())
+    }
+
+    /// A mocked Map state's answer once `mapIterationFailureCount` is weighed against its
+    /// tolerated failures (`count` iterations): past the threshold it fails with
+    /// `States.ExceedToleratedFailureThreshold`, as an execution's Map would.
+    pub(crate) fn one_state_map_outcome(
+        &self,
+        answer: Outcome,
+        count: usize,
+        tolerated_count: Option<u64>,
+        tolerated_percentage: Option<f64>,
+    ) -> Outcome {
+        let failed = self.one_state.as_ref().and_then(|o| o.map_iteration_failure_count);
+        let (Outcome::Success(result), Some(failed)) = (&answer, failed) else { return answer };
+        let total = match result {
+            Value::Array(items) if count == 0 => items.len(),
+            _ => count,
+        };
+        // As an execution's Map: tolerated when within either threshold.
+        let by_count = tolerated_count.is_some_and(|c| failed <= c);
+        let by_percentage = tolerated_percentage
+            .is_some_and(|p| total > 0 && (failed as f64) * 100.0 / (total as f64) <= p);
+        let exceeded = failed > 0 && !by_count && !by_percentage;
+        if exceeded {
+            Outcome::Failure(StatesError::new(
+                crate::errors::names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                "The specified tolerated failure threshold was exceeded",
+            ))
+        } else {
+            answer
+        }
     }
 
     /// In a one-state run, the failure of the tested Task when nobody answers it.

@@ -240,6 +240,10 @@ impl Parser {
                     }
                 }
             }
+            // AWS's wording for an empty array (recorded by TestState).
+            Some(Value::Array(_)) => {
+                self.schema("Value cannot be empty", child(pointer, "Branches"))
+            }
             Some(_) => {
                 self.schema("Branches must be a non-empty array", child(pointer, "Branches"))
             }

@@ -25,12 +25,10 @@ impl Parser {
         let lang = self.query_language(obj, pointer, inherited, false);
         let state_type = match obj.get("Type") {
             Some(Value::String(t)) if fields::state(t).is_some() => t.clone(),
-            Some(Value::String(t)) => {
+            Some(Value::String(_)) => {
+                // AWS's wording (recorded by TestState).
                 self.schema(
-                    format!(
-                        "\"{t}\" is not a state type (expected one of {})",
-                        fields::state_types().collect::<Vec<_>>().join(", ")
-                    ),
+                    "The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]",
                     child(pointer, "Type"),
                 );
                 return None;

@@ -94,11 +94,6 @@ pub(in crate::runner) fn start_map(
         exec.record(fid, |t| t.after_input_path = Some(effective.clone()));
         effective
     };
-    if let Some(answer) = exec.one_state_answer(fid) {
-        // TestState's mock answers for the iterations.
-        complete_body(exec, fid, state, answer);
-        return Ok(());
-    }
     let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
     let items_value = match &map.item_reader {
         Some(reader) if jsonata => {
@@ -121,6 +116,9 @@ pub(in crate::runner) fn start_map(
             _ => effective.clone(),
         },
     };
+    if !jsonata && map.item_reader.is_none() {
+        exec.record(fid, |t| t.after_items_path = Some(items_value.clone()));
+    }
     let Value::Array(items) = items_value else {
         return Err(StatesError::runtime(format!(
             "Item path {} evaluated to a non-array value: {}",
@@ -240,6 +238,10 @@ pub(in crate::runner) fn start_map(
     // Every listed iteration counts as engine work (a runaway fan-out is stopped before it
     // has listed more items than the step ceiling).
     exec.charge_steps(pending.len());
+    if map.item_selector.is_some() && exec.traced(fid) {
+        let selected: Vec<Value> = pending.iter().map(|(_, (input, _))| input.clone()).collect();
+        exec.record(fid, |t| t.after_item_selector = Some(Value::Array(selected)));
+    }
     if let Some(batcher) = &map.item_batcher {
         let batcher = if jsonata {
             eval(exec, fid, batcher, "ItemBatcher", &states)?
@@ -247,6 +249,10 @@ pub(in crate::runner) fn start_map(
             batcher.source().clone()
         };
         pending = batch_items(pending, &batcher, &map.inner, &scope)?;
+    }
+    if map.item_batcher.is_some() && exec.traced(fid) {
+        let batched: Vec<Value> = pending.iter().map(|(_, (input, _))| input.clone()).collect();
+        exec.record(fid, |t| t.after_item_batcher = Some(Value::Array(batched)));
     }
     let count = pending.len();
     let distributed = map.mode == MapMode::Distributed;
@@ -270,6 +276,19 @@ pub(in crate::runner) fn start_map(
         }
         _ => None,
     };
+    if let Some(answer) = exec.one_state_answer(fid) {
+        // TestState's mock answers for the iterations, once the Map's own fields are known.
+        let (tolerated_count, tolerated_percentage) = tolerated?;
+        exec.record(fid, |t| {
+            t.max_concurrency = Some(u64::try_from(max_concurrency).unwrap_or(u64::MAX));
+            t.tolerated_failure_count = tolerated_count;
+            t.tolerated_failure_percentage = tolerated_percentage;
+        });
+        let answer =
+            exec.one_state_map_outcome(answer, count, tolerated_count, tolerated_percentage);
+        complete_body(exec, fid, state, answer);
+        return Ok(());
+    }
     exec.emit(fid, Event::MapStateStarted { length: count });
     // AWS checks the tolerated-failure settings after MapStateStarted (recorded).
     let (tolerated_count, tolerated_percentage) = tolerated?;
