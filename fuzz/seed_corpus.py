@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seeds the fuzz corpora from the AWS recordings and examples/ (the corpus is not committed).
 
-    python3 fuzz/seed_corpus.py [CASES_DIR] [--known-slow]
+    python3 fuzz/seed_corpus.py [CASES_DIR]
 
 CASES_DIR defaults to $STEPWISE_CONFORMANCE_DIR, else ../shared/conformance/cases or
 ../../shared/conformance/cases relative to the repository root. Writes fuzz/corpus/parse_validate/
@@ -151,11 +151,10 @@ def pass_state(fields, jsonata=False):
     return '{%s"StartAt": "S", "States": {"S": {"Type": "Pass", %s, "End": true}}}' % (lang, fields)
 
 
-# JSONata expressions that the first smoke runs found slower than libFuzzer's 10 s time-out
-# under AddressSanitizer (endless recursion runs until the time-out instead of failing; huge
-# ranges and pads build the whole value first). They are kept out of the seed corpus, where
-# they would stop every campaign at once, and written to fuzz/regressions/ as reproducers
-# (`python3 fuzz/seed_corpus.py --known-slow` seeds them too, once fixed).
+# JSONata expressions that the first smoke runs found slower than libFuzzer's then 10 s
+# time-out under AddressSanitizer (endless recursion ran until the time-out instead of failing;
+# huge ranges and pads built the whole value first). They are written to fuzz/regressions/ as
+# reproducers and, bounded since the JSONata evaluation budget (decision 0009), as seeds too.
 KNOWN_SLOW_JSONATA = [
     "($f := function($n){ $f($n + 1) }; $f(0))",
     "($f := function($x){ $x($x) }; $f($f))",
@@ -327,9 +326,8 @@ def main() -> int:
     for i, (definition, given) in enumerate(known_slow):
         write(FUZZ / "regressions" / "run", definition.encode() + b"\0" + given.encode())
         write(FUZZ / "regressions" / "jsonata_intrinsics", b"\x00" + KNOWN_SLOW_JSONATA[i].encode())
-        if "--known-slow" in sys.argv:
-            write(FUZZ / "corpus" / "run", definition.encode() + b"\0" + given.encode())
-            write(FUZZ / "corpus" / "jsonata_intrinsics", b"\x00" + KNOWN_SLOW_JSONATA[i].encode())
+        write(FUZZ / "corpus" / "run", definition.encode() + b"\0" + given.encode())
+        write(FUZZ / "corpus" / "jsonata_intrinsics", b"\x00" + KNOWN_SLOW_JSONATA[i].encode())
     print(f"{len(seeds)} definition seeds, {spliced} spliced run seeds and {len(expressions)} "
           f"expression seeds written under {FUZZ / 'corpus'}")
     return 0

@@ -1,6 +1,6 @@
 //! JSONata expressions and intrinsic functions alone, through asl's public API
 //! (`asl::jsonata::evaluate`, `asl::intrinsics::{parse_intrinsic, evaluate_intrinsic}`): must
-//! never panic, and a hang is a finding (the harness's watchdog aborts after 20 s; libFuzzer's
+//! never panic, and a hang is a finding (the harness's watchdog aborts after 60 s; libFuzzer's
 //! `-timeout` usually reports first).
 //!
 //! Layout: one selector byte (even: JSONata, odd: an intrinsic such as
