@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod mock_api;
 pub mod mock_config;
+pub mod submitted;
 
 use serde_json::Value;
 

@@ -176,7 +176,7 @@ pub(in crate::runner) fn invoke(exec: &mut Execution, fid: FrameId, state: &Stat
         (None, Some(e)) => Outcome::Failure(e),
         (None, None) if waits_for_token => {
             // Nobody answers now: the task waits for SendTaskSuccess / Failure / Heartbeat.
-            let output = Payload::new(json!({}));
+            let output = submitted_output(exec, &kind, &params);
             exec.emit(fid, Event::TaskSubmitted { resource, output });
             callbacks::await_callback(exec, fid, timeout, heartbeat);
             return;
@@ -200,12 +200,30 @@ pub(in crate::runner) fn invoke(exec: &mut Execution, fid: FrameId, state: &Stat
         ResourceKind::Service { pattern: Pattern::Sync | Pattern::WaitForTaskToken, .. }
     );
     if submits {
-        // The service accepted the request; a mock gives only the final answer, so the
-        // submission's own response is not known (docs/compatibility.md).
-        let output = Payload::new(json!({}));
+        // The service accepted the request: a mock gives only the final answer, the
+        // submission's own response is synthesized (tasks::submitted).
+        let output = submitted_output(exec, &kind, &params);
         exec.emit(fid, Event::TaskSubmitted { resource, output });
     }
     complete_task(exec, fid, state, outcome);
+}
+
+/// The `TaskSubmitted` output: the submission call's own response where Stepwise knows its
+/// shape (ids from the seeded random source, dates from the virtual clock), else `{}`.
+fn submitted_output(exec: &mut Execution, kind: &ResourceKind, params: &Value) -> Payload {
+    let response = match kind {
+        ResourceKind::Service { service, action, .. } => {
+            crate::tasks::submitted::submission_response(
+                service,
+                action,
+                params,
+                exec.clock,
+                &mut exec.random,
+            )
+        }
+        _ => None,
+    };
+    Payload::new(response.unwrap_or_else(|| json!({})))
 }
 
 /// Records a task's answer and moves on: result processing, or Retry / Catch.
