@@ -157,3 +157,21 @@ fn a_mock_throw_without_error_is_caught_with_a_null_error() {
     let exec = run_with(def, json!({}), Some(mocks));
     assert_eq!(exec.describe().output, Some(json!({"err": {"Error": "Boom", "Cause": ""}})));
 }
+
+#[test]
+fn the_context_object_has_the_developer_guides_execution_fields() {
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass",
+        "Parameters": {"ctx.$": "$$"}, "End": true}}});
+    let exec = run_with(def, json!({"a": 1}), None);
+    let out = exec.describe().output.unwrap();
+    let execution = out["ctx"]["Execution"].as_object().unwrap();
+    let keys: Vec<&str> = execution.keys().map(String::as_str).collect();
+    // In the order AWS writes them (recorded 2026); RedriveTime only after a redrive.
+    assert_eq!(keys, ["Id", "Input", "StartTime", "Name", "RoleArn", "RedriveCount"]);
+    assert_eq!(execution["RedriveCount"], 0);
+    assert_eq!(out["ctx"]["State"]["RetryCount"], 0);
+    // JSONata's $states.context has it too.
+    let def = json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass",
+        "Output": "{% $states.context.Execution.RedriveCount %}", "End": true}}});
+    assert_eq!(run_with(def, json!({}), None).describe().output, Some(json!(0)));
+}
