@@ -175,3 +175,86 @@ fn the_context_object_has_the_developer_guides_execution_fields() {
         "Output": "{% $states.context.Execution.RedriveCount %}", "End": true}}});
     assert_eq!(run_with(def, json!({}), None).describe().output, Some(json!(0)));
 }
+
+fn map_with(fields: Value) -> Value {
+    let mut map = json!({"Type": "Map", "ItemsPath": "$.items", "End": true,
+        "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}});
+    if let (Some(m), Some(extra)) = (map.as_object_mut(), fields.as_object()) {
+        m.extend(extra.clone());
+    }
+    json!({"StartAt": "M", "States": {"M": map}})
+}
+
+/// The error and the cause after AWS's runtime prefix ("An error occurred while executing the
+/// state 'M' (entered at the event id #2). "), which is checked here.
+fn failure(exec: &Execution) -> (String, String) {
+    let d = exec.describe();
+    let cause = d.cause.unwrap_or_default();
+    let rest = cause.split_once("(entered at the event id #2). ").map(|(head, rest)| {
+        assert!(head.starts_with("An error occurred while executing the state '"), "{cause}");
+        rest.to_string()
+    });
+    (d.error.unwrap_or_default(), rest.unwrap_or(cause))
+}
+
+#[test]
+fn unusable_map_path_values_fail_with_aws_causes() {
+    let runtime = |fields: Value, input: Value| {
+        let exec = run_with(map_with(fields), input, None);
+        assert_eq!(exec.status(), ExecutionStatus::Failed);
+        let (error, cause) = failure(&exec);
+        assert_eq!(error, "States.Runtime");
+        cause
+    };
+    // The wording the issue quotes (a string is shown without JSON quotes).
+    assert_eq!(
+        runtime(
+            json!({"ToleratedFailureCountPath": "$.ToleratedFailureCount"}),
+            json!({"items": [1], "ToleratedFailureCount": "NoNumber"})
+        ),
+        "The ToleratedFailureCountPath field refers to value \"NoNumber\" which is not a valid integer: $.ToleratedFailureCount"
+    );
+    assert_eq!(
+        runtime(json!({"ToleratedFailureCountPath": "$.n"}), json!({"items": [1], "n": -1})),
+        "ToleratedFailureCount cannot be negative."
+    );
+    // Recorded on AWS: an object selected by MaxConcurrencyPath.
+    assert_eq!(
+        runtime(
+            json!({"MaxConcurrencyPath": "$.MaxConcurrencyValue"}),
+            json!({"items": [1], "MaxConcurrencyValue": {}})
+        ),
+        "The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: $.MaxConcurrencyValue"
+    );
+    assert_eq!(
+        runtime(json!({"MaxConcurrencyPath": "$.n"}), json!({"items": [1], "n": -2})),
+        "Expected non-negative integer for MaxConcurrency, got '-2' instead."
+    );
+    assert_eq!(
+        runtime(json!({"ToleratedFailurePercentagePath": "$.p"}), json!({"items": [1], "p": "x"})),
+        "The ToleratedFailurePercentagePath field refers to value \"x\" which is not a valid float: $.p"
+    );
+    assert_eq!(
+        runtime(json!({"ToleratedFailurePercentagePath": "$.p"}), json!({"items": [1], "p": 101})),
+        "ToleratedFailurePercentage must be between 0 and 100."
+    );
+}
+
+#[test]
+fn unusable_wait_path_values_fail_with_aws_causes() {
+    let wait = |field: &str, input: Value| {
+        let def =
+            json!({"StartAt": "W", "States": {"W": {"Type": "Wait", field: "$.v", "End": true}}});
+        let exec = run_with(def, input, None);
+        failure(&exec)
+    };
+    // Recorded on AWS (Wait with TimestampPath).
+    assert_eq!(
+        wait("TimestampPath", json!({"v": "2016-12-05T21:29:29"})).1,
+        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.v == 2016-12-05T21:29:29"
+    );
+    assert_eq!(
+        wait("SecondsPath", json!({"v": -1})).1,
+        "The SecondsPath parameter references a negative value: $.v == -1"
+    );
+}
