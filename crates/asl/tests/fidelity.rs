@@ -258,3 +258,67 @@ fn unusable_wait_path_values_fail_with_aws_causes() {
         "The SecondsPath parameter references a negative value: $.v == -1"
     );
 }
+
+fn typed_names(exec: &Execution) -> Vec<String> {
+    exec.history()
+        .iter()
+        .map(|e| {
+            let d = e.details_json();
+            match d.get("index") {
+                Some(i) => format!("{}#{i}", e.type_name()),
+                None => e.type_name().to_string(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_failed_parallel_branch_aborts_its_running_siblings() {
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 60, "End": true}}},
+        {"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "E", "Cause": "c"}}}
+    ]}}});
+    let exec = run_with(def, json!({}), None);
+    assert_eq!(exec.status(), ExecutionStatus::Failed);
+    let t = types(&exec);
+    let aborted = t.iter().position(|x| x == "WaitStateAborted").expect("the Wait is aborted");
+    let failed = t.iter().position(|x| x == "ParallelStateFailed").unwrap();
+    assert!(aborted < failed, "{t:?}");
+    let event = &exec.history()[aborted];
+    assert_eq!(event.details_json()["name"], "Slow");
+}
+
+#[test]
+fn a_failed_map_iteration_aborts_the_running_ones() {
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.xs", "End": true,
+        "ItemProcessor": {"StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "Boom"}],
+                  "Default": "Work"},
+            "Boom": {"Type": "Fail", "Error": "E"},
+            "Work": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": "q", "MessageBody": "m"}, "End": true}}}}}});
+    let exec = run_with(def, json!({"xs": [0, 1, 2]}), None);
+    assert_eq!(exec.status(), ExecutionStatus::Failed);
+    let t = typed_names(&exec);
+    let tail: Vec<&str> = t
+        .iter()
+        .skip_while(|x| *x != "MapIterationFailed#1")
+        .filter(|x| x.contains("Aborted") || x.contains("Failed"))
+        .map(String::as_str)
+        .collect();
+    // The waiting tasks of iterations 0 and 2 are aborted, each before its iteration, all
+    // before the Map fails.
+    assert_eq!(
+        tail,
+        [
+            "MapIterationFailed#1",
+            "TaskStateAborted",
+            "MapIterationAborted#2",
+            "TaskStateAborted",
+            "MapIterationAborted#0",
+            "MapStateFailed",
+            "ExecutionFailed"
+        ]
+    );
+    assert_eq!(exec.describe().error.as_deref(), Some("E"));
+}
