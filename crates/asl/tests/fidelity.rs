@@ -322,3 +322,40 @@ fn a_failed_map_iteration_aborts_the_running_ones() {
     );
     assert_eq!(exec.describe().error.as_deref(), Some("E"));
 }
+
+#[test]
+fn a_sync_task_that_hands_out_its_token_is_answered_by_the_callback() {
+    let def = json!({"StartAt": "Run", "States": {
+        "Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+            "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:111111111111:stateMachine:Child",
+                "Input": {"token.$": "$$.Task.Token"}},
+            "Next": "After"},
+        "After": {"Type": "Pass", "Parameters": {"ctx.$": "$$"}, "End": true}}});
+    let machine = StateMachine::from_value(&def).unwrap();
+    let mut exec = Execution::start(Arc::new(machine), ExecutionConfig::default());
+    let now = exec.now_ms();
+    exec.advance_to(now, 100);
+    // No job runs in Stepwise: the task waits, and its token interrupts it as on AWS.
+    let tokens = exec.waiting_task_tokens();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(tokens[0].1, "Run");
+    assert!(types(&exec).contains(&"TaskSubmitted".to_string()));
+    exec.send_task_success(&tokens[0].0, json!({"early": true})).unwrap();
+    exec.run_to_completion();
+    assert_eq!(exec.status(), ExecutionStatus::Succeeded);
+    let out = exec.describe().output.unwrap();
+    // `$$.Task` is the Task state's own: the next state has none.
+    assert!(out["ctx"].get("Task").is_none(), "{out}");
+    assert_eq!(out["ctx"]["State"]["Name"], "After");
+
+    // A mocked .sync task gets its answer from the mock, token or not.
+    let exec = run_with(
+        def,
+        json!({}),
+        Some(
+            r#"{"StateMachines": {"MyStateMachine": {"TestCases":
+        {"T": {"Run": "R"}}}}, "MockedResponses": {"R": {"0": {"Return": {"Output": "done"}}}}}"#,
+        ),
+    );
+    assert_eq!(exec.status(), ExecutionStatus::Succeeded);
+}

@@ -39,9 +39,11 @@ pub(in crate::runner) fn prepare_task(
         &state.kind,
         StateKind::Task(t) if matches!(
             ResourceKind::of(&t.resource),
-            ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. }
+            ResourceKind::Service { pattern: Pattern::WaitForTaskToken | Pattern::Sync, .. }
         )
     );
+    // `.sync` / `.sync:2` tasks have a token too: SendTaskSuccess / Failure with it ends the
+    // wait for the job, as on AWS.
     let ctx = if wait_for_token {
         let token = exec.task_token();
         exec.frames[fid].task_token = Some(token);
@@ -163,8 +165,17 @@ pub(in crate::runner) fn invoke(exec: &mut Execution, fid: FrameId, state: &Stat
     if exec.frames[fid].phase_is_done() {
         return;
     }
-    let waits_for_token =
-        matches!(kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. });
+    // A `.sync` task whose parameters hand its token out can be answered by a callback; with
+    // no job to run, it waits for one like `.waitForTaskToken` (nobody else will answer it).
+    let hands_out_token = exec.frames[fid]
+        .task_token
+        .as_deref()
+        .is_some_and(|token| json_text(&params).contains(token));
+    let waits_for_token = match kind {
+        ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. } => true,
+        ResourceKind::Service { pattern: Pattern::Sync, .. } => hands_out_token,
+        _ => false,
+    };
     let answer = match exec.one_state_answer(fid) {
         Some(mocked) => Some(mocked),
         None => call_resource(exec, &state.name, &kind, &params),
