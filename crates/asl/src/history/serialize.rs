@@ -114,7 +114,10 @@ fn details<F: Fields>(event: &Event, f: &mut F) -> Result<(), F::Error> {
             if *family == TaskFamily::Service {
                 service_ids(f, resource)?;
             }
-            f.text("error", error)?;
+            // A task failure without an error name or cause records neither field.
+            if !error.is_empty() {
+                f.text("error", error)?;
+            }
             if cause.is_empty() {
                 Ok(())
             } else {

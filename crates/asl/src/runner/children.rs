@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::definition::Program;
-use crate::history::Payload;
+use crate::history::{Event, Payload};
 use crate::runner::frame::{Children, Failure, Frame, FrameId, Phase, Role};
 use crate::runner::Execution;
 
@@ -69,12 +69,40 @@ impl Children {
     }
 }
 
-/// Marks every descendant frame of `fid` as done (their queued wake-ups become no-ops).
-/// A child is always created after its parent, so one pass over the later frames finds every
-/// descendant (linear in the number of frames, however many children fail at once).
-pub(in crate::runner) fn abort_children(exec: &mut Execution, fid: FrameId) {
+/// Records what AWS records when a failed child ends a Parallel or Map state `fid` while
+/// siblings are still running: the `…StateAborted` event of the state each running descendant
+/// is in, and a Map's `MapIterationAborted` for each running iteration, innermost first, all
+/// before the state's own `…StateFailed`. Call before [`abort_children`].
+pub(in crate::runner) fn record_aborted_children(exec: &mut Execution, fid: FrameId) {
+    let running: Vec<FrameId> = descendants(exec, fid)
+        .into_iter()
+        .filter(|&i| !matches!(exec.frames[i].phase, Phase::Done))
+        .collect();
+    for child in running.into_iter().rev() {
+        let frame = &exec.frames[child];
+        let aborted_state = frame.state_def().filter(|_| frame.entered_event != 0).map(|state| {
+            Event::StateAborted { state_type: state.state_type(), name: state.name.clone() }
+        });
+        let role = frame.role;
+        if let Some(event) = aborted_state {
+            exec.emit(child, event);
+        }
+        if let Role::Iteration { parent, index } = role {
+            if !exec.frames[parent].at_distributed_map() {
+                let name = exec.frames[parent].state.clone();
+                let last = exec.frames[child].last_event;
+                exec.frames[parent].last_event = last;
+                exec.emit(parent, Event::MapIterationAborted { index, name });
+            }
+        }
+    }
+}
+
+/// Every descendant frame of `fid`, in creation order.
+fn descendants(exec: &Execution, fid: FrameId) -> Vec<FrameId> {
     let start = fid.saturating_add(1);
     let mut inside = vec![false; exec.frames.len().saturating_sub(start)];
+    let mut out = Vec::new();
     for i in start..exec.frames.len() {
         let parent = match exec.frames[i].role {
             Role::Branch { parent, .. } | Role::Iteration { parent, .. } => parent,
@@ -86,11 +114,18 @@ pub(in crate::runner) fn abort_children(exec: &mut Execution, fid: FrameId) {
             if let Some(slot) = inside.get_mut(i - start) {
                 *slot = true;
             }
-            let f = &mut exec.frames[i];
-            if !matches!(f.phase, Phase::Done) {
-                f.phase = Phase::Done;
-            }
+            out.push(i);
         }
+    }
+    out
+}
+
+/// Marks every descendant frame of `fid` as done (their queued wake-ups become no-ops).
+/// A child is always created after its parent, so one pass over the later frames finds every
+/// descendant (linear in the number of frames, however many children fail at once).
+pub(in crate::runner) fn abort_children(exec: &mut Execution, fid: FrameId) {
+    for i in descendants(exec, fid) {
+        exec.frames[i].phase = Phase::Done;
     }
 }
 

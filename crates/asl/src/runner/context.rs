@@ -29,7 +29,10 @@ impl Execution {
                 "Input": self.config.input,
                 "StartTime": format_millis(self.config.start_time_ms),
                 "Name": self.config.execution_name,
-                "RoleArn": self.config.role_arn
+                "RoleArn": self.config.role_arn,
+                // The developer guide's context object; 0 before any redrive (Stepwise does
+                // not redrive, so there is no RedriveTime either).
+                "RedriveCount": 0
             },
             "StateMachine": {
                 "Id": self.config.state_machine_arn(),

@@ -125,6 +125,8 @@ pub(in crate::runner) fn leave(
             f.input = output;
             f.phase = Phase::Enter;
             f.entered_event = 0;
+            // `$$.Task` belongs to the Task state that got the token, not to the next state.
+            f.task_token = None;
             exec.schedule(fid, exec.clock);
         }
         None => finish(exec, fid, Ok(output)),

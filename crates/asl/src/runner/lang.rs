@@ -50,15 +50,12 @@ pub(super) fn states_value(
     Value::Object(m)
 }
 
-/// `$states.context` differs from JSONPath's `$$` as recorded on AWS: `Execution` carries
-/// `RedriveCount`, and `State` has no `RetryCount` before a retry.
+/// `$states.context` differs from JSONPath's `$$` as recorded on AWS: `State` has no
+/// `RetryCount` before a retry. (Both carry `Execution.RedriveCount`.)
 fn jsonata_context(ctx: &Value) -> Value {
     let mut ctx = ctx.clone();
     if super::trace::context_as_given() {
         return ctx;
-    }
-    if let Some(Value::Object(execution)) = ctx.get_mut("Execution") {
-        execution.entry("RedriveCount").or_insert(json!(0));
     }
     if let Some(Value::Object(state)) = ctx.get_mut("State") {
         if state.get("RetryCount") == Some(&json!(0)) {

@@ -54,7 +54,21 @@ pub(in crate::runner) fn state_error(
             }
         }
     }
-    handle_failure(exec, fid, Failure::from(e), retriable, &program, &name);
+    let failure = if retriable {
+        // A task reported it. An empty error is one the task did not give (SendTaskFailure
+        // without `error`, a mock Throw without Error): AWS records no error and, without a
+        // cause either, `{"Error": null, "Cause": null}` in a Catch's output. A named error
+        // keeps an empty cause as "" (recorded: a States.Timeout caught with `"Cause": ""`).
+        if e.error.is_empty() {
+            let cause = if e.cause.is_empty() { None } else { Some(e.cause) };
+            Failure { error: None, cause }
+        } else {
+            Failure::from(e)
+        }
+    } else {
+        Failure::from(e)
+    };
+    handle_failure(exec, fid, failure, retriable, &program, &name);
 }
 
 pub(in crate::runner) fn handle_failure(
@@ -116,12 +130,8 @@ pub(in crate::runner) fn handle_failure(
         let next = c.next.clone();
         exec.record(fid, |t| t.outcome = Some(TraceOutcome::Caught { catch_index: i, next }));
         let mut err_output = serde_json::Map::new();
-        if let Some(e) = &failure.error {
-            err_output.insert("Error".into(), json!(e));
-        }
-        if let Some(cause) = &failure.cause {
-            err_output.insert("Cause".into(), json!(cause));
-        }
+        err_output.insert("Error".into(), json!(failure.error));
+        err_output.insert("Cause".into(), json!(failure.cause));
         let err_output = Value::Object(err_output);
         let input = exec.frames[fid].input.clone();
         let caught = if is_jsonata(state) {

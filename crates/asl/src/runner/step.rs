@@ -10,7 +10,7 @@ use crate::definition::StateKind;
 use crate::errors::{names, StatesError};
 use crate::history::Event;
 use crate::history::Payload;
-use crate::runner::children::abort_children;
+use crate::runner::children::{abort_children, record_aborted_children};
 use crate::runner::flow::{current, finish, finish_with_result, leave};
 use crate::runner::frame::{Failure, FrameId, Phase};
 use crate::runner::retry_catch::{handle_failure, state_error, will_retry};
@@ -127,6 +127,7 @@ pub(in crate::runner) fn children_progress(exec: &mut Execution, fid: FrameId) {
             } else {
                 ch.first_failure.clone().unwrap_or(Failure { error: None, cause: None })
             };
+        record_aborted_children(exec, fid);
         abort_children(exec, fid);
         let distributed = exec.frames[fid].at_distributed_map();
         if distributed {

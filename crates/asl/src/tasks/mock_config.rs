@@ -142,8 +142,7 @@ impl MockConfig {
 }
 
 /// One answer of a mocked response: `{"Return": value}` or
-/// `{"Throw": {"Error": "…", "Cause": "…"}}` (Error a string, Cause an optional
-/// string), nothing else, so a typo or a wrong type is reported here rather than turning into
+/// `{"Throw": {"Error": "…", "Cause": "…"}}` (Error and Cause optional strings), nothing else, so a typo or a wrong type is reported here rather than turning into
 /// an empty error at run time.
 fn answer_outcome(name: &str, key: &str, answer: &Value) -> Result<Outcome, String> {
     let at = format!("MockedResponses.{name}.{key}");
@@ -175,13 +174,18 @@ fn answer_outcome(name: &str, key: &str, answer: &Value) -> Result<Outcome, Stri
                 // Empty is allowed: it is how a recorded task failure without an error name
                 // is mocked.
                 Some(Value::String(e)) => e.clone(),
-                Some(other) => {
+                Some(
+                    other
+                    @ (Value::Bool(_) | Value::Number(_) | Value::Array(_) | Value::Object(_)),
+                ) => {
                     return Err(format!(
                         "{at}.Throw.Error must be a string, not {}",
                         type_name(other)
                     ))
                 }
-                None => return Err(format!("{at}.Throw needs an Error (a string)")),
+                // No Error: the task fails without an error name (`"Error": null` in a
+                // Catch's output, as when SendTaskFailure gives none).
+                None | Some(Value::Null) => String::new(),
             };
             let cause = match throw.get("Cause") {
                 None | Some(Value::Null) => String::new(),
@@ -268,10 +272,11 @@ mod tests {
             err(r#"{"Throw": 5}"#),
             "MockedResponses.CallMock.0.Throw must be an object {\"Error\": \"…\", \"Cause\": \"…\"}, not a number"
         );
-        assert_eq!(
-            err(r#"{"Throw": {}}"#),
-            "MockedResponses.CallMock.0.Throw needs an Error (a string)"
-        );
+        // No Error is a failure without an error name (a null error), not a mistake.
+        assert!(MockConfig::from_text(
+            r#"{"MockedResponses": {"CallMock": {"0": {"Throw": {}}}}}"#
+        )
+        .is_ok());
         assert_eq!(
             err(r#"{"Throw": {"Error": 1}}"#),
             "MockedResponses.CallMock.0.Throw.Error must be a string, not a number"

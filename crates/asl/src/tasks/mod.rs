@@ -8,6 +8,7 @@ pub mod csv;
 pub mod mock_api;
 pub mod mock_config;
 pub mod responses;
+pub mod submitted;
 
 use serde_json::Value;
 

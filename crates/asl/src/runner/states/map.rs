@@ -11,7 +11,7 @@ use crate::jsonpath::Scope;
 use crate::runner::children::new_child;
 use crate::runner::flow::current;
 use crate::runner::frame::{Children, FrameId, Phase, Role};
-use crate::runner::io::{self, int_like};
+use crate::runner::io::{self, display_plain, int_like};
 use crate::runner::lang::{eval, eval_typed, is_jsonata, query_error, states_value, var_lookup};
 use crate::runner::retry_catch::complete_body;
 use crate::runner::states::distributed_map::{
@@ -129,29 +129,28 @@ pub(in crate::runner) fn start_map(
             json_text(&items_value)
         )));
     };
-    let max_concurrency = match map_number(
-        exec,
-        fid,
-        &map.max_concurrency,
-        "MaxConcurrency",
-        &scope,
-        &states,
-    )? {
-        None => 0,
-        Some(v) => match whole_count(&v) {
-            Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
-            None => {
-                let p = match &map.max_concurrency {
-                    Some(NumberSpec::Path(p)) => p.as_str(),
-                    _ => "",
-                };
-                return Err(StatesError::runtime(format!(
-                    "The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {p}",
-                    json_text(&v)
-                )));
-            }
-        },
-    };
+    let max_concurrency =
+        match map_number(exec, fid, &map.max_concurrency, "MaxConcurrency", &scope, &states)? {
+            None => 0,
+            Some(v) => match whole_count(&v) {
+                Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+                None => match int_like(&v) {
+                    Some(n) if n < 0 => {
+                        return Err(StatesError::runtime(format!(
+                            "Expected non-negative integer for MaxConcurrency, got '{n}' instead."
+                        )))
+                    }
+                    _ => {
+                        return Err(not_valid(
+                            "MaxConcurrency",
+                            &v,
+                            &map.max_concurrency,
+                            "integer",
+                        ))
+                    }
+                },
+            },
+        };
     let tolerated = (|| -> Result<(Option<u64>, Option<f64>), StatesError> {
         let tolerated_count = match map_number(
             exec,
@@ -164,9 +163,17 @@ pub(in crate::runner) fn start_map(
             None => None,
             Some(v) => match whole_count(&v) {
                 Some(n) => Some(n),
-                None => {
-                    return Err(StatesError::runtime("ToleratedFailureCount cannot be negative."))
-                }
+                None => match int_like(&v) {
+                    Some(n) if n < 0 => {
+                        return Err(StatesError::runtime(
+                            "ToleratedFailureCount cannot be negative.",
+                        ))
+                    }
+                    _ => {
+                        let spec = &map.tolerated_failure_count;
+                        return Err(not_valid("ToleratedFailureCount", &v, spec, "integer"));
+                    }
+                },
             },
         };
         let tolerated_percentage = match map_number(
@@ -181,7 +188,11 @@ pub(in crate::runner) fn start_map(
             Some(v) => {
                 match v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())) {
                     Some(p) if (0.0..=100.0).contains(&p) => Some(p),
-                    _ => {
+                    None => {
+                        let spec = &map.tolerated_failure_percentage;
+                        return Err(not_valid("ToleratedFailurePercentage", &v, spec, "float"));
+                    }
+                    Some(_) => {
                         return Err(StatesError::runtime(
                             "ToleratedFailurePercentage must be between 0 and 100.",
                         ))
@@ -350,6 +361,20 @@ pub(in crate::runner) fn start_iteration(
 }
 
 /// A non-negative [`int_like`], up to `u64::MAX` (a JSON integer past `i64::MAX` included).
+/// AWS's cause when a `…Path` field selects a value of the wrong kind:
+/// `The ToleratedFailureCountPath field refers to value "NoNumber" which is not a valid
+/// integer: $.ToleratedFailureCount` (a string shown as is, anything else as JSON).
+fn not_valid(field: &str, value: &Value, spec: &Option<NumberSpec>, kind: &str) -> StatesError {
+    let path = match spec {
+        Some(NumberSpec::Path(p)) => p.to_string(),
+        _ => String::new(),
+    };
+    StatesError::runtime(format!(
+        "The {field}Path field refers to value \"{}\" which is not a valid {kind}: {path}",
+        display_plain(value)
+    ))
+}
+
 pub(in crate::runner) fn whole_count(v: &Value) -> Option<u64> {
     v.as_u64().or_else(|| int_like(v).and_then(|n| u64::try_from(n).ok()))
 }

@@ -39,9 +39,11 @@ pub(in crate::runner) fn prepare_task(
         &state.kind,
         StateKind::Task(t) if matches!(
             ResourceKind::of(&t.resource),
-            ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. }
+            ResourceKind::Service { pattern: Pattern::WaitForTaskToken | Pattern::Sync, .. }
         )
     );
+    // `.sync` / `.sync:2` tasks have a token too: SendTaskSuccess / Failure with it ends the
+    // wait for the job, as on AWS.
     let ctx = if wait_for_token {
         let token = exec.task_token();
         exec.frames[fid].task_token = Some(token);
@@ -163,8 +165,17 @@ pub(in crate::runner) fn invoke(exec: &mut Execution, fid: FrameId, state: &Stat
     if exec.frames[fid].phase_is_done() {
         return;
     }
-    let waits_for_token =
-        matches!(kind, ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. });
+    // A `.sync` task whose parameters hand its token out can be answered by a callback; with
+    // no job to run, it waits for one like `.waitForTaskToken` (nobody else will answer it).
+    let hands_out_token = exec.frames[fid]
+        .task_token
+        .as_deref()
+        .is_some_and(|token| json_text(&params).contains(token));
+    let waits_for_token = match kind {
+        ResourceKind::Service { pattern: Pattern::WaitForTaskToken, .. } => true,
+        ResourceKind::Service { pattern: Pattern::Sync, .. } => hands_out_token,
+        _ => false,
+    };
     let answer = match exec.one_state_answer(fid) {
         Some(mocked) => Some(mocked),
         None => call_resource(exec, &state.name, &kind, &params),
@@ -176,7 +187,7 @@ pub(in crate::runner) fn invoke(exec: &mut Execution, fid: FrameId, state: &Stat
         (None, Some(e)) => Outcome::Failure(e),
         (None, None) if waits_for_token => {
             // Nobody answers now: the task waits for SendTaskSuccess / Failure / Heartbeat.
-            let output = Payload::new(json!({}));
+            let output = submitted_output(exec, &kind, &params);
             exec.emit(fid, Event::TaskSubmitted { resource, output });
             callbacks::await_callback(exec, fid, timeout, heartbeat);
             return;
@@ -200,12 +211,30 @@ pub(in crate::runner) fn invoke(exec: &mut Execution, fid: FrameId, state: &Stat
         ResourceKind::Service { pattern: Pattern::Sync | Pattern::WaitForTaskToken, .. }
     );
     if submits {
-        // The service accepted the request; a mock gives only the final answer, so the
-        // submission's own response is not known (docs/compatibility.md).
-        let output = Payload::new(json!({}));
+        // The service accepted the request: a mock gives only the final answer, the
+        // submission's own response is synthesized (tasks::submitted).
+        let output = submitted_output(exec, &kind, &params);
         exec.emit(fid, Event::TaskSubmitted { resource, output });
     }
     complete_task(exec, fid, state, outcome);
+}
+
+/// The `TaskSubmitted` output: the submission call's own response where Stepwise knows its
+/// shape (ids from the seeded random source, dates from the virtual clock), else `{}`.
+fn submitted_output(exec: &mut Execution, kind: &ResourceKind, params: &Value) -> Payload {
+    let response = match kind {
+        ResourceKind::Service { service, action, .. } => {
+            crate::tasks::submitted::submission_response(
+                service,
+                action,
+                params,
+                exec.clock,
+                &mut exec.random,
+            )
+        }
+        _ => None,
+    };
+    Payload::new(response.unwrap_or_else(|| json!({})))
 }
 
 /// Records a task's answer and moves on: result processing, or Retry / Catch.
