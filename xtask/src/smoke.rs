@@ -221,6 +221,17 @@ pub fn smoke(root: &Path, dist: &Path) -> Result<()> {
     let profile = std::env::temp_dir().join(format!("stepwise-smoke-{}", std::process::id()));
     let result = (|| {
         let browser = Browser::start(&profile)?;
+        // Figures, not checks: how soon a first visit paints the app (the wasm fetched,
+        // instantiated and mounted), read from the browser's paint timing.
+        browser.open(&url)?;
+        browser.wait_for("the page", "return document.querySelector('#start')", 30)?;
+        let paint = browser.wait_for(
+            "the first paint",
+            "const p = performance.getEntriesByName('first-contentful-paint')[0]; \
+             return p ? p.startTime : null",
+            10,
+        )?;
+        eprintln!("xtask: smoke: first contentful paint {:.0} ms", paint.as_f64().unwrap_or(0.0));
         let read = |name: &str| {
             std::fs::read_to_string(root.join("examples").join(name))
                 .map_err(|e| format!("cannot read examples/{name}: {e}"))
@@ -244,12 +255,15 @@ pub fn smoke(root: &Path, dist: &Path) -> Result<()> {
             eprintln!("xtask: smoke: {file} with {input}: {status} {output}");
         }
         let module = browser.js(
-            "return performance.getEntriesByType('resource').some(r => r.name.includes('jsonata/'))",
+            "const r = performance.getEntriesByType('resource')
+                 .filter(r => r.name.includes('jsonata/') && r.name.endsWith('.wasm'));
+             return r.length ? r[0].responseEnd - r[0].startTime : null",
             json!([]),
         )?;
-        if module != json!(true) {
+        let Some(fetched_ms) = module.as_f64() else {
             return Err("smoke test: the JSONata module was not fetched".into());
-        }
+        };
+        eprintln!("xtask: smoke: JSONata module fetched in {fetched_ms:.0} ms");
         Ok(())
     })();
     let _ = std::fs::remove_dir_all(&profile);
