@@ -8117,6 +8117,14 @@ impl Evaluator {
             return self.create_partial_application(name, args, is_builtin, data);
         }
 
+        // stepwise: a bare name called as a function (`f(1)`, `$o.g()`) is a path in
+        // jsonata-js, never the variable `$f`. The evaluator's own calls (compositions,
+        // regex `next`) use names with a space, which no expression can write, and keep
+        // resolving through the bindings below.
+        if !is_builtin && name != "__lambda__" && !name.contains(' ') {
+            return self.evaluate_bare_call(name, args, data);
+        }
+
         // FIRST check if this variable holds a function value (lambda or builtin
         // reference). User-defined functions, closures, partial applications and
         // parameters holding function values are all ordinary bindings now, so
@@ -8171,34 +8179,42 @@ impl Evaluator {
         // If the function was called without $ prefix and it's not a stored lambda,
         // it's an error (unknown function without $ prefix)
         if !is_builtin && name != "__lambda__" {
-            // jsonata-js evaluates the name as a path on the input, so a
-            // field holding a function is called: a regex match's `next()`.
-            if let JValue::Object(obj) = data {
-                if let Some(function) = obj.get(name).filter(|f| f.is_function()).cloned() {
-                    let mut evaluated_args = Vec::with_capacity(args.len());
-                    for arg in args {
-                        evaluated_args.push(self.evaluate_internal(arg, data)?);
-                    }
-                    return self.call_function_value(&function, &evaluated_args, data);
-                }
-            }
-            // Reached only for a call written WITHOUT the `$`. jsonata-js
-            // separates the two cases: a name that is a builtin was almost
-            // certainly missing its sigil, and gets T1005 with the suggestion;
-            // anything else is T1006.
-            return Err(if self.is_builtin_function(name) {
-                EvaluatorError::ReferenceError(format!(
-                    "T1005: Attempted to invoke a non-function. Did you mean ${}?",
-                    name
-                ))
-            } else {
-                EvaluatorError::ReferenceError(
-                    "T1006: Attempted to invoke a non-function".to_string(),
-                )
-            });
+            return self.evaluate_bare_call(name, args, data);
         }
 
         self.evaluate_builtin_call(name, args, data)
+    }
+
+    /// stepwise: a call written without the `$` (`f(1)`, the last step of `$o.g()`).
+    fn evaluate_bare_call(
+        &mut self,
+        name: &str,
+        args: &[AstNode],
+        data: &JValue,
+    ) -> Result<JValue, EvaluatorError> {
+        // jsonata-js evaluates the name as a path on the input, so a
+        // field holding a function is called: a regex match's `next()`.
+        if let JValue::Object(obj) = data {
+            if let Some(function) = obj.get(name).filter(|f| f.is_function()).cloned() {
+                let mut evaluated_args = Vec::with_capacity(args.len());
+                for arg in args {
+                    evaluated_args.push(self.evaluate_internal(arg, data)?);
+                }
+                return self.call_function_value(&function, &evaluated_args, data);
+            }
+        }
+        // jsonata-js separates the two cases: a name that is bound (a builtin, or
+        // stepwise: a variable) was almost certainly missing its sigil, and gets
+        // T1005 with the suggestion; anything else is T1006.
+        let bound = self.is_builtin_function(name) || self.context.lookup(name).is_some();
+        Err(if bound {
+            EvaluatorError::ReferenceError(format!(
+                "T1005: Attempted to invoke a non-function. Did you mean ${}?",
+                name
+            ))
+        } else {
+            EvaluatorError::ReferenceError("T1006: Attempted to invoke a non-function".to_string())
+        })
     }
 
     /// Call the builtin `name` with AST arguments, skipping the variable
@@ -9794,10 +9810,17 @@ impl Evaluator {
             }
 
             // Function call - this is where TCO happens
-            AstNode::Function { name, args, .. } => {
+            AstNode::Function { name, args, is_builtin } => {
                 // A `?` argument makes a partial application, not a call: the
                 // non-TCO path builds it.
                 let has_placeholder = args.iter().any(|a| matches!(a, AstNode::Placeholder));
+                // stepwise: a bare `f(…)` never calls the variable `$f`
+                // (evaluate_function_call says what it does instead).
+                let bare = !*is_builtin && name != "__lambda__" && !name.contains(' ');
+                if bare {
+                    let result = self.evaluate_unwrapped_later(node, data)?;
+                    return Ok(LambdaResult::JValue(result));
+                }
                 // A call to a lambda value (user function), or `$eval` as a
                 // tail call: jsonata-js makes that a thunk too, which its
                 // trampoline applies in the environment it was entered from,

@@ -248,3 +248,25 @@ fn regex_functions_follow_javascript_classes() {
     assert_eq!(eval("$contains('٣', /\\d/)"), Some(json!(false)));
     assert_eq!(eval("$replace('naïve café', /é/, 'e')"), Some(json!("naïve cafe")));
 }
+
+#[test]
+fn a_call_without_the_dollar_is_a_path_not_the_variable() {
+    // jsonata-js evaluates `f` in `f(1)` as a path on the input: never the variable `$f`, and
+    // a name that is bound gets T1005's hint (found by the jsonata_intrinsics fuzz target:
+    // `f($n - 1)` inside `$f` used to recurse until the evaluation budget ran out).
+    assert_eq!(
+        eval_err("($f := function($n){ $n + 1 }; f(1))"),
+        "T1005: Attempted to invoke a non-function. Did you mean $f?"
+    );
+    assert_eq!(
+        eval_err("($f := function($n){ f($n - 1) }; $f(20))"),
+        "T1005: Attempted to invoke a non-function. Did you mean $f?"
+    );
+    assert_eq!(
+        eval_err("sum([1, 2])"),
+        "T1005: Attempted to invoke a non-function. Did you mean $sum?"
+    );
+    assert_eq!(eval_err("g(1)"), "T1006: Attempted to invoke a non-function");
+    assert_eq!(eval("($f := function($n){ $n + 1 }; $f(1))"), Some(json!(2)));
+    assert_eq!(eval("($g := $uppercase ~> $trim; $g(' a '))"), Some(json!("A")));
+}
