@@ -22,14 +22,40 @@ use crate::jsonpath::{Path, PathError, PathTarget};
 use crate::source::{self, escape_token, SourceMap};
 use crate::template::{Problem, Template};
 
+mod rules;
+pub use rules::{is_activity, MachineType, MAX_ROLE_ARN_LENGTH};
+
 /// The ARN of the built-in tutorial function, suggested for placeholder resources.
 pub const MOCK_API_FUNCTION_ARN: &str =
     "arn:aws:lambda:us-east-1:123456789012:function:MockAPIFunction";
 
-/// Validates definition text the way AWS's `ValidateStateMachineDefinition` does.
+/// Validates definition text the way AWS's `ValidateStateMachineDefinition` does (for a
+/// STANDARD state machine, the API's default type).
 pub fn validate(text: &str) -> Validation {
+    validate_for_type(text, MachineType::Standard)
+}
+
+/// Validates definition text for a state machine of the given type, as
+/// `ValidateStateMachineDefinition` with its `type` parameter does: an EXPRESS machine also
+/// gets [`StateMachine::express_diagnostics`].
+pub fn validate_for_type(text: &str, machine_type: MachineType) -> Validation {
     match load(text) {
-        Ok((_, warnings)) => Validation::from_diagnostics(warnings),
+        Ok((machine, warnings)) => {
+            let express = match machine_type {
+                MachineType::Express => machine.express_diagnostics(),
+                MachineType::Standard => Vec::new(),
+            };
+            if express.is_empty() {
+                Validation::from_diagnostics(warnings)
+            } else {
+                let mut all = express;
+                if let Ok((_, map)) = source::parse(text) {
+                    locate(&mut all, &map);
+                }
+                all.extend(warnings);
+                Validation::from_diagnostics(all)
+            }
+        }
         Err(diagnostics) => Validation::from_diagnostics(diagnostics),
     }
 }
@@ -213,6 +239,7 @@ impl GraphCheck<'_> {
                     self.missing_target(&c.next, format!("{sp}/Catch/{i}/Next"));
                 }
             }
+            rules::state_rules(state, self.root.pointer(sp), self.errors);
             if state.query_language == crate::definition::QueryLanguage::JsonPath {
                 self.expressions(state);
             } else {
@@ -587,32 +614,11 @@ fn known_integration(resource: &str) -> bool {
 
 impl StateMachine {
     /// What an EXPRESS state machine may not do (AWS refuses these at creation): `.sync` and
-    /// `.waitForTaskToken` integrations.
+    /// `.waitForTaskToken` integrations, activities, and Distributed Maps with STANDARD child
+    /// executions.
     pub fn express_diagnostics(&self) -> Vec<Diagnostic> {
-        fn walk(program: &Program, out: &mut Vec<Diagnostic>) {
-            for state in program.states.values() {
-                match &state.kind {
-                    StateKind::Task(t) => {
-                        for (suffix, what) in
-                            [(".sync", "'.sync'"), (".waitForTaskToken", "'.waitForTaskToken'")]
-                        {
-                            if t.resource.contains(suffix) {
-                                out.push(Diagnostic::error(
-                                    codes::SCHEMA_VALIDATION_FAILED,
-                                    format!("Express state machine does not support {what} service integration"),
-                                    format!("{}/Resource", state.pointer),
-                                ));
-                            }
-                        }
-                    }
-                    StateKind::Parallel { branches } => branches.iter().for_each(|b| walk(b, out)),
-                    StateKind::Map(m) => walk(&m.processor, out),
-                    _ => {}
-                }
-            }
-        }
         let mut out = Vec::new();
-        walk(&self.program, &mut out);
+        rules::express_rules(&self.program, &mut out);
         out
     }
 }

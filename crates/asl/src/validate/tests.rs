@@ -204,3 +204,222 @@ fn valid_definition_is_ok() {
     let v = validate(r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#);
     assert!(v.is_ok(), "{v:?}");
 }
+
+fn errors(v: &Validation) -> Vec<(&str, &str)> {
+    v.diagnostics.iter().map(|d| (d.code.as_str(), d.location.as_str())).collect()
+}
+
+fn task(extra: &str) -> String {
+    format!(
+        r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke", {extra} "End": true}}}}}}"#
+    )
+}
+
+#[test]
+fn credentials_take_one_role_arn() {
+    for ok in [
+        r#""Credentials": {"RoleArn": "arn:aws:iam::111111111111:role/x"},"#,
+        r#""Credentials": {"RoleArn.$": "$.CredentialsRoleArn"},"#,
+        r#""Credentials": {"RoleArn.$": "States.Format('arn:aws:iam::{}:role/x', $.a)"},"#,
+    ] {
+        let v = validate(&task(ok));
+        assert!(v.is_ok(), "{ok}: {v:?}");
+    }
+    let cases = [
+        (r#""Credentials": {},"#, "/States/T/Credentials", "These fields are required: [RoleArn]"),
+        (
+            r#""Credentials": "arn:aws:iam::1:role/x","#,
+            "/States/T/Credentials",
+            "Credentials must be an object",
+        ),
+        (
+            r#""Credentials": {"RoleArn": "a", "RoleArn.$": "$.r"},"#,
+            "/States/T/Credentials",
+            "Only one of RoleArn or RoleArn.$ can be set",
+        ),
+        (
+            r#""Credentials": {"RoleArn": "a", "Role": "b"},"#,
+            "/States/T/Credentials/Role",
+            "Field \"Role\" is not supported",
+        ),
+        (
+            r#""Credentials": {"RoleArn": 3},"#,
+            "/States/T/Credentials/RoleArn",
+            "RoleArn must be a string",
+        ),
+        (
+            r#""Credentials": {"RoleArn": ""},"#,
+            "/States/T/Credentials/RoleArn",
+            "RoleArn must be 1 to 2000 characters long",
+        ),
+    ];
+    for (extra, location, message) in cases {
+        let v = validate(&task(extra));
+        assert!(!v.is_ok(), "{extra}");
+        let d = &v.diagnostics[0];
+        assert_eq!(
+            (d.code.as_str(), d.location.as_str(), d.message.as_str()),
+            ("SCHEMA_VALIDATION_FAILED", location, message),
+            "{extra}"
+        );
+    }
+    let v = validate(&task(r#""Credentials": {"RoleArn.$": "$..[["},"#));
+    assert_eq!(errors(&v), [("SCHEMA_VALIDATION_FAILED", "/States/T/Credentials/RoleArn.$")]);
+    let v = validate(&task(r#""Credentials": {"RoleArn.$": "States.Nope(1)"},"#));
+    assert_eq!(errors(&v), [("SCHEMA_VALIDATION_FAILED", "/States/T/Credentials/RoleArn.$")]);
+}
+
+#[test]
+fn credentials_in_jsonata_take_role_arn_only() {
+    let jsonata = |creds: &str| {
+        format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "T", "States": {{"T": {{"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke", "Credentials": {creds}, "End": true}}}}}}"#
+        )
+    };
+    assert!(validate(&jsonata(r#"{"RoleArn": "{% $states.input.role %}"}"#)).is_ok());
+    assert!(validate(&jsonata(r#"{"RoleArn": "arn:aws:iam::1:role/x"}"#)).is_ok());
+    let v = validate(&jsonata(r#"{"RoleArn.$": "$.role"}"#));
+    assert_eq!(
+        errors(&v),
+        [
+            ("SCHEMA_VALIDATION_FAILED", "/States/T/Credentials/RoleArn.$"),
+            ("SCHEMA_VALIDATION_FAILED", "/States/T/Credentials")
+        ]
+    );
+    let v = validate(&jsonata(r#"{"RoleArn": "{% ) %}"}"#));
+    assert!(
+        v.diagnostics.iter().any(|d| d.code == "INVALID_JSONATA_EXPRESSION"
+            && d.location == "/States/T/Credentials/RoleArn"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn credentials_are_a_task_field_only() {
+    let v = validate(
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Credentials": {"RoleArn": "a"}, "End": true}}}"#,
+    );
+    assert_eq!(errors(&v), [("SCHEMA_VALIDATION_FAILED", "/States/P/Credentials")]);
+}
+
+#[test]
+fn heartbeat_must_be_smaller_than_timeout() {
+    assert!(validate(&task(r#""TimeoutSeconds": 600, "HeartbeatSeconds": 60,"#)).is_ok());
+    for extra in [
+        r#""TimeoutSeconds": 60, "HeartbeatSeconds": 60,"#,
+        r#""TimeoutSeconds": 60, "HeartbeatSeconds": 61,"#,
+    ] {
+        let v = validate(&task(extra));
+        assert_eq!(errors(&v), [("SCHEMA_VALIDATION_FAILED", "/States/T/HeartbeatSeconds")]);
+        assert!(v.diagnostics[0].message.contains("must be smaller than TimeoutSeconds"));
+    }
+    // Paths are only known at run time.
+    assert!(validate(&task(r#""TimeoutSecondsPath": "$.t", "HeartbeatSeconds": 60,"#)).is_ok());
+}
+
+fn distributed(map_fields: &str, config: &str) -> String {
+    format!(
+        r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", {map_fields}
+        "ItemProcessor": {{"ProcessorConfig": {config},
+          "StartAt": "I", "States": {{"I": {{"Type": "Pass", "End": true}}}}}},
+        "End": true}}}}}}"#
+    )
+}
+
+#[test]
+fn map_fields_refused_at_creation() {
+    let express = r#"{"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}"#;
+    assert!(validate(&distributed("", express)).is_ok());
+    let v = validate(&distributed("", r#"{"Mode": "DISTRIBUTED"}"#));
+    assert_eq!(
+        errors(&v),
+        [("SCHEMA_VALIDATION_FAILED", "/States/M/ItemProcessor/ProcessorConfig")]
+    );
+    let v = validate(&distributed("", r#"{"Mode": "DISTRIBUTED", "ExecutionType": "FAST"}"#));
+    assert!(!v.is_ok());
+    let cases = [
+        (
+            r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"MaxItems": 1, "MaxItemsPath": "$.n"}, "Parameters": {"Bucket": "b", "Key": "k"}},"#,
+            "/States/M/ItemReader/ReaderConfig",
+        ),
+        (r#""ItemReader": {"Parameters": {"Bucket": "b", "Key": "k"}},"#, "/States/M/ItemReader"),
+        (
+            r#""ItemBatcher": {"MaxItemsPerBatch": 2, "MaxItemsPerBatchPath": "$.n"},"#,
+            "/States/M/ItemBatcher",
+        ),
+        (
+            r#""ItemBatcher": {"MaxInputBytesPerBatch": 2, "MaxInputBytesPerBatchPath": "$.n"},"#,
+            "/States/M/ItemBatcher",
+        ),
+        (
+            r#""ResultWriter": {"Parameters": {"Bucket": "b", "Prefix": "p"}},"#,
+            "/States/M/ResultWriter",
+        ),
+    ];
+    for (fields, location) in cases {
+        let v = validate(&distributed(fields, express));
+        assert_eq!(errors(&v), [("SCHEMA_VALIDATION_FAILED", location)], "{fields}");
+    }
+    let writer =
+        r#""ResultWriter": {"WriterConfig": {"OutputType": "JSON", "Transformation": "NONE"}},"#;
+    assert!(validate(&distributed(writer, express)).is_ok());
+}
+
+#[test]
+fn express_machines_refuse_what_aws_refuses() {
+    let sync = task("").replace("lambda:invoke", "states:startExecution.sync");
+    let v = validate_for_type(&sync, MachineType::Express);
+    assert_eq!(errors(&v), [("SCHEMA_VALIDATION_FAILED", "/States/T/Resource")]);
+    assert_eq!(
+        v.diagnostics[0].message,
+        "Express state machine does not support '.sync' service integration"
+    );
+    assert!(v.diagnostics[0].line.is_some());
+    assert!(validate_for_type(&sync, MachineType::Standard).is_ok());
+    assert!(validate(&sync).is_ok());
+
+    let token = task("").replace("lambda:invoke", "sqs:sendMessage.waitForTaskToken");
+    let v = validate_for_type(&token, MachineType::Express);
+    assert_eq!(
+        v.diagnostics[0].message,
+        "Express state machine does not support '.waitForTaskToken' service integration"
+    );
+
+    let activity = task("").replace(
+        "arn:aws:states:::lambda:invoke",
+        "arn:aws:states:us-east-1:123456789012:activity:Work",
+    );
+    assert!(validate(&activity).is_ok());
+    let v = validate_for_type(&activity, MachineType::Express);
+    assert_eq!(errors(&v), [("SCHEMA_VALIDATION_FAILED", "/States/T/Resource")]);
+
+    let standard_children =
+        distributed("", r#"{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}"#);
+    assert!(validate(&standard_children).is_ok());
+    let v = validate_for_type(&standard_children, MachineType::Express);
+    assert_eq!(
+        errors(&v),
+        [("SCHEMA_VALIDATION_FAILED", "/States/M/ItemProcessor/ProcessorConfig/ExecutionType")]
+    );
+    let express_children =
+        distributed("", r#"{"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}"#);
+    assert!(validate_for_type(&express_children, MachineType::Express).is_ok());
+
+    // Nested in a Parallel branch and an inline Map, the location is the nested state's.
+    let nested = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemProcessor": {
+          "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:1:activity:a", "End": true}}}}}}]}}}"#;
+    let v = validate_for_type(nested, MachineType::Express);
+    assert_eq!(
+        errors(&v),
+        [(
+            "SCHEMA_VALIDATION_FAILED",
+            "/States/P/Branches/0/States/M/ItemProcessor/States/A/Resource"
+        )]
+    );
+    assert_eq!(MachineType::parse("EXPRESS"), Some(MachineType::Express));
+    assert_eq!(MachineType::parse("express"), None);
+    assert!(!is_activity("arn:aws:states:::activity:x:"));
+}
