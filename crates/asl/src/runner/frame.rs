@@ -35,7 +35,8 @@ pub(crate) enum Phase {
     WaitOver,
     /// Waiting for child frames (Parallel branches / Map iterations).
     Children,
-    /// A `.waitForTaskToken` task waiting for its callback.
+    /// A `.waitForTaskToken` task waiting for its callback, or a task whose mocked answer
+    /// comes after a latency.
     Callback,
     /// Finished; ignore stale wake-ups.
     Done,
@@ -154,10 +155,13 @@ impl Frame {
     }
 }
 
-/// A task waiting for its callback.
+/// A task waiting for its callback, or for a mocked answer given a `LatencySeconds`.
 #[derive(Debug, Clone)]
 pub(crate) struct Waiting {
     pub deadline: Option<i64>,
     pub heartbeat_ms: Option<i64>,
     pub heartbeat_deadline: Option<i64>,
+    /// A mocked answer due at that time (epoch milliseconds); such a task is not waiting for
+    /// a callback, so SendTask… calls do not find it.
+    pub answer: Option<(i64, crate::tasks::Outcome)>,
 }
