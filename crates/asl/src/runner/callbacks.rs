@@ -21,8 +21,15 @@ pub(super) fn await_callback(
     let heartbeat_deadline = heartbeat_ms.map(|h| time::after_millis(now, h));
     let f = &mut exec.frames[fid];
     f.phase = Phase::Callback;
-    f.waiting = Some(Waiting { deadline, heartbeat_ms, heartbeat_deadline, answer: None });
-    for at in [deadline, heartbeat_deadline].into_iter().flatten() {
+    let scheduled: Vec<i64> = [deadline, heartbeat_deadline].into_iter().flatten().collect();
+    f.waiting = Some(Waiting {
+        deadline,
+        heartbeat_ms,
+        heartbeat_deadline,
+        answer: None,
+        scheduled: scheduled.clone(),
+    });
+    for at in scheduled {
         exec.schedule(fid, at);
     }
 }
@@ -42,6 +49,7 @@ pub(super) fn await_mock(
     let at = time::after_millis(exec.clock, i64::try_from(latency_ms).unwrap_or(i64::MAX));
     if let Some(w) = exec.frames[fid].waiting.as_mut() {
         w.answer = Some((at, outcome));
+        w.scheduled.push(at);
     }
     exec.schedule(fid, at);
 }
@@ -70,11 +78,13 @@ pub(super) fn due(exec: &Execution, fid: FrameId) -> Option<Outcome> {
 /// The task stops waiting (it was answered or timed out) and runs again when completed.
 pub(super) fn stop_waiting(exec: &mut Execution, fid: FrameId) {
     let frame = &mut exec.frames[fid];
-    frame.waiting = None;
+    // The wake-ups still queued for this wait (its other deadlines, a mocked answer not yet
+    // due) become stale: the scheduler skips them, or they would wake the frame in whatever
+    // state it is next in.
+    if let Some(w) = frame.waiting.take() {
+        frame.stale_wakeups.extend(w.scheduled);
+    }
     frame.phase = Phase::Invoke;
-    // The wake-ups still queued for this frame are its other deadlines (and a mocked answer
-    // not yet due): drop them, or they would wake the frame in whatever state it is next in.
-    exec.queue.retain(|std::cmp::Reverse((_, _, f))| *f != fid);
 }
 
 impl Execution {
@@ -110,6 +120,7 @@ impl Execution {
         let now = self.clock;
         let next = self.frames[fid].waiting.as_mut().and_then(|w| {
             w.heartbeat_deadline = w.heartbeat_ms.map(|h| time::after_millis(now, h));
+            w.scheduled.extend(w.heartbeat_deadline);
             w.heartbeat_deadline
         });
         if let Some(at) = next {
