@@ -248,3 +248,44 @@ fn deep_definitions_get_located_messages() {
         out.stderr
     );
 }
+
+#[test]
+fn a_mock_latency_beyond_the_timeout_times_the_task_out() {
+    let def = r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task",
+      "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F", "TimeoutSeconds": 3, "End": true}}}"#;
+    let def = temp_file("latency", "task.json", def.as_bytes());
+    let config = temp_file(
+        "latency",
+        "mocks.json",
+        mocks(r#"{"Return": 1, "LatencySeconds": 5}"#).as_bytes(),
+    );
+    let (def, config) = (def.to_str().unwrap(), config.to_str().unwrap());
+    let out = asl(&["run", def, "--mock-config", config, "--test-case", "Happy"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains(r#""status": "FAILED""#), "{}", out.stdout);
+    assert!(out.stdout.contains("States.Timeout"), "{}", out.stdout);
+    let bad = temp_file(
+        "latency",
+        "bad.json",
+        mocks(r#"{"Return": 1, "LatencySeconds": -2}"#).as_bytes(),
+    );
+    let out = asl(&["run", def, "--mock-config", bad.to_str().unwrap(), "--test-case", "Happy"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("MockedResponses.CallMock.0.LatencySeconds must be between 0 and 99999999"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn validate_shows_quota_guardrails_as_warnings() {
+    let def =
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 40000000, "End": true}}}"#;
+    let def = temp_file("guardrail", "wait.json", def.as_bytes());
+    let out = asl(&["validate", def.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "a warning keeps the definition valid: {}{}", out.stdout, out.stderr);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("QUOTA_GUARDRAIL") && all.contains("31,536,000"), "{all}");
+}

@@ -6,6 +6,7 @@
 use super::frame::{FrameId, Phase, Waiting};
 use super::{Execution, ExecutionStatus};
 use crate::errors::{names, StatesError};
+use crate::tasks::Outcome;
 use crate::time;
 
 pub(super) fn await_callback(
@@ -20,16 +21,50 @@ pub(super) fn await_callback(
     let heartbeat_deadline = heartbeat_ms.map(|h| time::after_millis(now, h));
     let f = &mut exec.frames[fid];
     f.phase = Phase::Callback;
-    f.waiting = Some(Waiting { deadline, heartbeat_ms, heartbeat_deadline });
-    for at in [deadline, heartbeat_deadline].into_iter().flatten() {
+    let scheduled: Vec<i64> = [deadline, heartbeat_deadline].into_iter().flatten().collect();
+    f.waiting = Some(Waiting {
+        deadline,
+        heartbeat_ms,
+        heartbeat_deadline,
+        answer: None,
+        scheduled: scheduled.clone(),
+    });
+    for at in scheduled {
         exec.schedule(fid, at);
     }
 }
 
-/// The timeout a waiting task has reached at its scheduled wake-up, if any.
-pub(super) fn due(exec: &Execution, fid: FrameId) -> Option<StatesError> {
+/// A mocked answer with a latency: the task answers `latency_ms` virtual milliseconds from
+/// now, unless its `TimeoutSeconds` or `HeartbeatSeconds` run out first (a mock sends no
+/// heartbeats).
+pub(super) fn await_mock(
+    exec: &mut Execution,
+    fid: FrameId,
+    timeout: Option<u64>,
+    heartbeat: Option<u64>,
+    latency_ms: u64,
+    outcome: Outcome,
+) {
+    await_callback(exec, fid, timeout, heartbeat);
+    let at = time::after_millis(exec.clock, i64::try_from(latency_ms).unwrap_or(i64::MAX));
+    if let Some(w) = exec.frames[fid].waiting.as_mut() {
+        w.answer = Some((at, outcome));
+        w.scheduled.push(at);
+    }
+    exec.schedule(fid, at);
+}
+
+/// What a waiting task's scheduled wake-up brings: its mocked answer if due (an answer due
+/// at the same moment as a deadline wins: the latency did not exceed it), else the timeout it
+/// has reached, if any.
+pub(super) fn due(exec: &Execution, fid: FrameId) -> Option<Outcome> {
     let w = exec.frames[fid].waiting.as_ref()?;
     let now = exec.clock;
+    if let Some((at, outcome)) = &w.answer {
+        if now >= *at {
+            return Some(outcome.clone());
+        }
+    }
     let error = if w.deadline.is_some_and(|d| now >= d) {
         names::TIMEOUT
     } else if w.heartbeat_deadline.is_some_and(|d| now >= d) {
@@ -37,13 +72,18 @@ pub(super) fn due(exec: &Execution, fid: FrameId) -> Option<StatesError> {
     } else {
         return None;
     };
-    Some(StatesError::new(error, ""))
+    Some(Outcome::Failure(StatesError::new(error, "")))
 }
 
 /// The task stops waiting (it was answered or timed out) and runs again when completed.
 pub(super) fn stop_waiting(exec: &mut Execution, fid: FrameId) {
     let frame = &mut exec.frames[fid];
-    frame.waiting = None;
+    // The wake-ups still queued for this wait (its other deadlines, a mocked answer not yet
+    // due) become stale: the scheduler skips them, or they would wake the frame in whatever
+    // state it is next in.
+    if let Some(w) = frame.waiting.take() {
+        frame.stale_wakeups.extend(w.scheduled);
+    }
     frame.phase = Phase::Invoke;
 }
 
@@ -52,7 +92,10 @@ impl Execution {
     pub fn waiting_task_tokens(&self) -> Vec<(String, String)> {
         self.frames
             .iter()
-            .filter(|f| f.waiting.is_some() && matches!(f.phase, Phase::Callback))
+            .filter(|f| {
+                f.waiting.as_ref().is_some_and(|w| w.answer.is_none())
+                    && matches!(f.phase, Phase::Callback)
+            })
             .filter_map(|f| f.task_token.clone().map(|t| (t, f.state.to_string())))
             .collect()
     }
@@ -64,7 +107,7 @@ impl Execution {
         self.frames
             .iter()
             .position(|f| {
-                f.waiting.is_some()
+                f.waiting.as_ref().is_some_and(|w| w.answer.is_none())
                     && matches!(f.phase, Phase::Callback)
                     && f.task_token.as_deref() == Some(token)
             })
@@ -77,6 +120,7 @@ impl Execution {
         let now = self.clock;
         let next = self.frames[fid].waiting.as_mut().and_then(|w| {
             w.heartbeat_deadline = w.heartbeat_ms.map(|h| time::after_millis(now, h));
+            w.scheduled.extend(w.heartbeat_deadline);
             w.heartbeat_deadline
         });
         if let Some(at) = next {

@@ -176,6 +176,7 @@ pub(in crate::runner) fn new_child(
         children: None,
         task_token: None,
         waiting: None,
+        stale_wakeups: Vec::new(),
         silent,
         variables,
         pending_assign: None,

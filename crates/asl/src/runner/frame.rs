@@ -35,7 +35,8 @@ pub(crate) enum Phase {
     WaitOver,
     /// Waiting for child frames (Parallel branches / Map iterations).
     Children,
-    /// A `.waitForTaskToken` task waiting for its callback.
+    /// A `.waitForTaskToken` task waiting for its callback, or a task whose mocked answer
+    /// comes after a latency.
     Callback,
     /// Finished; ignore stale wake-ups.
     Done,
@@ -110,6 +111,10 @@ pub(crate) struct Frame {
     pub task_token: Option<String>,
     /// Deadlines of a task waiting for its callback.
     pub waiting: Option<Waiting>,
+    /// Times of wake-ups still queued for a wait that has ended (its later deadline, or a
+    /// mocked answer not yet due after a timeout): skipped when they come, so they do not
+    /// wake the frame in its next state.
+    pub stale_wakeups: Vec<i64>,
     /// Inside a Distributed Map: the events belong to child executions, not to this history.
     pub silent: bool,
     /// Workflow variables visible in this frame. A branch or iteration shares its parent's
@@ -154,10 +159,15 @@ impl Frame {
     }
 }
 
-/// A task waiting for its callback.
+/// A task waiting for its callback, or for a mocked answer given a `LatencySeconds`.
 #[derive(Debug, Clone)]
 pub(crate) struct Waiting {
     pub deadline: Option<i64>,
     pub heartbeat_ms: Option<i64>,
     pub heartbeat_deadline: Option<i64>,
+    /// A mocked answer due at that time (epoch milliseconds); such a task is not waiting for
+    /// a callback, so SendTask… calls do not find it.
+    pub answer: Option<(i64, crate::tasks::Outcome)>,
+    /// The times of this wait's wake-ups still in the queue.
+    pub scheduled: Vec<i64>,
 }

@@ -237,6 +237,7 @@ impl Execution {
             children: None,
             task_token: None,
             waiting: None,
+            stale_wakeups: Vec::new(),
             silent: false,
             variables,
             pending_assign: None,
@@ -332,6 +333,18 @@ impl Execution {
             let e = ErrorCause { error: Some("States.Timeout".into()), cause: None };
             self.end(ExecutionStatus::TimedOut, Event::ExecutionTimedOut(e), None);
             return false;
+        }
+        if let Some(f) = self.frames.get_mut(fid) {
+            // A wake-up of a wait that has ended: skip it (callbacks::stop_waiting).
+            if let Some(i) = f.stale_wakeups.iter().position(|t| *t == at) {
+                f.stale_wakeups.swap_remove(i);
+                return self.status == ExecutionStatus::Running;
+            }
+            if let Some(w) = f.waiting.as_mut() {
+                if let Some(i) = w.scheduled.iter().position(|t| *t == at) {
+                    w.scheduled.swap_remove(i);
+                }
+            }
         }
         step::advance(self, fid);
         self.status == ExecutionStatus::Running

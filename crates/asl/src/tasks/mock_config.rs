@@ -7,6 +7,11 @@
 //! ```
 //! A test case maps state names to mocked responses; a response maps zero-based invocation
 //! indexes of that state (single or `a-b` ranges) to a `Return` value or a `Throw`n error.
+//!
+//! Stepwise extension (AWS Step Functions Local ignores it): an answer may carry
+//! `"LatencySeconds": n` (a non-negative number up to [`MAX_LATENCY_SECONDS`]); the task then
+//! answers `n` virtual seconds after it started, so its `TimeoutSeconds` / `HeartbeatSeconds`
+//! can run out first (decision 0015).
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -20,19 +25,36 @@ pub struct MockConfig {
     pub state_machines: IndexMap<String, IndexMap<String, IndexMap<String, String>>>,
     /// Response name → (first index, last index, answer).
     pub responses: IndexMap<String, Vec<(u64, u64, Outcome)>>,
+    /// Response name → (first index, last index, latency in milliseconds) of the answers that
+    /// give a `LatencySeconds` (the Stepwise extension).
+    pub latencies: IndexMap<String, Vec<(u64, u64, u64)>>,
 }
+
+/// The largest `LatencySeconds` a mocked answer may give: 99,999,999 seconds, the largest
+/// `TimeoutSeconds` / `HeartbeatSeconds` AWS accepts, so any timeout can be exceeded.
+pub const MAX_LATENCY_SECONDS: u64 = 99_999_999;
 
 /// One test case chosen from a configuration.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TestCase {
     pub name: String,
     states: IndexMap<String, Vec<(u64, u64, Outcome)>>,
+    latencies: IndexMap<String, Vec<(u64, u64, u64)>>,
 }
 
 impl TestCase {
     /// Whether `state` is mocked in this test case.
     pub fn mocks(&self, state: &str) -> bool {
         self.states.contains_key(state)
+    }
+
+    /// How long (milliseconds of virtual time) the `invocation`-th call of `state` takes to
+    /// answer: its answer's `LatencySeconds`, 0 when it gives none or the state is not mocked.
+    pub fn latency_ms(&self, state: &str, invocation: u64) -> u64 {
+        self.latencies
+            .get(state)
+            .and_then(|l| l.iter().find(|(lo, hi, _)| (*lo..=*hi).contains(&invocation)))
+            .map_or(0, |(_, _, ms)| *ms)
     }
 
     /// The answer for the `invocation`-th call (zero-based) of `state`; `None` when the state is
@@ -95,14 +117,21 @@ impl MockConfig {
                     .as_object()
                     .ok_or_else(|| format!("MockedResponses.{name} must be an object"))?;
                 let mut list = Vec::new();
+                let mut latencies = Vec::new();
                 for (key, answer) in answers {
                     let (lo, hi) = parse_range(key).ok_or_else(|| {
                         format!("MockedResponses.{name}: \"{key}\" is not an invocation index or range like \"0\" or \"1-2\"")
                     })?;
                     let outcome = answer_outcome(name, key, answer)?;
                     list.push((lo, hi, outcome));
+                    if let Some(ms) = answer_latency(name, key, answer)? {
+                        latencies.push((lo, hi, ms));
+                    }
                 }
                 config.responses.insert(name.clone(), list);
+                if !latencies.is_empty() {
+                    config.latencies.insert(name.clone(), latencies);
+                }
             }
         }
         Ok(config)
@@ -131,13 +160,17 @@ impl MockConfig {
             ));
         };
         let mut resolved = IndexMap::new();
+        let mut latencies = IndexMap::new();
         for (state, mock) in states {
             let answers = self.responses.get(mock).ok_or_else(|| {
                 format!("state '{state}' uses mocked response '{mock}', which MockedResponses does not define")
             })?;
             resolved.insert(state.clone(), answers.clone());
+            if let Some(l) = self.latencies.get(mock) {
+                latencies.insert(state.clone(), l.clone());
+            }
         }
-        Ok(TestCase { name: case.to_string(), states: resolved })
+        Ok(TestCase { name: case.to_string(), states: resolved, latencies })
     }
 }
 
@@ -152,8 +185,12 @@ fn answer_outcome(name: &str, key: &str, answer: &Value) -> Result<Outcome, Stri
             type_name(answer)
         ));
     };
-    if let Some(unknown) = fields.keys().find(|k| !matches!(k.as_str(), "Return" | "Throw")) {
-        return Err(format!("{at} has an unknown field \"{unknown}\" (expected Return or Throw)"));
+    if let Some(unknown) =
+        fields.keys().find(|k| !matches!(k.as_str(), "Return" | "Throw" | "LatencySeconds"))
+    {
+        return Err(format!(
+            "{at} has an unknown field \"{unknown}\" (expected Return or Throw, and optionally LatencySeconds)"
+        ));
     }
     match (fields.get("Return"), fields.get("Throw")) {
         (Some(_), Some(_)) => Err(format!("{at} has both a Return and a Throw; give one")),
@@ -201,6 +238,23 @@ fn answer_outcome(name: &str, key: &str, answer: &Value) -> Result<Outcome, Stri
         }
         (None, None) => Err(format!("{at} needs a Return or a Throw")),
     }
+}
+
+/// An answer's `LatencySeconds` in milliseconds: a non-negative number of seconds (fractions
+/// allowed, rounded to the millisecond) up to [`MAX_LATENCY_SECONDS`].
+fn answer_latency(name: &str, key: &str, answer: &Value) -> Result<Option<u64>, String> {
+    let Some(latency) = answer.get("LatencySeconds") else { return Ok(None) };
+    let at = format!("MockedResponses.{name}.{key}.LatencySeconds");
+    let Some(seconds) = latency.as_f64() else {
+        return Err(format!("{at} must be a number of seconds, not {}", type_name(latency)));
+    };
+    if !(0.0..=MAX_LATENCY_SECONDS as f64).contains(&seconds) {
+        return Err(format!(
+            "{at} must be between 0 and {MAX_LATENCY_SECONDS} seconds (the largest TimeoutSeconds AWS accepts), not {latency}"
+        ));
+    }
+    // In range, so the product fits: at most 99,999,999,000 ms.
+    Ok(Some((seconds * 1000.0).round() as u64))
 }
 
 fn type_name(value: &Value) -> &'static str {

@@ -133,6 +133,7 @@ fn check(
     if let Some(m) = &machine {
         let mut v = GraphCheck { errors: &mut errors, warnings: &mut warnings, root: value };
         v.program(&m.program);
+        warnings.extend(guardrails::warnings(value, guardrails::MachineType::Standard));
     }
     locate(&mut errors, map);
     locate(&mut warnings, map);
@@ -627,6 +628,8 @@ impl StateMachine {
 pub fn state_pointer(name: &str) -> String {
     format!("/States/{}", escape_token(name))
 }
+
+pub mod guardrails;
 
 #[cfg(test)]
 mod tests;

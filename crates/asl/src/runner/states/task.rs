@@ -176,9 +176,18 @@ pub(in crate::runner) fn invoke(exec: &mut Execution, fid: FrameId, state: &Stat
         ResourceKind::Service { pattern: Pattern::Sync, .. } => hands_out_token,
         _ => false,
     };
+    let mut latency_ms = 0;
     let answer = match exec.one_state_answer(fid) {
         Some(mocked) => Some(mocked),
-        None => call_resource(exec, &state.name, &kind, &params),
+        None => {
+            let index = exec.invocations.get(&*state.name).copied().unwrap_or(0);
+            let answer = call_resource(exec, &state.name, &kind, &params);
+            if answer.is_some() {
+                latency_ms =
+                    exec.test_case.as_ref().map_or(0, |tc| tc.latency_ms(&state.name, index));
+            }
+            answer
+        }
     };
     let unanswered_here = if answer.is_none() { exec.one_state_unanswered(fid) } else { None };
     let outcome = match (answer, unanswered_here) {
@@ -215,6 +224,11 @@ pub(in crate::runner) fn invoke(exec: &mut Execution, fid: FrameId, state: &Stat
         // submission's own response is synthesized (tasks::submitted).
         let output = submitted_output(exec, &kind, &params);
         exec.emit(fid, Event::TaskSubmitted { resource, output });
+    }
+    if latency_ms > 0 {
+        // The mock answers later on the virtual clock; the task's timeouts may come first.
+        callbacks::await_mock(exec, fid, timeout, heartbeat, latency_ms, outcome);
+        return;
     }
     complete_task(exec, fid, state, outcome);
 }
@@ -345,8 +359,8 @@ pub(in crate::runner) fn unanswered(resource: &str, state: &str) -> Outcome {
 
 /// A waiting task's scheduled wake-up: it times out if a deadline has passed.
 pub(in crate::runner) fn callback_due(exec: &mut Execution, fid: FrameId) {
-    if let Some(e) = callbacks::due(exec, fid) {
-        answer_callback(exec, fid, Outcome::Failure(e));
+    if let Some(outcome) = callbacks::due(exec, fid) {
+        answer_callback(exec, fid, outcome);
     }
 }
 
