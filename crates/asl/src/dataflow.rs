@@ -12,7 +12,7 @@
 //! (entered at the event id #<n>). ` prefix, which the runner adds.
 
 use crate::errors::{names, StatesError};
-use crate::intrinsics::compact_json;
+use crate::intrinsics::compact;
 use crate::jsonpath::{JsonPath, Path, PathTarget, Scope};
 use serde_json::{Map, Value};
 
@@ -106,10 +106,7 @@ pub fn apply_result_path(
             compiled.set(&mut out, result).map_err(|_| {
                 StatesError::new(
                     names::RESULT_PATH_MATCH_FAILURE,
-                    format!(
-                        "Unable to apply ResultPath '{p}' to input '{}'",
-                        compact_json(state_input)
-                    ),
+                    format!("Unable to apply ResultPath '{p}' to input '{}'", compact(state_input)),
                 )
             })?;
             Ok(out)

@@ -331,19 +331,7 @@ fn eval_call(
         values.push(match arg {
             Arg::Str { value, .. } => Value::String(value.clone()),
             Arg::Literal(v) => v.clone(),
-            Arg::Path { src, target } => {
-                let v = scope.evaluate(target).map_err(|e| {
-                    e.limit_error().unwrap_or_else(|| {
-                        StatesError::runtime(format!(
-                            "The JSONPath '{src}' specified for the field '{field}' could not be \
-                         found in the input '{}'",
-                            compact(scope.input)
-                        ))
-                    })
-                })?;
-                budget.charge(&v)?;
-                v
-            }
+            Arg::Path { src, target } => budget.select(scope, target, src, field)?,
             Arg::Call(inner) => eval_call(inner, field, scope, random, budget)?,
         });
     }
@@ -369,11 +357,7 @@ fn apply_call(call: &Call, values: Vec<Value>, random: &mut Random) -> Result<Va
 }
 
 /// Compact JSON text, as AWS prints values inside messages.
-pub fn compact_json(v: &Value) -> String {
-    compact(v)
-}
-
-pub(crate) fn compact(v: &Value) -> String {
+pub fn compact(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 

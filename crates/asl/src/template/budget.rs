@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::errors::{names, StatesError};
+use crate::jsonpath::{PathTarget, Scope};
 
 /// The deepest nesting of objects and arrays a payload (state input or output, variable,
 /// execution input) may have: 127 levels, the deepest value serde_json's parser reads back
@@ -111,6 +112,30 @@ impl Budget {
                 ),
             )),
         }
+    }
+
+    /// The value a payload field's path selects (a `"key.$": "$.a"` template field or a path
+    /// argument of an intrinsic call), counted against the budget. A path that selects nothing
+    /// is AWS's `States.Runtime` naming the path, the field and the input; a path evaluation
+    /// that hit one of the engine's limits keeps that limit's error.
+    pub fn select(
+        &mut self,
+        scope: &Scope,
+        target: &PathTarget,
+        path: &str,
+        field: &str,
+    ) -> Result<Value, StatesError> {
+        let v = scope.evaluate(target).map_err(|e| {
+            e.limit_error().unwrap_or_else(|| {
+                StatesError::runtime(format!(
+                    "The JSONPath '{path}' specified for the field '{field}' could not be found \
+                     in the input '{}'",
+                    crate::intrinsics::compact(scope.input)
+                ))
+            })
+        })?;
+        self.charge(&v)?;
+        Ok(v)
     }
 }
 

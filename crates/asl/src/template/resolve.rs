@@ -7,7 +7,7 @@ use super::budget::Budget;
 use super::{Body, ExpressionLeaf, Node, PathLeaf, Template};
 use crate::definition::QueryLanguage;
 use crate::errors::StatesError;
-use crate::intrinsics::{compact_json, evaluate_intrinsic_within};
+use crate::intrinsics::{compact, evaluate_intrinsic_within};
 use crate::jsonata::{require_value, Bindings, EvalError};
 use crate::jsonpath::Scope;
 use crate::random::Random;
@@ -95,19 +95,7 @@ fn path_leaf(
                  function call: {}",
                 e.message
             ))),
-            Ok(target) => {
-                let v = scope.evaluate(target).map_err(|e| {
-                    e.limit_error().unwrap_or_else(|| {
-                        StatesError::runtime(format!(
-                            "The JSONPath '{path}' specified for the field '{field}' could not be \
-                         found in the input '{}'",
-                            compact_json(scope.input)
-                        ))
-                    })
-                })?;
-                budget.charge(&v)?;
-                Ok(v)
-            }
+            Ok(target) => budget.select(scope, target, path.as_str(), field),
         },
         PathLeaf::Intrinsic { field, call, .. } => match call {
             Ok(call) => evaluate_intrinsic_within(call, field, scope, random, budget),
@@ -116,7 +104,7 @@ fn path_leaf(
         PathLeaf::NotAString { field, value, .. } => Err(StatesError::runtime(format!(
             "The value for the field '{field}' must be a STRING that contains a JSONPath or an \
              intrinsic function, but was {}",
-            compact_json(value)
+            compact(value)
         ))),
     }
 }
