@@ -289,3 +289,56 @@ fn validate_shows_quota_guardrails_as_warnings() {
     let all = format!("{}{}", out.stdout, out.stderr);
     assert!(all.contains("QUOTA_GUARDRAIL") && all.contains("31,536,000"), "{all}");
 }
+
+// ----- activities and run-time quota guardrails (decisions 0020, 0015) -----
+
+const ACTIVITY: &str = r#"{"StartAt": "Work", "States": {"Work": {"Type": "Task",
+  "Resource": "arn:aws:states:us-east-1:123456789012:activity:Work", "End": true}}}"#;
+
+#[test]
+fn an_activity_the_test_case_does_not_mock_does_not_exist_in_asl_run() {
+    let def = temp_file("activity-missing", "machine.json", ACTIVITY.as_bytes());
+    let empty = r#"{"StateMachines": {"Case": {"TestCases": {"T": {}}}}, "MockedResponses": {}}"#;
+    let mocks = temp_file("activity-missing", "mocks.json", empty.as_bytes());
+    let out = asl(&[
+        "run",
+        def.to_str().unwrap(),
+        "--mock-config",
+        mocks.to_str().unwrap(),
+        "--test-case",
+        "T",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["status"], "FAILED");
+    assert_eq!(v["error"], "States.Runtime");
+    assert_eq!(
+        v["cause"],
+        "An error occurred while executing the state 'Work' (entered at the event id #2). The activity arn:aws:states:us-east-1:123456789012:activity:Work does not exist."
+    );
+    let types: Vec<&str> =
+        v["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]);
+}
+
+#[test]
+fn a_mocked_activity_records_activity_started_with_an_empty_details_object() {
+    let def = temp_file("activity-mocked", "machine.json", ACTIVITY.as_bytes());
+    let config = r#"{"StateMachines": {"Case": {"TestCases": {"T": {"Work": "W"}}}},
+        "MockedResponses": {"W": {"0": {"Return": {"ok": true}}}}}"#;
+    let mocks = temp_file("activity-mocked", "mocks.json", config.as_bytes());
+    let out = asl(&[
+        "run",
+        def.to_str().unwrap(),
+        "--mock-config",
+        mocks.to_str().unwrap(),
+        "--test-case",
+        "T",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["status"], "SUCCEEDED");
+    let started = &v["events"][3];
+    assert_eq!(started["type"], "ActivityStarted");
+    assert_eq!(started["activityStartedEventDetails"], serde_json::json!({}));
+    assert_eq!(v["events"][4]["type"], "ActivitySucceeded");
+}
