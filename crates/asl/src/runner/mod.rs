@@ -176,6 +176,8 @@ pub struct Execution {
     pub(crate) child_deadlines: BTreeSet<(i64, FrameId)>,
     /// Activities deleted, and tasks waiting for an activity worker (`activities`).
     pub(crate) activities: activities::Activities,
+    /// Values resolved at run time that the quota guardrails judge (`validate::run_guardrails`).
+    pub(crate) resolved: crate::validate::run_guardrails::ResolvedValues,
 }
 
 impl Execution {
@@ -273,6 +275,7 @@ impl Execution {
             steps: 0,
             child_deadlines: BTreeSet::new(),
             activities: activities::Activities::default(),
+            resolved: Default::default(),
         };
         // An input deeper than any payload may be (only a library caller can build one; the
         // parser stops earlier) fails the execution at its first step.
