@@ -26,6 +26,7 @@ struct Cli {
 
 const EXAMPLES: &str = "Examples:
   asl validate machine.asl.json
+  asl validate --type EXPRESS machine.asl.json
   asl run machine.asl.json --input '{\"statuscode\": \"429\"}'
   asl run machine.asl.json --input input.json --mock-config mocks.json --test-case HappyPath
   asl test-state machine.asl.json --state 'Call API' --input '{}' --mock-result '\"200 OK\"'
@@ -51,6 +52,12 @@ enum Command {
         /// Print AWS's {result, diagnostics, truncated} JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// The state machine type, as ValidateStateMachineDefinition's `type`: EXPRESS also
+        /// refuses `.sync` / `.waitForTaskToken` integrations, activities and STANDARD child
+        /// executions, and warns about durations beyond 5 minutes (300 seconds) instead of
+        /// 1 year (31,536,000 seconds).
+        #[arg(long = "type", default_value = "STANDARD", value_parser = ["STANDARD", "EXPRESS"])]
+        machine_type: String,
     },
     /// Run one state with a given input, like AWS's TestState API.
     TestState(Box<test_state::TestStateArgs>),
@@ -68,7 +75,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run::run(args),
-        Command::Validate { definition, json } => validate(&definition, json),
+        Command::Validate { definition, json, machine_type } => {
+            validate(&definition, json, &machine_type)
+        }
         Command::TestState(args) => test_state::run(*args),
     };
     match result {
@@ -186,9 +195,14 @@ pub(crate) fn print_diagnostics(file: &str, diagnostics: &[asl::Diagnostic]) {
     }
 }
 
-fn validate(path: &str, json: bool) -> Result<ExitCode, String> {
+/// `STANDARD` / `EXPRESS` (clap has already refused anything else).
+pub(crate) fn machine_type(text: &str) -> asl::validate::MachineType {
+    asl::validate::MachineType::parse(text).unwrap_or_default()
+}
+
+fn validate(path: &str, json: bool, machine_type: &str) -> Result<ExitCode, String> {
     let text = read_definition(path)?;
-    let validation = asl::validate(&text);
+    let validation = asl::validate::validate_for_type(&text, self::machine_type(machine_type));
     let name = if path == "-" { "<stdin>" } else { path };
     if json {
         let out = serde_json::to_string_pretty(&validation).map_err(|e| e.to_string())?;

@@ -81,7 +81,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         ..asl::ExecutionConfig::default()
     };
     let mut exec = asl::Execution::start(Arc::new(machine), config);
+    // Nobody but the test case can be an activity's worker here: an activity it does not
+    // mock was never created, and its task fails as AWS fails it (decision 0020).
+    exec.only_mocked_activities_exist();
     exec.run_to_completion();
+    // Quota guardrails judged from the run (a loop heading for the 25,000-event history, values
+    // read at run time beyond AWS's maxima): warnings on stderr, never a change of exit code.
+    let mut warnings = exec.run_warnings(crate::machine_type(&args.machine_type));
+    asl::validate::run_guardrails::locate_in(&text, &mut warnings);
+    let name = if args.definition == "-" { "<stdin>" } else { &args.definition };
+    print_diagnostics(name, &warnings);
     let d = exec.describe();
     if args.history {
         let start = d.start_ms;

@@ -289,3 +289,122 @@ fn validate_shows_quota_guardrails_as_warnings() {
     let all = format!("{}{}", out.stdout, out.stderr);
     assert!(all.contains("QUOTA_GUARDRAIL") && all.contains("31,536,000"), "{all}");
 }
+
+// ----- activities and run-time quota guardrails (decisions 0020, 0015) -----
+
+const ACTIVITY: &str = r#"{"StartAt": "Work", "States": {"Work": {"Type": "Task",
+  "Resource": "arn:aws:states:us-east-1:123456789012:activity:Work", "End": true}}}"#;
+
+#[test]
+fn an_activity_the_test_case_does_not_mock_does_not_exist_in_asl_run() {
+    let def = temp_file("activity-missing", "machine.json", ACTIVITY.as_bytes());
+    let empty = r#"{"StateMachines": {"Case": {"TestCases": {"T": {}}}}, "MockedResponses": {}}"#;
+    let mocks = temp_file("activity-missing", "mocks.json", empty.as_bytes());
+    let out = asl(&[
+        "run",
+        def.to_str().unwrap(),
+        "--mock-config",
+        mocks.to_str().unwrap(),
+        "--test-case",
+        "T",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["status"], "FAILED");
+    assert_eq!(v["error"], "States.Runtime");
+    assert_eq!(
+        v["cause"],
+        "An error occurred while executing the state 'Work' (entered at the event id #2). The activity arn:aws:states:us-east-1:123456789012:activity:Work does not exist."
+    );
+    let types: Vec<&str> =
+        v["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]);
+}
+
+#[test]
+fn a_mocked_activity_records_activity_started_with_an_empty_details_object() {
+    let def = temp_file("activity-mocked", "machine.json", ACTIVITY.as_bytes());
+    let config = r#"{"StateMachines": {"Case": {"TestCases": {"T": {"Work": "W"}}}},
+        "MockedResponses": {"W": {"0": {"Return": {"ok": true}}}}}"#;
+    let mocks = temp_file("activity-mocked", "mocks.json", config.as_bytes());
+    let out = asl(&[
+        "run",
+        def.to_str().unwrap(),
+        "--mock-config",
+        mocks.to_str().unwrap(),
+        "--test-case",
+        "T",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["status"], "SUCCEEDED");
+    let started = &v["events"][3];
+    assert_eq!(started["type"], "ActivityStarted");
+    assert_eq!(started["activityStartedEventDetails"], serde_json::json!({}));
+    assert_eq!(v["events"][4]["type"], "ActivitySucceeded");
+}
+
+const LOOP: &str = r#"{
+  "StartAt": "Init",
+  "States": {
+    "Init": {"Type": "Pass", "Result": {"i": 0, "delay": 40000000}, "Next": "Poll"},
+    "Poll": {"Type": "Pass", "Parameters": {"delay.$": "$.delay", "i.$": "States.MathAdd($.i, 1)"}, "Next": "Done?"},
+    "Done?": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericGreaterThanEquals": 4, "Next": "End"}], "Default": "Pause"},
+    "Pause": {"Type": "Wait", "SecondsPath": "$.delay", "Next": "Poll"},
+    "End": {"Type": "Succeed"}
+  }
+}"#;
+
+#[test]
+fn asl_run_warns_on_stderr_about_a_loop_and_a_path_value_and_still_exits_0() {
+    let def = temp_file("run-guardrails", "loop.json", LOOP.as_bytes());
+    let path = def.to_str().unwrap();
+    let out = asl(&["run", path]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["status"], "SUCCEEDED");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stderr);
+    assert_eq!(
+        lines[0],
+        format!("{path}:5:5: warning[QUOTA_GUARDRAIL]: State 'Poll' loops: entered 4 times in this run, about 6 history events per iteration; at that rate the history reaches AWS's quota of 25,000 events after about 4,166 iterations (4,162 more than this run), and an execution that reaches it fails (at /States/Poll)")
+    );
+    assert_eq!(
+        lines[1],
+        format!("{path}:7:31: warning[QUOTA_GUARDRAIL]: SecondsPath resolved to 40,000,000 seconds in this run, beyond the maximum execution duration, 1 year (31,536,000 seconds) for a STANDARD state machine: the execution times out first (at /States/Pause/SecondsPath)")
+    );
+    let express = asl(&["run", "--type", "EXPRESS", path]);
+    assert_eq!(express.code, 0);
+    assert!(
+        express.stderr.contains("5 minutes (300 seconds) for an EXPRESS"),
+        "{}",
+        express.stderr
+    );
+}
+
+#[test]
+fn asl_validate_type_express_applies_awss_express_rules_and_durations() {
+    let wait =
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": true}}}"#;
+    let def = temp_file("validate-type", "wait.json", wait.as_bytes());
+    let path = def.to_str().unwrap();
+    let standard = asl(&["validate", path]);
+    assert_eq!((standard.code, standard.stdout.trim()), (0, format!("{path}: OK").as_str()));
+    let same = asl(&["validate", "--type", "STANDARD", path]);
+    assert_eq!(same.stdout, standard.stdout);
+    let express = asl(&["validate", "--type", "EXPRESS", path]);
+    assert_eq!(express.code, 0, "a warning keeps it valid: {}", express.stderr);
+    assert_eq!(
+        express.stderr.trim(),
+        format!("{path}:1:51: warning[QUOTA_GUARDRAIL]: Seconds 600 is beyond the maximum execution duration, 5 minutes (300 seconds) for an EXPRESS state machine: the execution times out first (at /States/W/Seconds)")
+    );
+    let activity = temp_file("validate-type", "activity.json", ACTIVITY.as_bytes());
+    let refused = asl(&["validate", "--type", "EXPRESS", activity.to_str().unwrap()]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("Express state machine does not support Activity ARN"),
+        "{}",
+        refused.stderr
+    );
+    let bad = asl(&["validate", "--type", "FAST", path]);
+    assert_eq!(bad.code, 1);
+}

@@ -66,9 +66,12 @@ pub enum Event {
         timeout_seconds: Option<u64>,
         heartbeat_seconds: Option<u64>,
     },
+    /// `TaskStarted` / `LambdaFunctionStarted` / `ActivityStarted`; an activity records the
+    /// name its worker gave `GetActivityTask` (`{}` when it gave none).
     TaskStarted {
         family: TaskFamily,
         resource: Arc<str>,
+        worker_name: Option<Arc<str>>,
     },
     /// A `.sync` or `.waitForTaskToken` request was accepted (service integrations only).
     TaskSubmitted {

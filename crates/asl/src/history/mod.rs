@@ -89,7 +89,11 @@ mod tests {
     fn aws_json_omits_absent_details() {
         let e = event(
             4,
-            Event::TaskStarted { family: TaskFamily::Lambda, resource: "arn:aws:lambda:f".into() },
+            Event::TaskStarted {
+                family: TaskFamily::Lambda,
+                resource: "arn:aws:lambda:f".into(),
+                worker_name: None,
+            },
         );
         let j = e.to_aws_json();
         assert_eq!(j["type"], "LambdaFunctionStarted");

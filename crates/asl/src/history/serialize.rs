@@ -36,7 +36,7 @@ trait Fields {
 fn has_details(event: &Event) -> bool {
     !matches!(
         event,
-        Event::TaskStarted { family: TaskFamily::Lambda | TaskFamily::Activity, .. }
+        Event::TaskStarted { family: TaskFamily::Lambda, .. }
             | Event::ParallelStateStarted
             | Event::ParallelStateSucceeded
             | Event::ParallelStateFailed
@@ -99,6 +99,10 @@ fn details<F: Fields>(event: &Event, f: &mut F) -> Result<(), F::Error> {
                 _ => Ok(()),
             }
         }
+        Event::TaskStarted { family: TaskFamily::Activity, worker_name, .. } => match worker_name {
+            Some(name) => f.text("workerName", name),
+            None => Ok(()),
+        },
         Event::TaskStarted { resource, .. } => service_ids(f, resource),
         Event::TaskSubmitted { resource, output } => {
             service_ids(f, resource)?;
@@ -553,7 +557,21 @@ mod tests {
                 timeout_seconds: Some(60),
                 heartbeat_seconds: Some(u64::MAX),
             },
-            Event::TaskStarted { family: TaskFamily::Lambda, resource: "arn:f".into() },
+            Event::TaskStarted {
+                family: TaskFamily::Lambda,
+                resource: "arn:f".into(),
+                worker_name: None,
+            },
+            Event::TaskStarted {
+                family: TaskFamily::Activity,
+                resource: "arn:a".into(),
+                worker_name: Some("w".into()),
+            },
+            Event::TaskStarted {
+                family: TaskFamily::Activity,
+                resource: "arn:a".into(),
+                worker_name: None,
+            },
             Event::MapIterationFailed { index: 7, name: "M".into() },
         ];
         for (i, event) in events.into_iter().enumerate() {

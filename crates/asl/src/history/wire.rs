@@ -118,6 +118,8 @@ enum EventDef {
         family: TaskFamily,
         #[serde(with = "arc_str")]
         resource: Arc<str>,
+        #[serde(default, with = "opt_arc_str")]
+        worker_name: Option<Arc<str>>,
     },
     TaskSubmitted {
         #[serde(with = "arc_str")]

@@ -1,6 +1,6 @@
-//! `.waitForTaskToken` tasks nobody answers at once: they wait, as on AWS, for
-//! `SendTaskSuccess`, `SendTaskFailure` or `SendTaskHeartbeat` with their task token, until
-//! their `TimeoutSeconds` or `HeartbeatSeconds` run out. This module keeps the waiting and its
+//! `.waitForTaskToken` tasks (and activity tasks, see `activities`) nobody answers at once:
+//! they wait, as on AWS, for `SendTaskSuccess`, `SendTaskFailure` or `SendTaskHeartbeat` with
+//! their task token, until their `TimeoutSeconds` or `HeartbeatSeconds` run out. This module keeps the waiting and its
 //! deadlines; completing the task is the Task state's (`states/task.rs`).
 
 use super::frame::{FrameId, Phase, Waiting};
@@ -77,6 +77,7 @@ pub(super) fn due(exec: &Execution, fid: FrameId) -> Option<Outcome> {
 
 /// The task stops waiting (it was answered or timed out) and runs again when completed.
 pub(super) fn stop_waiting(exec: &mut Execution, fid: FrameId) {
+    super::activities::forget(exec, fid);
     let frame = &mut exec.frames[fid];
     // The wake-ups still queued for this wait (its other deadlines, a mocked answer not yet
     // due) become stale: the scheduler skips them, or they would wake the frame in whatever
@@ -117,6 +118,11 @@ impl Execution {
     /// `SendTaskHeartbeat`: the waiting task's `HeartbeatSeconds` start again.
     pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), String> {
         let fid = self.waiting_frame(token)?;
+        if self.activities.is_pending(fid) {
+            // An activity task's worker starts it: its timeouts start now.
+            super::activities::start(self, fid, None);
+            return Ok(());
+        }
         let now = self.clock;
         let next = self.frames[fid].waiting.as_mut().and_then(|w| {
             w.heartbeat_deadline = w.heartbeat_ms.map(|h| time::after_millis(now, h));

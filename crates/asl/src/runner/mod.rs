@@ -8,6 +8,7 @@
 //! and the caller decides how fast virtual time passes: all at once ([`Execution::run_to_completion`]),
 //! one step at a time, or up to a virtual instant ([`Execution::advance_to`]).
 
+mod activities;
 mod callbacks;
 mod children;
 mod context;
@@ -173,6 +174,10 @@ pub struct Execution {
     steps: u64,
     /// When running Distributed Map child executions time out: `(time, root frame)`.
     pub(crate) child_deadlines: BTreeSet<(i64, FrameId)>,
+    /// Activities deleted, and tasks waiting for an activity worker (`activities`).
+    pub(crate) activities: activities::Activities,
+    /// Values resolved at run time that the quota guardrails judge (`validate::run_guardrails`).
+    pub(crate) resolved: crate::validate::run_guardrails::ResolvedValues,
 }
 
 impl Execution {
@@ -269,6 +274,8 @@ impl Execution {
             one_state,
             steps: 0,
             child_deadlines: BTreeSet::new(),
+            activities: activities::Activities::default(),
+            resolved: Default::default(),
         };
         // An input deeper than any payload may be (only a library caller can build one; the
         // parser stops earlier) fails the execution at its first step.

@@ -28,12 +28,8 @@ pub const STANDARD_MAX_SECONDS: u64 = 365 * 24 * 3600;
 /// An EXPRESS execution's maximum duration: five minutes.
 pub const EXPRESS_MAX_SECONDS: u64 = 300;
 
-/// The execution type the duration checks assume.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MachineType {
-    Standard,
-    Express,
-}
+/// The execution type the duration checks assume (the validator's: one type for both).
+pub use super::rules::MachineType;
 
 /// The guardrail warnings of a definition (`root` is its JSON) for that machine type.
 pub fn warnings(root: &Value, machine_type: MachineType) -> Vec<Diagnostic> {
@@ -121,12 +117,7 @@ fn duration(
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(seconds) = fields.get(key).and_then(Value::as_u64) else { return };
-    let (max, what) = match machine_type {
-        MachineType::Standard => {
-            (STANDARD_MAX_SECONDS, "1 year (31,536,000 seconds) for a STANDARD")
-        }
-        MachineType::Express => (EXPRESS_MAX_SECONDS, "5 minutes (300 seconds) for an EXPRESS"),
-    };
+    let (max, what) = max_duration(machine_type);
     if seconds > max {
         out.push(Diagnostic::warning(
             QUOTA_GUARDRAIL,
@@ -135,6 +126,16 @@ fn duration(
             ),
             format!("{pointer}/{key}"),
         ));
+    }
+}
+
+/// The maximum execution duration of a machine type, in seconds and as the warnings word it.
+pub(super) fn max_duration(machine_type: MachineType) -> (u64, &'static str) {
+    match machine_type {
+        MachineType::Standard => {
+            (STANDARD_MAX_SECONDS, "1 year (31,536,000 seconds) for a STANDARD")
+        }
+        MachineType::Express => (EXPRESS_MAX_SECONDS, "5 minutes (300 seconds) for an EXPRESS"),
     }
 }
 
@@ -179,22 +180,21 @@ fn json_len(value: &Value) -> usize {
     serde_json::to_string(value).map_or(0, |s| s.len())
 }
 
-/// Validates definition text as [`super::validate`] does, with the duration guardrails of the
-/// given machine type (`validate` itself assumes STANDARD).
+/// Validates definition text as [`super::validate_for_type`] does (the EXPRESS rules, and the
+/// duration guardrails of that machine type).
 pub fn validate_as(text: &str, machine_type: MachineType) -> crate::diagnostics::Validation {
-    use crate::diagnostics::Validation;
-    match super::load(text) {
-        Ok((_, mut found)) => {
-            if machine_type != MachineType::Standard {
-                if let Ok((value, map)) = crate::source::parse(text) {
-                    found.retain(|d| d.code != QUOTA_GUARDRAIL);
-                    let mut typed = warnings(&value, machine_type);
-                    super::locate(&mut typed, &map);
-                    found.extend(typed);
-                }
-            }
-            Validation::from_diagnostics(found)
-        }
-        Err(errors) => Validation::from_diagnostics(errors),
+    super::validate_for_type(text, machine_type)
+}
+
+/// The duration guardrails of `machine_type` instead of STANDARD's, among `found`.
+pub(super) fn retype(found: &mut Vec<Diagnostic>, text: &str, machine_type: MachineType) {
+    if machine_type == MachineType::Standard {
+        return;
+    }
+    if let Ok((value, map)) = crate::source::parse(text) {
+        found.retain(|d| d.code != QUOTA_GUARDRAIL);
+        let mut typed = warnings(&value, machine_type);
+        super::locate(&mut typed, &map);
+        found.extend(typed);
     }
 }

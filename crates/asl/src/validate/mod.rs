@@ -37,10 +37,12 @@ pub fn validate(text: &str) -> Validation {
 
 /// Validates definition text for a state machine of the given type, as
 /// `ValidateStateMachineDefinition` with its `type` parameter does: an EXPRESS machine also
-/// gets [`StateMachine::express_diagnostics`].
+/// gets [`StateMachine::express_diagnostics`], and its quota guardrails check durations
+/// against 5 minutes instead of a year.
 pub fn validate_for_type(text: &str, machine_type: MachineType) -> Validation {
     match load(text) {
-        Ok((machine, warnings)) => {
+        Ok((machine, mut warnings)) => {
+            guardrails::retype(&mut warnings, text, machine_type);
             let express = match machine_type {
                 MachineType::Express => machine.express_diagnostics(),
                 MachineType::Standard => Vec::new(),
@@ -630,6 +632,7 @@ pub fn state_pointer(name: &str) -> String {
 }
 
 pub mod guardrails;
+pub mod run_guardrails;
 
 #[cfg(test)]
 mod tests;

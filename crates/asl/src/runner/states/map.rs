@@ -133,7 +133,10 @@ pub(in crate::runner) fn start_map(
         match map_number(exec, fid, &map.max_concurrency, "MaxConcurrency", &scope, &states)? {
             None => 0,
             Some(v) => match whole_count(&v) {
-                Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+                Some(n) => {
+                    crate::validate::run_guardrails::note_max_concurrency(exec, fid, n);
+                    usize::try_from(n).unwrap_or(usize::MAX)
+                }
                 None => match int_like(&v) {
                     Some(n) if n < 0 => {
                         return Err(StatesError::runtime(format!(

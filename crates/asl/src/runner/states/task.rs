@@ -1,6 +1,7 @@
 //! Task: effective parameters, `TimeoutSeconds` / `HeartbeatSeconds`, the `…Scheduled` and
-//! `…Started` events, the answer (a mock, the built-in MockAPIFunction, or a callback for
-//! `.waitForTaskToken`), and the result or the error.
+//! `…Started` events, the answer (a mock, the built-in MockAPIFunction, a callback for
+//! `.waitForTaskToken`, or an activity's worker: `runner::activities`), and the result or the
+//! error.
 
 use serde_json::{json, Value};
 
@@ -8,12 +9,12 @@ use crate::definition::{NumberSpec, State, StateKind};
 use crate::errors::{names, StatesError};
 use crate::history::{json_text, Event, Payload, TaskFamily};
 use crate::jsonpath::Scope;
-use crate::runner::callbacks;
 use crate::runner::flow::finish_with_result;
 use crate::runner::frame::FrameId;
 use crate::runner::io::{self};
 use crate::runner::lang::{eval, eval_typed, is_jsonata, query_error, states_value, var_lookup};
 use crate::runner::retry_catch::state_error;
+use crate::runner::{activities, callbacks};
 use crate::runner::{Execution, MAX_PAYLOAD_BYTES};
 use crate::tasks::{self, mock_api, Outcome, Pattern, ResourceKind};
 
@@ -152,6 +153,12 @@ pub(in crate::runner) fn invoke(exec: &mut Execution, fid: FrameId, state: &Stat
     };
     let (kind, family) = task_identity(&task.resource);
     let resource = task.resource.clone();
+    let activity = family == TaskFamily::Activity;
+    if activity && !exec.activities.exists(&resource) {
+        // Recorded: no `ActivityScheduled`, the execution fails with States.Runtime.
+        state_error(exec, fid, activities::does_not_exist(&resource), false);
+        return;
+    }
     let scheduled = Event::TaskScheduled {
         family,
         resource: resource.clone(),
@@ -161,7 +168,12 @@ pub(in crate::runner) fn invoke(exec: &mut Execution, fid: FrameId, state: &Stat
         heartbeat_seconds: heartbeat,
     };
     exec.emit(fid, scheduled);
-    exec.emit(fid, Event::TaskStarted { family, resource: resource.clone() });
+    if !activity {
+        exec.emit(
+            fid,
+            Event::TaskStarted { family, resource: resource.clone(), worker_name: None },
+        );
+    }
     if exec.frames[fid].phase_is_done() {
         return;
     }
@@ -201,8 +213,24 @@ pub(in crate::runner) fn invoke(exec: &mut Execution, fid: FrameId, state: &Stat
             callbacks::await_callback(exec, fid, timeout, heartbeat);
             return;
         }
+        (None, None) if activity => {
+            // No mocked worker: the task stays scheduled until a worker takes it
+            // (`get_activity_task`, or an answer by hand with its token).
+            activities::await_worker(exec, fid, &resource, timeout, heartbeat);
+            return;
+        }
         (None, None) => unanswered(&task.resource, &state.name),
     };
+    if activity {
+        // A mocked answer is a worker that takes the task at once (and gives no name).
+        exec.emit(
+            fid,
+            Event::TaskStarted { family, resource: resource.clone(), worker_name: None },
+        );
+        if exec.frames[fid].phase_is_done() {
+            return;
+        }
+    }
     let outcome = match outcome {
         Outcome::Success(v) if json_text(&v).len() > MAX_PAYLOAD_BYTES => {
             Outcome::Failure(StatesError::new(
@@ -378,6 +406,10 @@ impl Execution {
     /// `SendTaskSuccess`: the waiting task returns `output`.
     pub fn send_task_success(&mut self, token: &str, output: Value) -> Result<(), String> {
         let fid = self.waiting_frame(token)?;
+        activities::start_before_answer(self, fid);
+        if self.frames[fid].phase_is_done() {
+            return Ok(());
+        }
         answer_callback(self, fid, Outcome::Success(output));
         Ok(())
     }
@@ -390,6 +422,10 @@ impl Execution {
         cause: Option<String>,
     ) -> Result<(), String> {
         let fid = self.waiting_frame(token)?;
+        activities::start_before_answer(self, fid);
+        if self.frames[fid].phase_is_done() {
+            return Ok(());
+        }
         let e = StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default());
         answer_callback(self, fid, Outcome::Failure(e));
         Ok(())
