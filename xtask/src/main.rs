@@ -4,7 +4,7 @@
 //! * `test`  — everything CI runs, in order: rustfmt check, clippy, native tests, browser tests
 //!   (wasm-bindgen-test in headless Chromium), release build into `dist/`.
 //! * `dist`  — release build into `dist/` and a size report (raw and gzipped) with the budget.
-//! * `setup` — only install the missing tools.
+//! * `setup` — only install the missing tools (cfn-lint included, in `target/tools/cfn-lint`).
 //! * `bench-peer [runs]` — `asl run` against the TypeScript peer aws-local-stepfunctions on a
 //!   4,000-iteration loop, whole processes, median wall time and peak RSS (figures only).
 //! * `fuzz [TARGET] [SECONDS]` — the cargo-fuzz targets in `fuzz/` (all three by default, 60 s
@@ -53,7 +53,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(),
         Some("test") => test(),
         Some("dist") => dist(),
-        Some("setup") => setup().map(|_| ()),
+        Some("setup") => setup().and_then(|_| setup_cfn_lint()).map(|_| ()),
         Some("browser-test") => browser_test(),
         Some("jsonata-module") => jsonata_module(),
         Some("fields") => fields(),
@@ -242,6 +242,35 @@ fn setup_browser() -> Result<()> {
     run(install)
 }
 
+/// cfn-lint version the exported AWS SAM templates are checked with (`asl export sam`,
+/// `crates/asl-cli/tests/export_sam.rs`; docs/decisions/0017-deploy-kit.md).
+const CFN_LINT_VERSION: &str = "1.58.0";
+
+/// cfn-lint from PyPI in its own virtualenv, `target/tools/cfn-lint` (Debian's python3 needs
+/// `python3-venv`, which `.ci/run` installs). Returns the `cfn-lint` program, which `test`
+/// passes to the native tests as `CFN_LINT`.
+fn setup_cfn_lint() -> Result<PathBuf> {
+    let venv = target_dir().join("tools").join("cfn-lint");
+    let program = venv.join("bin").join("cfn-lint");
+    let have = output_of({
+        let mut c = cmd(&program.display().to_string());
+        c.arg("--version");
+        c
+    });
+    if have.as_deref() == Some(format!("cfn-lint {CFN_LINT_VERSION}").as_str()) {
+        return Ok(program);
+    }
+    let mut create = cmd("python3");
+    create.args(["-m", "venv"]).arg(&venv);
+    run(create)?;
+    let mut install = cmd(&venv.join("bin").join("python").display().to_string());
+    install
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("cfn-lint=={CFN_LINT_VERSION}"));
+    run(install)?;
+    Ok(program)
+}
+
 /// cargo-fuzz version installed by `cargo xtask fuzz` (with `--locked`).
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// The fuzz targets (`fuzz/fuzz_targets/*.rs`), in the order `cargo xtask fuzz` runs them.
@@ -412,6 +441,7 @@ fn test() -> Result<()> {
     let started = Instant::now();
     let tools = setup()?;
     setup_browser()?;
+    let cfn_lint = setup_cfn_lint()?;
     bundle_editor()?;
 
     let mut fmt = cmd("cargo");
@@ -423,7 +453,8 @@ fn test() -> Result<()> {
     run(clippy)?;
 
     let mut native = cmd("cargo");
-    native.args(["test", "--workspace"]);
+    // CFN_LINT: the exported SAM templates are linted (and the test fails without it in CI).
+    native.args(["test", "--workspace"]).env("CFN_LINT", &cfn_lint);
     run(native)?;
 
     browser_tests()?;

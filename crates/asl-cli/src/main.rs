@@ -2,6 +2,7 @@
 //! with the same engine as the Stepwise playground.
 #![forbid(unsafe_code)]
 
+mod export;
 mod run;
 mod test_state;
 
@@ -32,6 +33,7 @@ const EXAMPLES: &str = "Examples:
   asl test-state machine.asl.json --state 'Call API' --input '{}' --mock-result '\"200 OK\"'
   asl test-state --cli-input-json request.json
   cat machine.asl.json | asl validate -
+  asl export sam machine.asl.json > template.yaml
 
 Exit codes: 0 the command ran (whatever the execution's status); 1 unusable arguments or
 unreadable files; 2 the definition is invalid (diagnostics on stderr), or test-state's request
@@ -61,6 +63,8 @@ enum Command {
     },
     /// Run one state with a given input, like AWS's TestState API.
     TestState(Box<test_state::TestStateArgs>),
+    /// Write what deploys the definition on AWS (`asl export sam`: an AWS SAM template).
+    Export(export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
             validate(&definition, json, &machine_type)
         }
         Command::TestState(args) => test_state::run(*args),
+        Command::Export(args) => export::run(args),
     };
     match result {
         Ok(code) => code,

@@ -15,6 +15,7 @@ pub mod dataflow;
 pub mod definition;
 pub mod diagnostics;
 pub mod errors;
+pub mod export;
 pub mod history;
 pub mod intrinsics;
 pub mod jsonata;
