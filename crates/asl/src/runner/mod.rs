@@ -15,6 +15,7 @@ mod flow;
 mod frame;
 mod io;
 mod lang;
+pub mod result_files;
 mod retry_catch;
 mod states;
 mod step;
@@ -173,6 +174,8 @@ pub struct Execution {
     steps: u64,
     /// When running Distributed Map child executions time out: `(time, root frame)`.
     pub(crate) child_deadlines: BTreeSet<(i64, FrameId)>,
+    /// Files written by Distributed Map `ResultWriter`s (`result_files`, decision 0019).
+    pub(crate) result_files: Vec<result_files::ResultFile>,
 }
 
 impl Execution {
@@ -269,6 +272,7 @@ impl Execution {
             one_state,
             steps: 0,
             child_deadlines: BTreeSet::new(),
+            result_files: Vec::new(),
         };
         // An input deeper than any payload may be (only a library caller can build one; the
         // parser stops earlier) fails the execution at its first step.
