@@ -16,8 +16,10 @@ pub struct RunArgs {
     /// The execution input: inline JSON, or a file holding it (default `{}`).
     #[arg(long)]
     input: Option<String>,
-    /// A mock configuration file (AWS Step Functions Local MockConfigFile format).
-    #[arg(long, requires = "test_case")]
+    /// A mock configuration file (AWS Step Functions Local MockConfigFile format, with
+    /// Stepwise's `S3Objects` for Distributed Map item readers). `--test-case` is required
+    /// when it mocks state machines.
+    #[arg(long)]
     mock_config: Option<String>,
     /// The test case of the mock configuration to use.
     #[arg(long, requires = "mock_config")]
@@ -35,6 +37,10 @@ pub struct RunArgs {
     /// Seed of the random source (retry jitter, States.UUID, request ids).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Write the files Distributed Map `ResultWriter`s export (manifest.json,
+    /// SUCCEEDED_0.json, …) under DIR, as DIR/<bucket>/<key>.
+    #[arg(long, value_name = "DIR")]
+    result_files: Option<String>,
     /// Ceiling on the execution's engine steps (states entered, retries, waits, branches
     /// started, Map iterations listed and started, Distributed Map child executions included);
     /// past it the execution fails with States.Runtime naming the limit.
@@ -68,8 +74,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         None => None,
     };
     // A test case that is not there is an argument error, not a failed execution.
-    if let (Some(mocks), Some(case)) = (&mock_config, &args.test_case) {
-        mocks.test_case(Some(&args.state_machine_name), case)?;
+    match (&mock_config, &args.test_case) {
+        (Some(mocks), Some(case)) => {
+            mocks.test_case(Some(&args.state_machine_name), case)?;
+        }
+        (Some(mocks), None) if !mocks.state_machines.is_empty() => {
+            return Err("--mock-config needs --test-case (the test case to use)".into());
+        }
+        _ => {}
     }
     let config = asl::ExecutionConfig {
         input,
@@ -124,9 +136,46 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     let stdout = std::io::stdout();
     let mut stdout = stdout.lock();
     stdout.write_all(&out).and_then(|()| stdout.flush()).map_err(|e| e.to_string())?;
+    if let Some(dir) = &args.result_files {
+        write_result_files(dir, exec.result_files())?;
+    }
     // The process ends here: freeing every event one by one would only delay the exit.
     std::mem::forget(exec);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes each `ResultWriter` file as `DIR/<bucket>/<key>` and names it on standard error.
+/// Keys come from the definition and its input, so a key that would leave `DIR` (an empty,
+/// `.` or `..` segment) is refused before anything is written.
+fn write_result_files(
+    dir: &str,
+    files: &[asl::runner::result_files::ResultFile],
+) -> Result<(), String> {
+    let mut paths = Vec::with_capacity(files.len());
+    for file in files {
+        let rest = file.uri.strip_prefix("s3://").unwrap_or(&file.uri);
+        let mut path = std::path::PathBuf::from(dir);
+        for segment in rest.split('/') {
+            if segment.is_empty() || segment == "." || segment == ".." || segment.contains('\\') {
+                return Err(format!(
+                    "--result-files: the result file {} has a key Stepwise will not write to disk (an empty, '.' or '..' segment)",
+                    file.uri
+                ));
+            }
+            path.push(segment);
+        }
+        paths.push(path);
+    }
+    for (file, path) in files.iter().zip(&paths) {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("--result-files: cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(path, &file.contents)
+            .map_err(|e| format!("--result-files: cannot write {}: {e}", path.display()))?;
+        eprintln!("wrote {} ({} bytes)", path.display(), file.contents.len());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

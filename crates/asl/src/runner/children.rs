@@ -23,6 +23,7 @@ pub(in crate::runner) fn child_finished(
     let last = exec.frames[child].last_event;
     exec.frames[parent].last_event = last;
     release(exec, child);
+    crate::runner::states::distributed_map::log_finished(exec, parent, index, &result);
     let Some(ch) = exec.frames[parent].children.as_mut() else { return };
     ch.running = ch.running.saturating_sub(1);
     ch.finished += 1;

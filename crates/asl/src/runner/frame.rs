@@ -74,6 +74,8 @@ pub(crate) struct Children {
     /// A Distributed Map's map run and what its `ResultWriter` asks for.
     pub map_run_arn: Option<String>,
     pub result_writer: Option<ResultWriterPlan>,
+    /// What each child execution did, kept when the `ResultWriter` exports (decision 0019).
+    pub result_log: Option<Box<super::result_files::ResultLog>>,
 }
 
 /// A Distributed Map's `ResultWriter`, resolved when the state starts.
@@ -83,6 +85,10 @@ pub(crate) struct ResultWriterPlan {
     pub export: Option<(String, String)>,
     /// `WriterConfig.Transformation` is `FLATTEN`: array results are flattened one level.
     pub flatten: bool,
+    /// `WriterConfig.Transformation` as written (`NONE`, `COMPACT`, `FLATTEN`).
+    pub transformation: Option<String>,
+    /// `WriterConfig.OutputType` is `JSONL`: exported files hold one entry per line.
+    pub jsonl: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -16,6 +16,7 @@ mod flow;
 mod frame;
 mod io;
 mod lang;
+pub mod result_files;
 mod retry_catch;
 mod states;
 mod step;
@@ -178,6 +179,8 @@ pub struct Execution {
     pub(crate) activities: activities::Activities,
     /// Values resolved at run time that the quota guardrails judge (`validate::run_guardrails`).
     pub(crate) resolved: crate::validate::run_guardrails::ResolvedValues,
+    /// Files written by Distributed Map `ResultWriter`s (`result_files`, decision 0019).
+    pub(crate) result_files: Vec<result_files::ResultFile>,
 }
 
 impl Execution {
@@ -276,6 +279,7 @@ impl Execution {
             child_deadlines: BTreeSet::new(),
             activities: activities::Activities::default(),
             resolved: Default::default(),
+            result_files: Vec::new(),
         };
         // An input deeper than any payload may be (only a library caller can build one; the
         // parser stops earlier) fails the execution at its first step.

@@ -132,6 +132,7 @@ pub(in crate::runner) fn children_progress(exec: &mut Execution, fid: FrameId) {
         let distributed = exec.frames[fid].at_distributed_map();
         if distributed {
             exec.emit(fid, Event::MapRunFailed(None));
+            distributed_map::write_result_files(exec, fid);
         }
         if !will_retry(exec, fid, state, failure.error.as_deref().unwrap_or_default()) {
             exec.emit(fid, if is_map { Event::MapStateFailed } else { Event::ParallelStateFailed });
@@ -167,6 +168,7 @@ pub(in crate::runner) fn children_progress(exec: &mut Execution, fid: FrameId) {
         _ => Value::Array(results),
     };
     if exec.frames[fid].at_distributed_map() {
+        distributed_map::write_result_files(exec, fid);
         exec.emit(fid, Event::MapRunSucceeded);
     }
     exec.frames[fid].children = None;

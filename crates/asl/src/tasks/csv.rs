@@ -2,12 +2,33 @@
 //!
 //! Each row becomes an object keyed by the headers (`CSVHeaderLocation`: `FIRST_ROW` or `GIVEN`
 //! with `CSVHeaders`), every value a string: missing fields are `""`, extra fields are dropped,
-//! and a blank line at the very end is not a row (as recorded on AWS).
+//! and a blank line at the very end is not a row (as recorded on AWS). `CSVDelimiter` picks
+//! the field separator: `COMMA` (the default), `PIPE`, `SEMICOLON`, `SPACE` or `TAB`.
 
 use serde_json::{Map, Value};
 
+/// AWS's limit on a CSV header row: "Step Functions supports CSV headers of up to 10 KiB".
+pub const MAX_HEADER_BYTES: usize = 10 * 1024;
+
+/// The field separator `CSVDelimiter` names.
+pub fn delimiter(config: &Value) -> Result<char, String> {
+    match config.get("CSVDelimiter") {
+        None => Ok(','),
+        Some(v) => match v.as_str() {
+            Some("COMMA") => Ok(','),
+            Some("PIPE") => Ok('|'),
+            Some("SEMICOLON") => Ok(';'),
+            Some("SPACE") => Ok(' '),
+            Some("TAB") => Ok('\t'),
+            _ => Err(format!(
+                "CSVDelimiter must be one of COMMA, PIPE, SEMICOLON, SPACE, TAB, not {v}"
+            )),
+        },
+    }
+}
+
 pub fn items(text: &str, config: &Value) -> Result<Vec<Value>, String> {
-    let mut rows = parse(text);
+    let mut rows = parse(text, delimiter(config)?);
     let headers: Vec<String> = match config.get("CSVHeaderLocation").and_then(Value::as_str) {
         Some("GIVEN") => config
             .get("CSVHeaders")
@@ -23,6 +44,12 @@ pub fn items(text: &str, config: &Value) -> Result<Vec<Value>, String> {
             rows.remove(0)
         }
     };
+    let header_bytes = headers.iter().map(|h| h.len() + 1).sum::<usize>();
+    if header_bytes > MAX_HEADER_BYTES {
+        return Err(format!(
+            "The CSV header row has {header_bytes} bytes, more than the {MAX_HEADER_BYTES} bytes Step Functions supports."
+        ));
+    }
     for (i, h) in headers.iter().enumerate() {
         if headers[..i].contains(h) {
             return Err("CSV headers cannot contain duplicates.".into());
@@ -40,8 +67,9 @@ pub fn items(text: &str, config: &Value) -> Result<Vec<Value>, String> {
         .collect())
 }
 
-/// Splits CSV text into rows of fields (RFC 4180 quoting: `"a,b"`, `""` for a quote).
-fn parse(text: &str) -> Vec<Vec<String>> {
+/// Splits CSV text into rows of fields separated by `delimiter` (RFC 4180 quoting: `"a,b"`,
+/// `""` for a quote).
+fn parse(text: &str, delimiter: char) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();
@@ -55,7 +83,7 @@ fn parse(text: &str) -> Vec<Vec<String>> {
             }
             ('"', true) => quoted = false,
             ('"', false) if field.is_empty() => quoted = true,
-            (',', false) => row.push(std::mem::take(&mut field)),
+            (d, false) if d == delimiter => row.push(std::mem::take(&mut field)),
             ('\r', false) if chars.peek() == Some(&'\n') => {}
             ('\n', false) => {
                 row.push(std::mem::take(&mut field));
@@ -91,5 +119,32 @@ mod tests {
         assert_eq!(out, vec![json!({"a": "x,1", "b": "say \"hi\""})]);
         let dup = json!({"CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", "a"]});
         assert_eq!(items("1,2\n", &dup).unwrap_err(), "CSV headers cannot contain duplicates.");
+    }
+
+    #[test]
+    fn other_delimiters() {
+        let cases = [
+            ("PIPE", "a|b\n1|\"x|y\"\n"),
+            ("SEMICOLON", "a;b\n1;x|y\n"),
+            ("TAB", "a\tb\n1\tx|y\n"),
+        ];
+        for (name, text) in cases {
+            let cfg = json!({"CSVHeaderLocation": "FIRST_ROW", "CSVDelimiter": name});
+            assert_eq!(items(text, &cfg).unwrap(), vec![json!({"a": "1", "b": "x|y"})], "{name}");
+        }
+        let cfg = json!({"CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", "b"], "CSVDelimiter": "SPACE"});
+        assert_eq!(items("1 2\n", &cfg).unwrap(), vec![json!({"a": "1", "b": "2"})]);
+        // A comma is then an ordinary character.
+        let cfg = json!({"CSVHeaderLocation": "FIRST_ROW", "CSVDelimiter": "SEMICOLON"});
+        assert_eq!(items("a,b;c\n1,2;3\n", &cfg).unwrap(), vec![json!({"a,b": "1,2", "c": "3"})]);
+        let bad = json!({"CSVDelimiter": "COLON"});
+        assert!(items("a\n", &bad).unwrap_err().contains("COMMA, PIPE, SEMICOLON, SPACE, TAB"));
+    }
+
+    #[test]
+    fn header_row_over_10_kib_is_refused() {
+        let header = "h".repeat(10 * 1024 + 1);
+        let err = items(&format!("{header}\n1\n"), &json!({})).unwrap_err();
+        assert!(err.contains("10240 bytes"), "{err}");
     }
 }

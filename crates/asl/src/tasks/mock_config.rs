@@ -12,6 +12,10 @@
 //! `"LatencySeconds": n` (a non-negative number up to [`MAX_LATENCY_SECONDS`]); the task then
 //! answers `n` virtual seconds after it started, so its `TimeoutSeconds` / `HeartbeatSeconds`
 //! can run out first (decision 0015).
+//!
+//! Stepwise extension: a top-level `"S3Objects"` section maps `s3://bucket/key` URIs to the
+//! objects a Distributed Map's `ItemReader` reads and lists ([`super::s3_objects`], decision
+//! 0019).
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -28,6 +32,8 @@ pub struct MockConfig {
     /// Response name → (first index, last index, latency in milliseconds) of the answers that
     /// give a `LatencySeconds` (the Stepwise extension).
     pub latencies: IndexMap<String, Vec<(u64, u64, u64)>>,
+    /// The `S3Objects` section (the Stepwise extension): what `ItemReader`s read.
+    pub s3_objects: super::s3_objects::S3Objects,
 }
 
 /// The largest `LatencySeconds` a mocked answer may give: 99,999,999 seconds, the largest
@@ -86,6 +92,9 @@ impl MockConfig {
     pub fn from_value(value: &Value) -> Result<MockConfig, String> {
         let root = value.as_object().ok_or("mock configuration must be a JSON object")?;
         let mut config = MockConfig::default();
+        if let Some(objects) = root.get("S3Objects") {
+            config.s3_objects = super::s3_objects::S3Objects::from_value(objects)?;
+        }
         if let Some(sms) = root.get("StateMachines") {
             let sms = sms.as_object().ok_or("StateMachines must be an object")?;
             for (sm, body) in sms {

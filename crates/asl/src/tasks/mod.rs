@@ -5,9 +5,11 @@
 //! `MockAPIFunction`), and otherwise fails with an error that says how to mock it.
 
 pub mod csv;
+pub mod item_reader;
 pub mod mock_api;
 pub mod mock_config;
 pub mod responses;
+pub mod s3_objects;
 pub mod submitted;
 
 use serde_json::Value;

@@ -23,9 +23,61 @@ pub(in crate::runner) fn result_writer_plan(writer: &Value) -> ResultWriterPlan 
         }
         _ => None,
     };
-    let transformation =
-        writer.get("WriterConfig").and_then(|c| c.get("Transformation")).and_then(Value::as_str);
-    ResultWriterPlan { export, flatten: transformation == Some("FLATTEN") }
+    let config =
+        |key: &str| writer.get("WriterConfig").and_then(|c| c.get(key)).and_then(Value::as_str);
+    let transformation = config("Transformation");
+    ResultWriterPlan {
+        export,
+        flatten: transformation == Some("FLATTEN"),
+        transformation: transformation.map(str::to_string),
+        jsonl: config("OutputType") == Some("JSONL"),
+    }
+}
+
+/// Starts keeping the child executions' records when the map run's results are exported.
+pub(in crate::runner) fn result_log(
+    plan: Option<&ResultWriterPlan>,
+) -> Option<Box<crate::runner::result_files::ResultLog>> {
+    plan.filter(|p| p.export.is_some()).map(|_| Box::default())
+}
+
+/// Records that iteration `index` of Distributed Map `fid` starts with `input` (for its
+/// `ResultWriter` files).
+pub(in crate::runner) fn log_started(
+    exec: &mut Execution,
+    fid: FrameId,
+    index: usize,
+    input: &Value,
+) {
+    let now = exec.clock;
+    if let Some(log) = exec.frames[fid].children.as_mut().and_then(|c| c.result_log.as_mut()) {
+        log.started(index, input, now);
+    }
+}
+
+/// Records how iteration `index` of Distributed Map `fid` ended.
+pub(in crate::runner) fn log_finished(
+    exec: &mut Execution,
+    fid: FrameId,
+    index: usize,
+    result: &Result<crate::history::Payload, crate::runner::frame::Failure>,
+) {
+    let now = exec.clock;
+    if let Some(log) = exec.frames[fid].children.as_mut().and_then(|c| c.result_log.as_mut()) {
+        log.finished(index, result, now);
+    }
+}
+
+/// Writes the `ResultWriter` files of Distributed Map `fid`'s map run, which has ended
+/// (succeeded, or failed: the items not started go to `PENDING`).
+pub(in crate::runner) fn write_result_files(exec: &mut Execution, fid: FrameId) {
+    let now = exec.clock;
+    let Some(ch) = exec.frames[fid].children.as_mut() else { return };
+    let Some(log) = ch.result_log.take() else { return };
+    let (Some(plan), Some(arn)) = (&ch.result_writer, &ch.map_run_arn) else { return };
+    let pending: Vec<Value> = ch.pending.iter().map(|(_, (input, _))| input.clone()).collect();
+    let files = crate::runner::result_files::build(plan, arn, &log, &pending, now);
+    exec.result_files.extend(files);
 }
 
 /// The Map state's result under a `ResultWriter`: exported results are replaced by where they
@@ -124,9 +176,23 @@ pub(in crate::runner) fn batch_items(
     Ok(out)
 }
 
-/// Items of a Map state's `ItemReader`: the mock configuration answers for the Map state itself
-/// (as the conformance recordings do for S3 reads) with `{"Body": "<object text>"}`, which is
-/// parsed per `ReaderConfig` (`InputType` JSON or CSV, `MaxItems` / `MaxItemsPath`).
+/// A JSONPath `ItemReader` with its `Parameters` resolved against the state's effective
+/// input (`"Bucket.$": "$.bucket"`); the rest is kept as written.
+pub(in crate::runner) fn resolve_reader(
+    exec: &mut Execution,
+    reader: &crate::template::Template,
+    scope: &Scope,
+) -> Result<Value, StatesError> {
+    // The whole field is compiled as one JSONPath template (decision 0007): only the
+    // `….$` keys of its `Parameters` evaluate.
+    reader.resolve_jsonpath(scope, &mut exec.random)
+}
+
+/// Items of a Map state's `ItemReader` (`tasks::item_reader`, decision 0019). The mock
+/// configuration answers the object the reader names when it mocks the Map state itself
+/// (as the conformance recordings do for S3 reads: `{"Body": "<object text>"}`, or a
+/// ListObjectsV2 response); every other object comes from its `S3Objects`. Then
+/// `MaxItems` / `MaxItemsPath` apply.
 pub(in crate::runner) fn item_reader_items(
     exec: &mut Execution,
     state: &str,
@@ -134,17 +200,12 @@ pub(in crate::runner) fn item_reader_items(
     max_items_path: Option<&Path>,
     scope: &Scope,
 ) -> Result<Value, StatesError> {
-    let failed = |m: &str| StatesError::new(names::ITEM_READER_FAILED, m.to_string());
-    let answer = exec.test_case.as_ref().and_then(|tc| tc.answer(state, 0));
-    let body = match answer {
-        Some(Ok(Outcome::Success(v))) => v.get("Body").cloned().unwrap_or(v),
+    let failed = |m: String| StatesError::new(names::ITEM_READER_FAILED, m);
+    let answer = match exec.test_case.as_ref().and_then(|tc| tc.answer(state, 0)) {
+        Some(Ok(Outcome::Success(v))) => Some(v),
         Some(Ok(Outcome::Failure(e))) => return Err(e),
-        Some(Err(m)) => return Err(failed(&m)),
-        None => {
-            return Err(failed(&format!(
-                "Stepwise has no items for the ItemReader of state '{state}': mock the Map state '{state}' in the mock configuration with a Return of {{\"Body\": \"<the object's text>\"}}"
-            )))
-        }
+        Some(Err(m)) => return Err(failed(m)),
+        None => None,
     };
     let config = reader.get("ReaderConfig").cloned().unwrap_or(Value::Null);
     let max_items = match (config.get("MaxItems"), max_items_path) {
@@ -156,22 +217,23 @@ pub(in crate::runner) fn item_reader_items(
     }
     .filter(|n| *n > 0)
     .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    let items = match config.get("InputType").and_then(Value::as_str) {
-        Some("CSV") => {
-            let text = body.as_str().unwrap_or_default();
-            crate::tasks::csv::items(text, &config).map_err(|m| failed(&m))?
-        }
-        _ => {
-            let parsed = match body {
-                Value::String(text) => serde_json::from_str(&text)
-                    .map_err(|_| failed("Attempting to map over non-iterable node."))?,
-                other => other,
-            };
-            match parsed {
-                Value::Array(items) => items,
-                _ => return Err(failed("Attempting to map over non-iterable node.")),
-            }
-        }
+    let parameters = reader
+        .get("Parameters")
+        .or_else(|| reader.get("Arguments"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let resource = reader.get("Resource").and_then(Value::as_str).unwrap_or_default();
+    let empty = crate::tasks::s3_objects::S3Objects::default();
+    let objects = exec.config.mock_config.as_ref().map_or(&empty, |m| &m.s3_objects);
+    let read =
+        crate::tasks::item_reader::Reader { resource, parameters: &parameters, config: &config };
+    let sources = crate::tasks::item_reader::Sources {
+        answer,
+        objects,
+        now_ms: exec.config.start_time_ms,
+        state,
     };
-    Ok(Value::Array(items.into_iter().take(max_items).collect()))
+    let mut items = crate::tasks::item_reader::read_items(&read, sources).map_err(failed)?;
+    items.truncate(max_items);
+    Ok(Value::Array(items))
 }

@@ -15,7 +15,8 @@ use crate::runner::io::{self, display_plain, int_like};
 use crate::runner::lang::{eval, eval_typed, is_jsonata, query_error, states_value, var_lookup};
 use crate::runner::retry_catch::complete_body;
 use crate::runner::states::distributed_map::{
-    batch_items, item_reader_items, map_run_arn, reader_failed, result_writer_plan,
+    self, batch_items, item_reader_items, map_run_arn, reader_failed, resolve_reader,
+    result_writer_plan,
 };
 use crate::runner::Execution;
 use crate::template::Template;
@@ -103,7 +104,8 @@ pub(in crate::runner) fn start_map(
         }
         Some(reader) => {
             let max_items = map.inner.reader_max_items.as_ref();
-            let read = item_reader_items(exec, &state.name, reader.source(), max_items, &scope);
+            let read = resolve_reader(exec, reader, &scope)
+                .and_then(|r| item_reader_items(exec, &state.name, &r, max_items, &scope));
             reader_failed(exec, fid, state, read)?
         }
         None if jsonata => jsonata_items(exec, fid, map.items.as_ref(), input, &states)?,
@@ -323,6 +325,7 @@ pub(in crate::runner) fn start_map(
         tolerated_count,
         tolerated_percentage,
         map_run_arn: run_arn,
+        result_log: distributed_map::result_log(result_writer.as_ref()),
         result_writer,
         ..Children::default()
     });
@@ -350,6 +353,7 @@ pub(in crate::runner) fn start_iteration(
     if exec.frames[fid].phase_is_done() {
         return;
     }
+    distributed_map::log_started(exec, fid, index, &input);
     new_child(
         exec,
         fid,
