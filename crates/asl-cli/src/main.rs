@@ -4,6 +4,7 @@
 
 mod run;
 mod test_state;
+mod test_suite;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -30,11 +31,13 @@ const EXAMPLES: &str = "Examples:
   asl run machine.asl.json --input input.json --mock-config mocks.json --test-case HappyPath
   asl test-state machine.asl.json --state 'Call API' --input '{}' --mock-result '\"200 OK\"'
   asl test-state --cli-input-json request.json
+  asl test examples/tutorial.suite.json --coverage --junit report.xml
   cat machine.asl.json | asl validate -
 
 Exit codes: 0 the command ran (whatever the execution's status); 1 unusable arguments or
 unreadable files; 2 the definition is invalid (diagnostics on stderr), or test-state's request
-is one AWS refuses (the AWS CLI's error line on stderr).
+is one AWS refuses (the AWS CLI's error line on stderr). asl test exits 1 when a case
+fails or a suite cannot run, 2 when a suite's definition is invalid.
 
 Limits: a definition of at most 1,048,576 bytes and an input (--input, --mock-result,
 --context) of at most 262,144 bytes, AWS's quotas; --variables at most 10 MiB; a mock
@@ -54,6 +57,9 @@ enum Command {
     },
     /// Run one state with a given input, like AWS's TestState API.
     TestState(Box<test_state::TestStateArgs>),
+    /// Run test suites (cases with expectations; see docs/test-suites.md) and report; exit 1
+    /// on any failure.
+    Test(test_suite::TestArgs),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +76,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Validate { definition, json } => validate(&definition, json),
         Command::TestState(args) => test_state::run(*args),
+        Command::Test(args) => test_suite::run(args),
     };
     match result {
         Ok(code) => code,

@@ -11,6 +11,7 @@
 mod callbacks;
 mod children;
 mod context;
+pub mod decisions;
 mod flow;
 mod frame;
 mod io;
@@ -21,6 +22,7 @@ mod step;
 pub mod trace;
 
 pub use crate::template::budget::{MAX_PAYLOAD_DEPTH, MAX_TEMPLATE_BYTES};
+pub use decisions::Decision;
 pub(crate) use frame::{Failure, Frame, FrameId, Phase, Role};
 pub use trace::{StateTrace, TraceOutcome, TracedError};
 
@@ -173,6 +175,8 @@ pub struct Execution {
     steps: u64,
     /// When running Distributed Map child executions time out: `(time, root frame)`.
     pub(crate) child_deadlines: BTreeSet<(i64, FrameId)>,
+    /// The log of decisions, when kept (`decisions.rs`).
+    pub(crate) decisions: Option<Vec<Decision>>,
 }
 
 impl Execution {
@@ -269,6 +273,7 @@ impl Execution {
             one_state,
             steps: 0,
             child_deadlines: BTreeSet::new(),
+            decisions: None,
         };
         // An input deeper than any payload may be (only a library caller can build one; the
         // parser stops earlier) fails the execution at its first step.
