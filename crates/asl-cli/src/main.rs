@@ -5,6 +5,7 @@
 mod export;
 mod run;
 mod test_state;
+mod test_suite;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -32,12 +33,14 @@ const EXAMPLES: &str = "Examples:
   asl run machine.asl.json --input input.json --mock-config mocks.json --test-case HappyPath
   asl test-state machine.asl.json --state 'Call API' --input '{}' --mock-result '\"200 OK\"'
   asl test-state --cli-input-json request.json
+  asl test examples/tutorial.suite.json --coverage --junit report.xml
   cat machine.asl.json | asl validate -
   asl export sam machine.asl.json > template.yaml
 
 Exit codes: 0 the command ran (whatever the execution's status); 1 unusable arguments or
 unreadable files; 2 the definition is invalid (diagnostics on stderr), or test-state's request
-is one AWS refuses (the AWS CLI's error line on stderr).
+is one AWS refuses (the AWS CLI's error line on stderr). asl test exits 1 when a case
+fails or a suite cannot run, 2 when a suite's definition is invalid.
 
 Limits: a definition of at most 1,048,576 bytes and an input (--input, --mock-result,
 --context) of at most 262,144 bytes, AWS's quotas; --variables at most 10 MiB; a mock
@@ -65,6 +68,9 @@ enum Command {
     TestState(Box<test_state::TestStateArgs>),
     /// Write what deploys the definition on AWS (`asl export sam`: an AWS SAM template).
     Export(export::ExportArgs),
+    /// Run test suites (cases with expectations; see docs/test-suites.md) and report; exit 1
+    /// on any failure.
+    Test(test_suite::TestArgs),
 }
 
 fn main() -> ExitCode {
@@ -84,6 +90,7 @@ fn main() -> ExitCode {
         }
         Command::TestState(args) => test_state::run(*args),
         Command::Export(args) => export::run(args),
+        Command::Test(args) => test_suite::run(args),
     };
     match result {
         Ok(code) => code,

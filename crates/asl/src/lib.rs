@@ -23,6 +23,7 @@ pub mod jsonpath;
 pub mod random;
 pub mod runner;
 pub mod source;
+pub mod suite;
 pub mod tasks;
 pub mod template;
 pub mod test_state;

@@ -12,6 +12,7 @@ mod activities;
 mod callbacks;
 mod children;
 mod context;
+pub mod decisions;
 mod flow;
 mod frame;
 mod io;
@@ -23,6 +24,7 @@ mod step;
 pub mod trace;
 
 pub use crate::template::budget::{MAX_PAYLOAD_DEPTH, MAX_TEMPLATE_BYTES};
+pub use decisions::Decision;
 pub(crate) use frame::{Failure, Frame, FrameId, Phase, Role};
 pub use trace::{StateTrace, TraceOutcome, TracedError};
 
@@ -181,6 +183,8 @@ pub struct Execution {
     pub(crate) resolved: crate::validate::run_guardrails::ResolvedValues,
     /// Files written by Distributed Map `ResultWriter`s (`result_files`, decision 0019).
     pub(crate) result_files: Vec<result_files::ResultFile>,
+    /// The log of decisions, when kept (`decisions.rs`).
+    pub(crate) decisions: Option<Vec<Decision>>,
 }
 
 impl Execution {
@@ -280,6 +284,7 @@ impl Execution {
             activities: activities::Activities::default(),
             resolved: Default::default(),
             result_files: Vec::new(),
+            decisions: None,
         };
         // An input deeper than any payload may be (only a library caller can build one; the
         // parser stops earlier) fails the execution at its first step.

@@ -112,6 +112,10 @@ pub(in crate::runner) fn handle_failure(
                         delay_seconds: delay,
                     })
                 });
+                exec.decide(|| crate::runner::Decision::Retried {
+                    state: state.pointer.clone(),
+                    retrier: i,
+                });
                 let f = &mut exec.frames[fid];
                 if let Some(c) = f.retry_counts.get_mut(i) {
                     *c += 1;
@@ -129,6 +133,10 @@ pub(in crate::runner) fn handle_failure(
     {
         let next = c.next.clone();
         exec.record(fid, |t| t.outcome = Some(TraceOutcome::Caught { catch_index: i, next }));
+        exec.decide(|| crate::runner::Decision::Caught {
+            state: state.pointer.clone(),
+            catcher: i,
+        });
         let mut err_output = serde_json::Map::new();
         err_output.insert("Error".into(), json!(failure.error));
         err_output.insert("Cause".into(), json!(failure.cause));

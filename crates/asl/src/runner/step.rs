@@ -72,6 +72,7 @@ fn enter(exec: &mut Execution, fid: FrameId) {
     };
     let id = exec.emit(fid, entered);
     exec.frames[fid].entered_event = id;
+    exec.decide(|| crate::runner::Decision::Entered { state: state.pointer.clone() });
     if exec.frames[fid].phase_is_done() {
         return;
     }

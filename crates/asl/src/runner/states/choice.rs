@@ -32,7 +32,7 @@ pub(in crate::runner) fn run(
     exec.record(fid, |t| t.after_input_path = Some(effective.clone().into_owned()));
     let scope = Scope { input: &effective, context: &ctx, variables: Some(&lookup) };
     let mut chosen = None;
-    for branch in &choice.choices {
+    for (i, branch) in choice.choices.iter().enumerate() {
         let matched = match &branch.rule {
             ChoiceCondition::Rule(rule) => {
                 crate::choice::evaluate(rule, &mut |p| io::select(&scope, p))?
@@ -40,14 +40,14 @@ pub(in crate::runner) fn run(
             ChoiceCondition::Condition(t) => *t.source() == Value::Bool(true),
         };
         if matched {
-            chosen = Some((branch.next.clone(), branch.assign.as_ref()));
+            chosen = Some((i, branch.next.clone(), branch.assign.as_ref()));
             break;
         }
     }
-    let (next, assign) = match chosen {
-        Some(n) => n,
+    let (rule, next, assign) = match chosen {
+        Some((i, next, assign)) => (Some(i), next, assign),
         None => match &choice.default {
-            Some(d) => (d.clone(), state.assign.as_ref()),
+            Some(d) => (None, d.clone(), state.assign.as_ref()),
             None => {
                 return Err(StatesError::new(
                     names::NO_CHOICE_MATCHED,
@@ -56,6 +56,7 @@ pub(in crate::runner) fn run(
             }
         },
     };
+    exec.decide(|| crate::runner::Decision::Choice { state: state.pointer.clone(), rule });
     // With neither InputPath nor OutputPath, the output is the input itself: shared, not copied.
     let out = match (&state.input_path, &state.output_path) {
         (PathSpec::Default, PathSpec::Default) => exec.frames[fid].input.clone(),
@@ -78,7 +79,7 @@ pub(in crate::runner) fn choice_jsonata(
     let ctx = exec.context(fid);
     let states = states_value(input, &ctx, None, None);
     let mut chosen = None;
-    for branch in &choice.choices {
+    for (i, branch) in choice.choices.iter().enumerate() {
         let matched = match &branch.rule {
             ChoiceCondition::Condition(c) => {
                 eval_typed(exec, fid, c, "Condition", &states, "boolean", Value::is_boolean)?
@@ -92,14 +93,14 @@ pub(in crate::runner) fn choice_jsonata(
             }
         };
         if matched {
-            chosen = Some((branch.next.clone(), branch.assign.as_ref(), branch.output.as_ref()));
+            chosen = Some((i, branch.next.clone(), branch.assign.as_ref(), branch.output.as_ref()));
             break;
         }
     }
-    let (next, assign, output) = match chosen {
-        Some(c) => c,
+    let (rule, next, assign, output) = match chosen {
+        Some((i, next, assign, output)) => (Some(i), next, assign, output),
         None => match &choice.default {
-            Some(d) => (d.clone(), state.assign.as_ref(), state.output.as_ref()),
+            Some(d) => (None, d.clone(), state.assign.as_ref(), state.output.as_ref()),
             None => {
                 return Err(StatesError::new(
                     names::NO_CHOICE_MATCHED,
@@ -108,6 +109,7 @@ pub(in crate::runner) fn choice_jsonata(
             }
         },
     };
+    exec.decide(|| crate::runner::Decision::Choice { state: state.pointer.clone(), rule });
     prepare_assign(exec, fid, assign, true, input, &states)?;
     let out = match output {
         Some(o) => eval(exec, fid, o, "Output", &states)?,

@@ -1,0 +1,171 @@
+//! Test suites: a definition, optionally a mock configuration, and cases — an input, a mock
+//! test case and expectations on the execution (status, output, error and cause, the states
+//! visited, one state's input / output / retries). The schema is documented in
+//! `docs/test-suites.md`; `asl test` and the page's Tests tab both run suites through here, so
+//! a verdict and a coverage figure are the same wherever they are shown.
+//!
+//! - [`load_suite`]: suite text → [`Suite`], every problem located (line:column).
+//! - [`run_suite`] / [`run_case`] (`check.rs`): run the cases on the engine and compare.
+//! - [`coverage`]: which states, Choice rules, retriers and catchers the cases exercised.
+//!
+//! The engine does no I/O: a suite names its definition and mock configuration by path (or
+//! holds them inline); the caller reads the files and hands the texts to [`Suite::resolve`].
+
+mod check;
+pub mod coverage;
+mod load;
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::definition::StateMachine;
+use crate::source::Position;
+use crate::tasks::mock_config::MockConfig;
+
+pub use check::{differences, run_case, run_suite, CaseResult, Mismatch, SuiteReport};
+pub use load::{load_suite, suite_from_value};
+
+/// A suite as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suite {
+    /// The definition: a path relative to the suite file, or the definition itself.
+    pub definition: Source,
+    /// The mock configuration (MockConfigFile format), when the cases use test cases.
+    pub mock_config: Option<Source>,
+    /// The state machine name (the mock configuration's `StateMachines` key, and the ARNs).
+    pub state_machine_name: String,
+    pub cases: Vec<Case>,
+}
+
+/// Where a definition or a mock configuration comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A path, relative to the suite file.
+    File(String),
+    /// The JSON itself, written in the suite.
+    Inline(Value),
+}
+
+/// The state machine name a suite uses when it gives none (as `asl run`'s default).
+pub const DEFAULT_STATE_MACHINE_NAME: &str = "MyStateMachine";
+
+/// One case: an execution and what it must do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub name: String,
+    pub input: Value,
+    /// The mock configuration's test case answering the Tasks.
+    pub test_case: Option<String>,
+    pub expect: Expect,
+    /// Where the case starts in the suite file.
+    pub position: Option<Position>,
+}
+
+/// A case's expectations; each one given is checked, the others are not.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expect {
+    /// `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED` or `RUNNING`.
+    pub status: Option<String>,
+    /// The output, exactly (numbers compare by value).
+    pub output: Option<Value>,
+    /// A subset of the output: every member given is there with that value.
+    pub output_includes: Option<Value>,
+    /// JSONPath assertions on the output: the value each path selects.
+    pub output_paths: Vec<(String, Value)>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// The states entered, in history order, exactly.
+    pub path: Option<Vec<String>>,
+    /// The set of states entered (order and repeats ignored), exactly.
+    pub visited: Option<Vec<String>>,
+    /// States that must not be entered.
+    pub not_visited: Vec<String>,
+    /// Expectations on states, by name.
+    pub states: Vec<(String, StateExpect)>,
+}
+
+/// Expectations on one state of a case.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StateExpect {
+    /// The input of its latest run.
+    pub input: Option<Value>,
+    /// The output of its latest run.
+    pub output: Option<Value>,
+    /// A subset of the output of its latest run.
+    pub output_includes: Option<Value>,
+    /// Retries over all its runs.
+    pub retries: Option<u64>,
+    /// How many times it was entered.
+    pub entered: Option<u64>,
+}
+
+/// A problem with a suite: its message and, when it comes from the suite's text, where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuiteError {
+    pub message: String,
+    pub position: Option<Position>,
+}
+
+impl std::fmt::Display for SuiteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.position {
+            Some(p) => write!(f, "{}:{}: {}", p.line, p.column, self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// A suite ready to run: its definition compiled, its mock configuration read.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub machine: Arc<StateMachine>,
+    pub mock_config: Option<MockConfig>,
+}
+
+impl Suite {
+    /// Compiles the definition and reads the mock configuration. `definition_text` /
+    /// `mock_text` are the files' texts when the suite names files (ignored for inline ones).
+    /// An invalid definition gives its diagnostics, as `asl validate` shows them.
+    pub fn resolve(
+        &self,
+        definition_text: Option<&str>,
+        mock_text: Option<&str>,
+    ) -> Result<Resolved, ResolveError> {
+        let machine = match &self.definition {
+            Source::File(path) => {
+                let text = definition_text.ok_or_else(|| {
+                    ResolveError::Other(format!("the definition '{path}' was not given"))
+                })?;
+                StateMachine::from_text(text).map_err(ResolveError::Definition)?
+            }
+            Source::Inline(value) => {
+                let text = serde_json::to_string_pretty(value)
+                    .map_err(|e| ResolveError::Other(e.to_string()))?;
+                StateMachine::from_text(&text).map_err(ResolveError::Definition)?
+            }
+        };
+        let mock_config = match &self.mock_config {
+            None => None,
+            Some(Source::File(path)) => {
+                let text = mock_text.ok_or_else(|| {
+                    ResolveError::Other(format!("the mock configuration '{path}' was not given"))
+                })?;
+                Some(MockConfig::from_text(text).map_err(ResolveError::Other)?)
+            }
+            Some(Source::Inline(value)) => {
+                Some(MockConfig::from_value(value).map_err(ResolveError::Other)?)
+            }
+        };
+        Ok(Resolved { machine: Arc::new(machine), mock_config })
+    }
+}
+
+/// Why a suite could not be made ready to run.
+#[derive(Debug, Clone)]
+pub enum ResolveError {
+    /// The definition is invalid: its diagnostics.
+    Definition(Vec<crate::Diagnostic>),
+    /// Anything else (a malformed mock configuration, a missing file text).
+    Other(String),
+}
