@@ -2,6 +2,7 @@
 //! with the same engine as the Stepwise playground.
 #![forbid(unsafe_code)]
 
+mod import;
 mod run;
 mod test_state;
 
@@ -26,6 +27,7 @@ struct Cli {
 
 const EXAMPLES: &str = "Examples:
   asl validate machine.asl.json
+  asl validate template.yaml --state-machine OrderStateMachine
   asl run machine.asl.json --input '{\"statuscode\": \"429\"}'
   asl run machine.asl.json --input input.json --mock-config mocks.json --test-case HappyPath
   asl test-state machine.asl.json --state 'Call API' --input '{}' --mock-result '\"200 OK\"'
@@ -46,11 +48,15 @@ enum Command {
     Run(run::RunArgs),
     /// Check a definition like ValidateStateMachineDefinition and print the diagnostics.
     Validate {
-        /// The definition file (`-` for standard input).
+        /// The definition file (`-` for standard input): JSON or YAML, or a CloudFormation /
+        /// SAM template holding the state machine.
         definition: String,
         /// Print AWS's {result, diagnostics, truncated} JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// The state machine to take from a template with several (its logical id).
+        #[arg(long, value_name = "LOGICAL_ID")]
+        state_machine: Option<String>,
     },
     /// Run one state with a given input, like AWS's TestState API.
     TestState(Box<test_state::TestStateArgs>),
@@ -68,7 +74,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run::run(args),
-        Command::Validate { definition, json } => validate(&definition, json),
+        Command::Validate { definition, json, state_machine } => {
+            validate(&definition, json, state_machine.as_deref())
+        }
         Command::TestState(args) => test_state::run(*args),
     };
     match result {
@@ -186,17 +194,19 @@ pub(crate) fn print_diagnostics(file: &str, diagnostics: &[asl::Diagnostic]) {
     }
 }
 
-fn validate(path: &str, json: bool) -> Result<ExitCode, String> {
-    let text = read_definition(path)?;
-    let validation = asl::validate(&text);
-    let name = if path == "-" { "<stdin>" } else { path };
+fn validate(path: &str, json: bool, state_machine: Option<&str>) -> Result<ExitCode, String> {
+    let loaded = match import::load(path, state_machine)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let validation = loaded.imported.validate(asl::validate::MachineType::Standard);
     if json {
         let out = serde_json::to_string_pretty(&validation).map_err(|e| e.to_string())?;
         println!("{out}");
     } else if validation.diagnostics.is_empty() {
-        println!("{name}: OK");
+        println!("{}: OK", loaded.name);
     } else {
-        print_diagnostics(name, &validation.diagnostics);
+        print_diagnostics(&loaded.name, &validation.diagnostics);
     }
     Ok(if validation.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }

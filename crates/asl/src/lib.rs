@@ -16,6 +16,7 @@ pub mod definition;
 pub mod diagnostics;
 pub mod errors;
 pub mod history;
+pub mod import;
 pub mod intrinsics;
 pub mod jsonata;
 pub mod jsonpath;
