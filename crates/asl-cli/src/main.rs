@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod export;
+mod import;
 mod run;
 mod test_state;
 mod test_suite;
@@ -29,6 +30,7 @@ struct Cli {
 const EXAMPLES: &str = "Examples:
   asl validate machine.asl.json
   asl validate --type EXPRESS machine.asl.json
+  asl validate template.yaml --state-machine OrderStateMachine
   asl run machine.asl.json --input '{\"statuscode\": \"429\"}'
   asl run machine.asl.json --input input.json --mock-config mocks.json --test-case HappyPath
   asl test-state machine.asl.json --state 'Call API' --input '{}' --mock-result '\"200 OK\"'
@@ -52,7 +54,8 @@ enum Command {
     Run(run::RunArgs),
     /// Check a definition like ValidateStateMachineDefinition and print the diagnostics.
     Validate {
-        /// The definition file (`-` for standard input).
+        /// The definition file (`-` for standard input): JSON or YAML, or a CloudFormation /
+        /// SAM template holding the state machine.
         definition: String,
         /// Print AWS's {result, diagnostics, truncated} JSON instead of text.
         #[arg(long)]
@@ -63,6 +66,9 @@ enum Command {
         /// 1 year (31,536,000 seconds).
         #[arg(long = "type", default_value = "STANDARD", value_parser = ["STANDARD", "EXPRESS"])]
         machine_type: String,
+        /// The state machine to take from a template with several (its logical id).
+        #[arg(long, value_name = "LOGICAL_ID")]
+        state_machine: Option<String>,
     },
     /// Run one state with a given input, like AWS's TestState API.
     TestState(Box<test_state::TestStateArgs>),
@@ -85,8 +91,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run::run(args),
-        Command::Validate { definition, json, machine_type } => {
-            validate(&definition, json, &machine_type)
+        Command::Validate { definition, json, machine_type, state_machine } => {
+            validate(&definition, json, &machine_type, state_machine.as_deref())
         }
         Command::TestState(args) => test_state::run(*args),
         Command::Export(args) => export::run(args),
@@ -212,17 +218,24 @@ pub(crate) fn machine_type(text: &str) -> asl::validate::MachineType {
     asl::validate::MachineType::parse(text).unwrap_or_default()
 }
 
-fn validate(path: &str, json: bool, machine_type: &str) -> Result<ExitCode, String> {
-    let text = read_definition(path)?;
-    let validation = asl::validate::validate_for_type(&text, self::machine_type(machine_type));
-    let name = if path == "-" { "<stdin>" } else { path };
+fn validate(
+    path: &str,
+    json: bool,
+    machine_type: &str,
+    state_machine: Option<&str>,
+) -> Result<ExitCode, String> {
+    let loaded = match import::load(path, state_machine)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let validation = loaded.imported.validate(self::machine_type(machine_type));
     if json {
         let out = serde_json::to_string_pretty(&validation).map_err(|e| e.to_string())?;
         println!("{out}");
     } else if validation.diagnostics.is_empty() {
-        println!("{name}: OK");
+        println!("{}: OK", loaded.name);
     } else {
-        print_diagnostics(name, &validation.diagnostics);
+        print_diagnostics(&loaded.name, &validation.diagnostics);
     }
     Ok(if validation.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }

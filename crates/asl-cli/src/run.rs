@@ -7,12 +7,16 @@ use std::sync::Arc;
 use clap::Args;
 use serde_json::{json, Value};
 
-use crate::{print_diagnostics, read_definition, read_json_arg, read_mock_config};
+use crate::{print_diagnostics, read_json_arg, read_mock_config};
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// The definition file (`-` for standard input).
+    /// The definition file (`-` for standard input): JSON or YAML, or a CloudFormation / SAM
+    /// template holding the state machine.
     definition: String,
+    /// The state machine to take from a template with several (its logical id).
+    #[arg(long, value_name = "LOGICAL_ID")]
+    state_machine: Option<String>,
     /// The execution input: inline JSON, or a file holding it (default `{}`).
     #[arg(long)]
     input: Option<String>,
@@ -49,22 +53,27 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode, String> {
-    let text = read_definition(&args.definition)?;
-    let machine = match asl::StateMachine::from_text(&text) {
+    let loaded = match crate::import::load(&args.definition, args.state_machine.as_deref())? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let machine = match loaded.imported.compile() {
         Ok(m) => m,
         Err(diagnostics) => {
-            let name = if args.definition == "-" { "<stdin>" } else { &args.definition };
-            print_diagnostics(name, &diagnostics);
+            print_diagnostics(&loaded.name, &diagnostics);
             return Ok(ExitCode::from(2));
         }
     };
     if args.machine_type == "EXPRESS" {
-        let problems = machine.express_diagnostics();
+        let mut problems = machine.express_diagnostics();
         if !problems.is_empty() {
-            print_diagnostics(&args.definition, &problems);
+            loaded.imported.relocate(&mut problems);
+            print_diagnostics(&loaded.name, &problems);
             return Ok(ExitCode::from(2));
         }
     }
+    // What a template left unresolved (stand-ins in the definition), as warnings.
+    print_diagnostics(&loaded.name, &loaded.imported.warnings);
     let input = match &args.input {
         Some(arg) => read_json_arg(arg, "--input")?,
         None => json!({}),

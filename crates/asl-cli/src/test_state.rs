@@ -9,13 +9,16 @@ use std::process::ExitCode;
 use clap::Args;
 use serde_json::{json, Map, Value};
 
-use crate::{read_definition, read_json_arg, read_json_arg_within, read_source};
+use crate::{read_json_arg, read_json_arg_within, read_source};
 
 #[derive(Args)]
 pub struct TestStateArgs {
     /// The definition file (`-` for standard input): a single state, or a whole state machine
-    /// with --state.
+    /// with --state; JSON or YAML, or a CloudFormation / SAM template holding the state machine.
     definition: Option<String>,
+    /// The state machine to take from a template with several (its logical id).
+    #[arg(long, value_name = "LOGICAL_ID")]
+    state_machine: Option<String>,
     /// The request as AWS CLI's `--cli-input-json` (a file, `file://FILE`, or `-`).
     #[arg(long, value_name = "FILE")]
     cli_input_json: Option<String>,
@@ -83,7 +86,12 @@ pub fn run(args: TestStateArgs) -> Result<ExitCode, String> {
         other => other.to_string(),
     };
     if let Some(path) = &args.definition {
-        request.insert("definition".into(), json!(read_definition(path)?));
+        let loaded = match crate::import::load(path, args.state_machine.as_deref())? {
+            Ok(loaded) => loaded,
+            Err(code) => return Ok(code),
+        };
+        crate::print_diagnostics(&loaded.name, &loaded.imported.warnings);
+        request.insert("definition".into(), json!(loaded.imported.definition));
     }
     if !request.contains_key("definition") {
         return Err("give a definition file or --cli-input-json".into());

@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod errors;
 pub mod export;
 pub mod history;
+pub mod import;
 pub mod intrinsics;
 pub mod jsonata;
 pub mod jsonpath;

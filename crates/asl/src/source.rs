@@ -74,6 +74,12 @@ impl SourceMap {
     pub fn duplicate_keys(&self) -> &[String] {
         &self.duplicates
     }
+
+    /// Records where `pointer` starts unless it already has a position (for documents read by
+    /// other parsers: [`crate::import`]'s YAML reader).
+    pub(crate) fn insert(&mut self, pointer: &str, position: Position) {
+        self.record(pointer, position, false);
+    }
 }
 
 /// Escapes one JSON pointer reference token (RFC 6901).
