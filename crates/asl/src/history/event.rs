@@ -38,6 +38,11 @@ pub enum Event {
     ExecutionFailed(ErrorCause),
     ExecutionAborted(ErrorCause),
     ExecutionTimedOut(ErrorCause),
+    /// `ExecutionRedriven`: a `RedriveExecution` restarted the ended execution; `redrive_count`
+    /// counts this redrive (1 for the first).
+    ExecutionRedriven {
+        redrive_count: u32,
+    },
     /// `<Type>StateEntered`.
     StateEntered {
         state_type: StateType,
@@ -141,6 +146,7 @@ impl Event {
             Event::ExecutionFailed(_) => T::ExecutionFailed,
             Event::ExecutionAborted(_) => T::ExecutionAborted,
             Event::ExecutionTimedOut(_) => T::ExecutionTimedOut,
+            Event::ExecutionRedriven { .. } => T::ExecutionRedriven,
             Event::StateEntered { state_type, .. } => entered(*state_type),
             Event::StateExited { state_type, .. } => exited(*state_type),
             Event::StateAborted { state_type, .. } => aborted(*state_type),

@@ -7,8 +7,9 @@
 //!   its JSON text rendered once.
 //! - `serialize` writes AWS's JSON (`HistoryEvent: serde::Serialize`).
 //! - [`reader`] reads a history back: each state's status and runs (the one place a history
-//!   is interpreted).
+//!   is interpreted); [`compare`] lists a history's state visits and aligns two histories.
 
+pub mod compare;
 mod event;
 mod event_type;
 mod payload;

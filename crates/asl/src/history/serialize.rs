@@ -60,6 +60,9 @@ fn details<F: Fields>(event: &Event, f: &mut F) -> Result<(), F::Error> {
         Event::ExecutionFailed(e) | Event::ExecutionAborted(e) | Event::ExecutionTimedOut(e) => {
             error_cause(f, e)
         }
+        Event::ExecutionRedriven { redrive_count } => {
+            f.number("redriveCount", u64::from(*redrive_count))
+        }
         Event::StateEntered { name, input, .. } => {
             f.text("name", name)?;
             f.payload("input", Some("inputDetails"), input)

@@ -77,6 +77,9 @@ enum EventDef {
     ExecutionFailed(#[serde(with = "ErrorCauseDef")] ErrorCause),
     ExecutionAborted(#[serde(with = "ErrorCauseDef")] ErrorCause),
     ExecutionTimedOut(#[serde(with = "ErrorCauseDef")] ErrorCause),
+    ExecutionRedriven {
+        redrive_count: u32,
+    },
     StateEntered {
         #[serde(with = "StateTypeDef")]
         state_type: StateType,

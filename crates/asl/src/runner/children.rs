@@ -22,7 +22,11 @@ pub(in crate::runner) fn child_finished(
     }
     let last = exec.frames[child].last_event;
     exec.frames[parent].last_event = last;
-    release(exec, child);
+    if result.is_ok() {
+        // A child that did not succeed keeps its state's input and variables: a redrive
+        // restarts it there.
+        release(exec, child);
+    }
     crate::runner::states::distributed_map::log_finished(exec, parent, index, &result);
     let Some(ch) = exec.frames[parent].children.as_mut() else { return };
     ch.running = ch.running.saturating_sub(1);
@@ -186,8 +190,13 @@ pub(in crate::runner) fn new_child(
         child_exec,
         child_events,
         child_deadline,
+        succeeded: false,
+        redrive_memo: None,
     };
     exec.frames.push(child);
+    if let Some(ch) = exec.frames[parent].children.as_mut() {
+        ch.frames.push(id);
+    }
     exec.schedule(id, exec.clock);
     id
 }

@@ -30,9 +30,9 @@ impl Execution {
                 "StartTime": format_millis(self.config.start_time_ms),
                 "Name": self.config.execution_name,
                 "RoleArn": self.config.role_arn,
-                // The developer guide's context object; 0 before any redrive (Stepwise does
-                // not redrive, so there is no RedriveTime either).
-                "RedriveCount": 0
+                // The developer guide's context object; 0 and no RedriveTime before any
+                // redrive (runner::redrive).
+                "RedriveCount": self.redrive_count()
             },
             "StateMachine": {
                 "Id": self.config.state_machine_arn(),
@@ -44,6 +44,9 @@ impl Execution {
                 "RetryCount": frame.retry_total
             }
         });
+        if let Some(at) = self.redrive_time_ms() {
+            ctx["Execution"]["RedriveTime"] = Value::String(format_millis(at));
+        }
         if let Some(token) = &frame.task_token {
             ctx["Task"] = json!({"Token": token});
         }

@@ -140,6 +140,7 @@ pub(in crate::runner) fn finish(
     result: Result<Payload, Failure>,
 ) {
     exec.frames[fid].phase = Phase::Done;
+    exec.frames[fid].succeeded = result.is_ok();
     if let Err(f) = &result {
         exec.record(fid, |t| {
             let failed = TracedError { error: f.error.clone(), cause: f.cause.clone() };

@@ -76,6 +76,9 @@ pub(crate) struct Children {
     pub result_writer: Option<ResultWriterPlan>,
     /// What each child execution did, kept when the `ResultWriter` exports (decision 0019).
     pub result_log: Option<Box<super::result_files::ResultLog>>,
+    /// The child frames started in this attempt, in start order: a redrive
+    /// (`runner::redrive`) restarts those that did not succeed.
+    pub frames: Vec<FrameId>,
 }
 
 /// A Distributed Map's `ResultWriter`, resolved when the state starts.
@@ -143,6 +146,13 @@ pub(crate) struct Frame {
     /// On a child execution's root frame: when it times out (its `(time, frame)` key in
     /// `Execution::child_deadlines`).
     pub child_deadline: Option<i64>,
+    /// The frame's program ended successfully (its outcome reached its parent or the
+    /// execution): a redrive leaves it alone.
+    pub succeeded: bool,
+    /// A Parallel / Map state that failed because of its children keeps their bookkeeping
+    /// (results of those that succeeded, items not started) so that a redrive restarts only
+    /// the children that did not succeed; cleared when the frame enters its next state.
+    pub redrive_memo: Option<Box<Children>>,
 }
 
 impl Frame {

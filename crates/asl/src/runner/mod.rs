@@ -13,19 +13,27 @@ mod callbacks;
 mod children;
 mod context;
 pub mod decisions;
+pub mod debug;
 mod flow;
 mod frame;
 mod io;
 mod lang;
 pub mod result_files;
+pub mod recipe;
+pub mod redrive;
 mod retry_catch;
+pub mod start_at;
 mod states;
 mod step;
 pub mod trace;
 
 pub use crate::template::budget::{MAX_PAYLOAD_DEPTH, MAX_TEMPLATE_BYTES};
 pub use decisions::Decision;
+pub use debug::{Pause, PauseReason, ScopeStep};
 pub(crate) use frame::{Failure, Frame, FrameId, Phase, Role};
+pub use recipe::{RecipeRedrive, RecipeStart, RecipeStop, RunRecipe};
+pub use redrive::{NotRedrivable, RedriveRequest};
+pub use start_at::{StartAt, StartAtError};
 pub use trace::{StateTrace, TraceOutcome, TracedError};
 
 /// Queue entries with this frame id are the execution's own timeout.
@@ -185,6 +193,11 @@ pub struct Execution {
     pub(crate) result_files: Vec<result_files::ResultFile>,
     /// The log of decisions, when kept (`decisions.rs`).
     pub(crate) decisions: Option<Vec<Decision>>,
+    /// Breakpoints, stepping and the current pause (`runner::debug`).
+    pub(crate) debug: debug::Debugger,
+    /// Redrives so far and the time of the latest (`runner::redrive`; `$$.Execution.
+    /// RedriveCount` / `RedriveTime`).
+    pub(crate) redriven: Option<(u32, i64)>,
 }
 
 impl Execution {
@@ -211,6 +224,17 @@ impl Execution {
         config: ExecutionConfig,
         one_state: Option<(&str, serde_json::Map<String, Value>, trace::OneState)>,
     ) -> Execution {
+        Execution::begin_at(machine, config, one_state, None)
+    }
+
+    /// Starts an execution; `entry` (`runner::start_at`) puts the top-level frame at a given
+    /// state of a given program with given variables and Map item instead of `StartAt`.
+    pub(crate) fn begin_at(
+        machine: Arc<StateMachine>,
+        config: ExecutionConfig,
+        one_state: Option<(&str, serde_json::Map<String, Value>, trace::OneState)>,
+        entry: Option<start_at::Entry>,
+    ) -> Execution {
         let mut setup_error = None;
         let test_case = match (&config.mock_config, &config.test_case) {
             (Some(mocks), Some(case)) => {
@@ -224,13 +248,19 @@ impl Execution {
             }
             _ => None,
         };
-        let program = machine.program.clone();
+        let mut program = machine.program.clone();
         let input = Payload::new(config.input.clone());
-        let (start, variables, trace, one_state) = match one_state {
-            Some((name, vars, one)) => {
+        let mut map_item = None;
+        let (start, variables, trace, one_state) = match (one_state, entry) {
+            (Some((name, vars, one)), _) => {
                 (program.locate(name), Arc::new(vars), Some(Box::default()), Some(Box::new(one)))
             }
-            None => (program.start(), Arc::default(), None, None),
+            (None, Some(entry)) => {
+                program = entry.program;
+                map_item = entry.map_item;
+                (program.locate(&entry.state), Arc::new(entry.variables), None, None)
+            }
+            (None, None) => (program.start(), Arc::default(), None, None),
         };
         let root = Frame {
             state: start.0,
@@ -243,7 +273,7 @@ impl Execution {
             last_event: 0,
             entered_event: 0,
             entered_ms: config.start_time_ms,
-            map_item: None,
+            map_item,
             retry_counts: Vec::new(),
             retry_total: 0,
             children: None,
@@ -258,6 +288,8 @@ impl Execution {
             child_exec: None,
             child_events: 0,
             child_deadline: None,
+            succeeded: false,
+            redrive_memo: None,
         };
         let mut exec = Execution {
             clock: config.start_time_ms,
@@ -285,6 +317,8 @@ impl Execution {
             resolved: Default::default(),
             result_files: Vec::new(),
             decisions: None,
+            debug: debug::Debugger::default(),
+            redriven: None,
         };
         // An input deeper than any payload may be (only a library caller can build one; the
         // parser stops earlier) fails the execution at its first step.
@@ -307,9 +341,13 @@ impl Execution {
         exec
     }
 
-    /// Runs one scheduler step; `false` once the execution has ended.
+    /// Runs one scheduler step; `false` once the execution has ended or while it is paused
+    /// ([`Execution::paused`]).
     pub fn step(&mut self) -> bool {
-        if self.status != ExecutionStatus::Running {
+        if self.status != ExecutionStatus::Running || self.debug_paused() {
+            return false;
+        }
+        if self.take_requested_pause() {
             return false;
         }
         if let Some(e) = self.setup_error.take() {
@@ -341,7 +379,7 @@ impl Execution {
                 return self.status == ExecutionStatus::Running;
             }
         }
-        let Some(Reverse((at, _, fid))) = self.queue.pop() else {
+        let Some(Reverse((at, seq, fid))) = self.queue.pop() else {
             return false;
         };
         self.clock = self.clock.max(at);
@@ -356,10 +394,15 @@ impl Execution {
                 f.stale_wakeups.swap_remove(i);
                 return self.status == ExecutionStatus::Running;
             }
-            if let Some(w) = f.waiting.as_mut() {
-                if let Some(i) = w.scheduled.iter().position(|t| *t == at) {
-                    w.scheduled.swap_remove(i);
-                }
+        }
+        if self.pause_before_entry(at, seq, fid) {
+            // Paused before the frame enters its state: the wake-up goes back unchanged.
+            self.queue.push(Reverse((at, seq, fid)));
+            return false;
+        }
+        if let Some(w) = self.frames.get_mut(fid).and_then(|f| f.waiting.as_mut()) {
+            if let Some(i) = w.scheduled.iter().position(|t| *t == at) {
+                w.scheduled.swap_remove(i);
             }
         }
         step::advance(self, fid);
@@ -368,7 +411,7 @@ impl Execution {
 
     /// The virtual time of the next pending step, if any.
     pub fn next_wakeup_ms(&self) -> Option<i64> {
-        if self.status != ExecutionStatus::Running {
+        if self.status != ExecutionStatus::Running || self.debug_paused() {
             return None;
         }
         if self.setup_error.is_some() || self.steps > self.config.max_steps {
@@ -414,7 +457,7 @@ impl Execution {
                     steps += 1;
                 }
                 _ => {
-                    if self.status == ExecutionStatus::Running {
+                    if self.status == ExecutionStatus::Running && !self.debug_paused() {
                         self.clock = self.clock.max(t_ms);
                     }
                     break;
@@ -424,9 +467,19 @@ impl Execution {
         steps
     }
 
-    /// Runs until the execution ends (the history quota bounds runaway executions).
+    /// Runs until the execution ends (the history quota bounds runaway executions) or pauses.
     pub fn run_to_completion(&mut self) {
         while self.step() {}
+    }
+
+    /// Whether the execution is paused (`runner::debug`).
+    fn debug_paused(&self) -> bool {
+        self.paused().is_some()
+    }
+
+    /// The next queued wake-up `(time, sequence, frame)`, if any.
+    pub(crate) fn peek_wakeup(&self) -> Option<(i64, u64, FrameId)> {
+        self.queue.peek().map(|Reverse(entry)| *entry)
     }
 
     /// `StopExecution`: ends a running execution as ABORTED.
@@ -434,6 +487,7 @@ impl Execution {
         if self.status != ExecutionStatus::Running {
             return;
         }
+        self.clear_pause();
         let running: Vec<FrameId> = (0..self.frames.len())
             .filter(|&f| !matches!(self.frames[f].phase, Phase::Done))
             .collect();
@@ -580,6 +634,7 @@ impl Execution {
         }
         // Set the status first: the event below must not trip the history quota again.
         self.status = status;
+        self.clear_pause();
         let (error, cause) = match &event {
             Event::ExecutionFailed(e)
             | Event::ExecutionAborted(e)

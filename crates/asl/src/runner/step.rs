@@ -52,6 +52,7 @@ fn enter(exec: &mut Execution, fid: FrameId) {
         f.entered_ms = exec.clock;
         f.pending_assign = None;
         f.failed_field = None;
+        f.redrive_memo = None;
         if let Some(t) = f.trace.as_deref_mut() {
             *t = StateTrace {
                 state: name.to_string(),
@@ -139,9 +140,13 @@ pub(in crate::runner) fn children_progress(exec: &mut Execution, fid: FrameId) {
             exec.emit(fid, if is_map { Event::MapStateFailed } else { Event::ParallelStateFailed });
         }
         if exec.frames[fid].phase_is_done() {
+            // The execution ended here: keep the children's bookkeeping for a redrive.
+            let memo = exec.frames[fid].children.take().map(Box::new);
+            exec.frames[fid].redrive_memo = memo;
             return;
         }
-        exec.frames[fid].children = None;
+        let memo = exec.frames[fid].children.take().map(Box::new);
+        exec.frames[fid].redrive_memo = memo;
         handle_failure(exec, fid, failure, true, &program, &name);
         return;
     }
