@@ -16,13 +16,16 @@ mod frame;
 mod io;
 mod lang;
 mod retry_catch;
+pub mod stages;
 mod states;
 mod step;
 pub mod trace;
+pub mod visits;
 
 pub use crate::template::budget::{MAX_PAYLOAD_DEPTH, MAX_TEMPLATE_BYTES};
 pub(crate) use frame::{Failure, Frame, FrameId, Phase, Role};
 pub use trace::{StateTrace, TraceOutcome, TracedError};
+pub use visits::{DataFlow, DataFlowLimits, Lane, LaneKind, StateVisit};
 
 /// Queue entries with this frame id are the execution's own timeout.
 const TIMEOUT_FRAME: FrameId = usize::MAX;
@@ -72,6 +75,9 @@ pub struct ExecutionConfig {
     /// bounds executions by their history quota and duration, which a Distributed Map's child
     /// executions each have anew). Default [`DEFAULT_MAX_STEPS`].
     pub max_steps: u64,
+    /// Record the data flow of every state visit ([`Execution::data_flow`]), within these
+    /// limits; `None` (the default) records nothing.
+    pub data_flow: Option<DataFlowLimits>,
 }
 
 impl Default for ExecutionConfig {
@@ -89,6 +95,7 @@ impl Default for ExecutionConfig {
             account: "123456789012".into(),
             role_arn: "arn:aws:iam::123456789012:role/StepFunctionsExecutionRole".into(),
             max_steps: DEFAULT_MAX_STEPS,
+            data_flow: None,
         }
     }
 }
@@ -173,6 +180,8 @@ pub struct Execution {
     steps: u64,
     /// When running Distributed Map child executions time out: `(time, root frame)`.
     pub(crate) child_deadlines: BTreeSet<(i64, FrameId)>,
+    /// Every state visit's data flow, when the configuration asks for it (`visits`).
+    pub(crate) recorder: Option<Box<visits::Recorder>>,
 }
 
 impl Execution {
@@ -218,7 +227,14 @@ impl Execution {
             Some((name, vars, one)) => {
                 (program.locate(name), Arc::new(vars), Some(Box::default()), Some(Box::new(one)))
             }
-            None => (program.start(), Arc::default(), None, None),
+            None => {
+                let trace = config.data_flow.map(|_| Box::default());
+                (program.start(), Arc::default(), trace, None)
+            }
+        };
+        let recorder = match (&one_state, config.data_flow) {
+            (None, Some(limits)) => Some(Box::new(visits::Recorder::new(limits))),
+            _ => None,
         };
         let root = Frame {
             state: start.0,
@@ -243,6 +259,7 @@ impl Execution {
             pending_assign: None,
             failed_field: None,
             trace,
+            visit: 0,
             child_exec: None,
             child_events: 0,
             child_deadline: None,
@@ -269,6 +286,7 @@ impl Execution {
             one_state,
             steps: 0,
             child_deadlines: BTreeSet::new(),
+            recorder,
         };
         // An input deeper than any payload may be (only a library caller can build one; the
         // parser stops earlier) fails the execution at its first step.
@@ -584,6 +602,8 @@ impl Execution {
         self.cause = cause;
         self.stop_ms = Some(self.clock);
         self.queue.clear();
+        // States still running when the execution ends keep the stages they reached.
+        self.keep_unfinished_visits(0..self.frames.len());
         for f in &mut self.frames {
             f.phase = Phase::Done;
         }

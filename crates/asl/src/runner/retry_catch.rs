@@ -112,6 +112,7 @@ pub(in crate::runner) fn handle_failure(
                         delay_seconds: delay,
                     })
                 });
+                exec.keep_visit(fid, true);
                 let f = &mut exec.frames[fid];
                 if let Some(c) = f.retry_counts.get_mut(i) {
                     *c += 1;
