@@ -129,7 +129,11 @@ fn descendants(exec: &Execution, fid: FrameId) -> Vec<FrameId> {
 /// A child is always created after its parent, so one pass over the later frames finds every
 /// descendant (linear in the number of frames, however many children fail at once).
 pub(in crate::runner) fn abort_children(exec: &mut Execution, fid: FrameId) {
-    for i in descendants(exec, fid) {
+    let all = descendants(exec, fid);
+    let running = all.iter().copied().filter(|&i| !exec.frames[i].phase_is_done());
+    let running: Vec<FrameId> = running.collect();
+    exec.keep_unfinished_visits(running);
+    for i in all {
         exec.frames[i].phase = Phase::Done;
     }
 }
@@ -186,7 +190,8 @@ pub(in crate::runner) fn new_child(
         variables,
         pending_assign: None,
         failed_field: None,
-        trace: None,
+        trace: exec.new_frame_trace(),
+        visit: 0,
         child_exec,
         child_events,
         child_deadline,

@@ -105,6 +105,7 @@ pub(in crate::runner) fn leave(
             t.output = Some(output.value().clone());
             t.outcome.get_or_insert(TraceOutcome::Left { next: target.clone() });
         });
+        exec.keep_visit(fid, false);
     }
     if !matches!(state.kind, StateKind::Fail(_)) {
         let exited = Event::StateExited {
@@ -146,6 +147,7 @@ pub(in crate::runner) fn finish(
             let failed = TracedError { error: f.error.clone(), cause: f.cause.clone() };
             t.outcome = Some(TraceOutcome::Failed(failed));
         });
+        exec.keep_visit(fid, false);
     }
     match exec.frames[fid].role {
         Role::Root => match result {

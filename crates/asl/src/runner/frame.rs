@@ -138,6 +138,9 @@ pub(crate) struct Frame {
     pub failed_field: Option<String>,
     /// The current state's data flow, when this frame records one (`runner::trace`).
     pub trace: Option<Box<super::trace::StateTrace>>,
+    /// Which entry of its current state this is, when the execution records every visit
+    /// (`runner::visits`).
+    pub visit: u32,
     /// Inside a Distributed Map: the frame that is the root of this frame's child execution
     /// (the iteration frame), whose quotas this frame's work counts against.
     pub child_exec: Option<FrameId>,

@@ -23,9 +23,11 @@ pub mod recipe;
 pub mod redrive;
 mod retry_catch;
 pub mod start_at;
+pub mod stages;
 mod states;
 mod step;
 pub mod trace;
+pub mod visits;
 
 pub use crate::template::budget::{MAX_PAYLOAD_DEPTH, MAX_TEMPLATE_BYTES};
 pub use decisions::Decision;
@@ -35,6 +37,7 @@ pub use recipe::{RecipeRedrive, RecipeStart, RecipeStop, RunRecipe};
 pub use redrive::{NotRedrivable, RedriveRequest};
 pub use start_at::{StartAt, StartAtError};
 pub use trace::{StateTrace, TraceOutcome, TracedError};
+pub use visits::{DataFlow, DataFlowLimits, Lane, LaneKind, StateVisit};
 
 /// Queue entries with this frame id are the execution's own timeout.
 const TIMEOUT_FRAME: FrameId = usize::MAX;
@@ -84,6 +87,9 @@ pub struct ExecutionConfig {
     /// bounds executions by their history quota and duration, which a Distributed Map's child
     /// executions each have anew). Default [`DEFAULT_MAX_STEPS`].
     pub max_steps: u64,
+    /// Record the data flow of every state visit ([`Execution::data_flow`]), within these
+    /// limits; `None` (the default) records nothing.
+    pub data_flow: Option<DataFlowLimits>,
 }
 
 impl Default for ExecutionConfig {
@@ -101,6 +107,7 @@ impl Default for ExecutionConfig {
             account: "123456789012".into(),
             role_arn: "arn:aws:iam::123456789012:role/StepFunctionsExecutionRole".into(),
             max_steps: DEFAULT_MAX_STEPS,
+            data_flow: None,
         }
     }
 }
@@ -198,6 +205,8 @@ pub struct Execution {
     /// Redrives so far and the time of the latest (`runner::redrive`; `$$.Execution.
     /// RedriveCount` / `RedriveTime`).
     pub(crate) redriven: Option<(u32, i64)>,
+    /// Every state visit's data flow, when the configuration asks for it (`visits`).
+    pub(crate) recorder: Option<Box<visits::Recorder>>,
 }
 
 impl Execution {
@@ -258,9 +267,17 @@ impl Execution {
             (None, Some(entry)) => {
                 program = entry.program;
                 map_item = entry.map_item;
-                (program.locate(&entry.state), Arc::new(entry.variables), None, None)
+                let trace = config.data_flow.map(|_| Box::default());
+                (program.locate(&entry.state), Arc::new(entry.variables), trace, None)
             }
-            (None, None) => (program.start(), Arc::default(), None, None),
+            (None, None) => {
+                let trace = config.data_flow.map(|_| Box::default());
+                (program.start(), Arc::default(), trace, None)
+            }
+        };
+        let recorder = match (&one_state, config.data_flow) {
+            (None, Some(limits)) => Some(Box::new(visits::Recorder::new(limits))),
+            _ => None,
         };
         let root = Frame {
             state: start.0,
@@ -285,6 +302,7 @@ impl Execution {
             pending_assign: None,
             failed_field: None,
             trace,
+            visit: 0,
             child_exec: None,
             child_events: 0,
             child_deadline: None,
@@ -319,6 +337,7 @@ impl Execution {
             decisions: None,
             debug: debug::Debugger::default(),
             redriven: None,
+            recorder,
         };
         // An input deeper than any payload may be (only a library caller can build one; the
         // parser stops earlier) fails the execution at its first step.
@@ -655,6 +674,8 @@ impl Execution {
         self.cause = cause;
         self.stop_ms = Some(self.clock);
         self.queue.clear();
+        // States still running when the execution ends keep the stages they reached.
+        self.keep_unfinished_visits(0..self.frames.len());
         for f in &mut self.frames {
             f.phase = Phase::Done;
         }

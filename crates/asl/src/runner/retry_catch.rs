@@ -116,6 +116,7 @@ pub(in crate::runner) fn handle_failure(
                     state: state.pointer.clone(),
                     retrier: i,
                 });
+                exec.keep_visit(fid, true);
                 let f = &mut exec.frames[fid];
                 if let Some(c) = f.retry_counts.get_mut(i) {
                     *c += 1;

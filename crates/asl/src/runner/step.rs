@@ -45,6 +45,7 @@ fn enter(exec: &mut Execution, fid: FrameId) {
         return;
     };
     let input = exec.frames[fid].input.clone();
+    exec.visit_entered(fid, &name);
     {
         let f = &mut exec.frames[fid];
         f.retry_counts = vec![0; state.retry.len()];

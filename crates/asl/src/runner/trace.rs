@@ -1,5 +1,6 @@
 //! A state's data flow as the runner computes it: the recorder behind TestState's
-//! `inspectionData` (and, later, a "data flow" view of every state of an execution).
+//! `inspectionData` and, kept per visit by `runner::visits`, the app's "Data flow" view of
+//! every state of an execution.
 //!
 //! A frame carries an optional [`StateTrace`]; when it has none (the default) recording costs
 //! one branch. The runner fills it at the exact points where it computes each value: `enter`
@@ -9,6 +10,7 @@
 //! `retry_catch::handle_failure` (the retrier or catcher that matched) and `flow::finish` (a
 //! failure). Nothing here recomputes a value.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::errors::StatesError;
@@ -17,7 +19,7 @@ use crate::runner::Execution;
 use crate::tasks::Outcome;
 
 /// One state's data flow, each stage as the runner computed it (`None`: the stage did not run).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StateTrace {
     /// The state's name.
     pub state: String,
@@ -60,14 +62,14 @@ pub struct StateTrace {
 }
 
 /// An error and cause, each of which a Fail state may leave out.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TracedError {
     pub error: Option<String>,
     pub cause: Option<String>,
 }
 
 /// How a traced state ended.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TraceOutcome {
     /// It left for `next` (`None`: the end of its frame).
     Left { next: Option<String> },
