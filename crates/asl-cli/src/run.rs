@@ -40,6 +40,49 @@ pub struct RunArgs {
     /// past it the execution fails with States.Runtime naming the limit.
     #[arg(long, default_value_t = asl::runner::DEFAULT_MAX_STEPS)]
     max_steps: u64,
+    /// A JSON file of SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat calls to deliver
+    /// at given virtual times, naming each waiting task by state name and occurrence
+    /// (schema in README.md; undelivered calls are reported on standard error).
+    #[arg(long, value_name = "FILE")]
+    callbacks: Option<String>,
+}
+
+/// A `--callbacks` file: read within the mock configuration's limit, parsed by the engine.
+fn read_callbacks(path: &str) -> Result<asl::runner::callback_script::CallbackScript, String> {
+    let text = crate::read_source(
+        path,
+        crate::MAX_MOCK_CONFIG_BYTES,
+        "asl's limit for a callbacks file (16 MiB)",
+    )?;
+    asl::runner::callback_script::CallbackScript::from_text(&text)
+        .map_err(|e| format!("--callbacks '{path}' is not a usable callbacks file: {e}"))
+}
+
+/// Runs the execution to its end, delivering the scripted callbacks on the way; the entries
+/// that could not be delivered are reported on standard error.
+fn run_execution(
+    exec: &mut asl::Execution,
+    script: Option<&asl::runner::callback_script::CallbackScript>,
+) {
+    use asl::runner::callback_script::Undelivered;
+    let Some(script) = script else {
+        exec.run_to_completion();
+        return;
+    };
+    for delivery in exec.run_with_callbacks(script) {
+        let why = match delivery.result {
+            Ok(()) => continue,
+            Err(Undelivered::NotWaiting) => {
+                "no such task had waited for a callback by then".to_string()
+            }
+            Err(Undelivered::Refused(e)) => e.to_string(),
+        };
+        eprintln!(
+            "asl: --callbacks entry {}, {}: not delivered: {why}",
+            delivery.entry,
+            script.describe(delivery.entry)
+        );
+    }
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode, String> {
@@ -67,6 +110,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         Some(path) => Some(asl::MockConfig::from_text(&read_mock_config(path)?)?),
         None => None,
     };
+    let script = args.callbacks.as_deref().map(read_callbacks).transpose()?;
     // A test case that is not there is an argument error, not a failed execution.
     if let (Some(mocks), Some(case)) = (&mock_config, &args.test_case) {
         mocks.test_case(Some(&args.state_machine_name), case)?;
@@ -81,7 +125,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         ..asl::ExecutionConfig::default()
     };
     let mut exec = asl::Execution::start(Arc::new(machine), config);
-    exec.run_to_completion();
+    run_execution(&mut exec, script.as_ref());
     let d = exec.describe();
     if args.history {
         let start = d.start_ms;

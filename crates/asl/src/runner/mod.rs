@@ -8,6 +8,7 @@
 //! and the caller decides how fast virtual time passes: all at once ([`Execution::run_to_completion`]),
 //! one step at a time, or up to a virtual instant ([`Execution::advance_to`]).
 
+pub mod callback_script;
 mod callbacks;
 mod children;
 mod context;
@@ -21,6 +22,7 @@ mod step;
 pub mod trace;
 
 pub use crate::template::budget::{MAX_PAYLOAD_DEPTH, MAX_TEMPLATE_BYTES};
+pub use callbacks::{Callback, CallbackError, CallbackErrorKind, WaitingTask};
 pub(crate) use frame::{Failure, Frame, FrameId, Phase, Role};
 pub use trace::{StateTrace, TraceOutcome, TracedError};
 
@@ -173,6 +175,8 @@ pub struct Execution {
     steps: u64,
     /// When running Distributed Map child executions time out: `(time, root frame)`.
     pub(crate) child_deadlines: BTreeSet<(i64, FrameId)>,
+    /// The task tokens handed out, and which waits for a callback they belong to.
+    pub(crate) callbacks: callbacks::Registry,
 }
 
 impl Execution {
@@ -269,6 +273,7 @@ impl Execution {
             one_state,
             steps: 0,
             child_deadlines: BTreeSet::new(),
+            callbacks: callbacks::Registry::default(),
         };
         // An input deeper than any payload may be (only a library caller can build one; the
         // parser stops earlier) fails the execution at its first step.
