@@ -50,6 +50,49 @@ pub struct RunArgs {
     /// past it the execution fails with States.Runtime naming the limit.
     #[arg(long, default_value_t = asl::runner::DEFAULT_MAX_STEPS)]
     max_steps: u64,
+    /// A JSON file of SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat calls to deliver
+    /// at given virtual times, naming each waiting task by state name and occurrence
+    /// (schema in README.md; undelivered calls are reported on standard error).
+    #[arg(long, value_name = "FILE")]
+    callbacks: Option<String>,
+}
+
+/// A `--callbacks` file: read within the mock configuration's limit, parsed by the engine.
+fn read_callbacks(path: &str) -> Result<asl::runner::callback_script::CallbackScript, String> {
+    let text = crate::read_source(
+        path,
+        crate::MAX_MOCK_CONFIG_BYTES,
+        "asl's limit for a callbacks file (16 MiB)",
+    )?;
+    asl::runner::callback_script::CallbackScript::from_text(&text)
+        .map_err(|e| format!("--callbacks '{path}' is not a usable callbacks file: {e}"))
+}
+
+/// Runs the execution to its end, delivering the scripted callbacks on the way; the entries
+/// that could not be delivered are reported on standard error.
+fn run_execution(
+    exec: &mut asl::Execution,
+    script: Option<&asl::runner::callback_script::CallbackScript>,
+) {
+    use asl::runner::callback_script::Undelivered;
+    let Some(script) = script else {
+        exec.run_to_completion();
+        return;
+    };
+    for delivery in exec.run_with_callbacks(script) {
+        let why = match delivery.result {
+            Ok(()) => continue,
+            Err(Undelivered::NotWaiting) => {
+                "no such task had waited for a callback by then".to_string()
+            }
+            Err(Undelivered::Refused(e)) => e.to_string(),
+        };
+        eprintln!(
+            "asl: --callbacks entry {}, {}: not delivered: {why}",
+            delivery.entry,
+            script.describe(delivery.entry)
+        );
+    }
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode, String> {
@@ -82,6 +125,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         Some(path) => Some(asl::MockConfig::from_text(&read_mock_config(path)?)?),
         None => None,
     };
+    let script = args.callbacks.as_deref().map(read_callbacks).transpose()?;
     // A test case that is not there is an argument error, not a failed execution.
     match (&mock_config, &args.test_case) {
         (Some(mocks), Some(case)) => {
@@ -102,16 +146,19 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         ..asl::ExecutionConfig::default()
     };
     let mut exec = asl::Execution::start(Arc::new(machine), config);
-    // Nobody but the test case can be an activity's worker here: an activity it does not
-    // mock was never created, and its task fails as AWS fails it (decision 0020).
-    exec.only_mocked_activities_exist();
-    exec.run_to_completion();
+    if script.is_none() {
+        // Nobody but the test case can be an activity's worker here: an activity it does not
+        // mock was never created, and its task fails as AWS fails it (decision 0020). With a
+        // `--callbacks` script, the script is the worker (decision 0024).
+        exec.only_mocked_activities_exist();
+    }
+    run_execution(&mut exec, script.as_ref());
     // Quota guardrails judged from the run (a loop heading for the 25,000-event history, values
     // read at run time beyond AWS's maxima): warnings on stderr, never a change of exit code.
     let mut warnings = exec.run_warnings(crate::machine_type(&args.machine_type));
-    asl::validate::run_guardrails::locate_in(&text, &mut warnings);
-    let name = if args.definition == "-" { "<stdin>" } else { &args.definition };
-    print_diagnostics(name, &warnings);
+    asl::validate::run_guardrails::locate_in(&loaded.imported.definition, &mut warnings);
+    loaded.imported.relocate(&mut warnings);
+    print_diagnostics(&loaded.name, &warnings);
     let d = exec.describe();
     if args.history {
         let start = d.start_ms;

@@ -65,7 +65,9 @@ impl Execution {
     pub(crate) fn task_token(&mut self) -> String {
         let a = self.random.next_u64();
         let b = self.random.next_u64();
-        format!("AQB{a:016x}{b:016x}")
+        let token = format!("AQB{a:016x}{b:016x}");
+        self.callbacks.issue(&token);
+        token
     }
 
     /// A request id shaped like AWS's (a UUID), deterministic per execution.

@@ -189,4 +189,9 @@ pub(crate) struct Waiting {
     pub answer: Option<(i64, crate::tasks::Outcome)>,
     /// The times of this wait's wake-ups still in the queue.
     pub scheduled: Vec<i64>,
+    /// When the task started waiting (epoch milliseconds).
+    pub since: i64,
+    /// For a task waiting for a callback: how many times a task of this state name had
+    /// waited for one before (`runner::callbacks`); `None` for a mocked answer.
+    pub occurrence: Option<u64>,
 }

@@ -9,6 +9,7 @@
 //! one step at a time, or up to a virtual instant ([`Execution::advance_to`]).
 
 mod activities;
+pub mod callback_script;
 mod callbacks;
 mod children;
 mod context;
@@ -32,6 +33,7 @@ pub mod visits;
 pub use crate::template::budget::{MAX_PAYLOAD_DEPTH, MAX_TEMPLATE_BYTES};
 pub use decisions::Decision;
 pub use debug::{Pause, PauseReason, ScopeStep};
+pub use callbacks::{Callback, CallbackError, CallbackErrorKind, WaitingTask};
 pub(crate) use frame::{Failure, Frame, FrameId, Phase, Role};
 pub use recipe::{RecipeRedrive, RecipeStart, RecipeStop, RunRecipe};
 pub use redrive::{NotRedrivable, RedriveRequest};
@@ -207,6 +209,8 @@ pub struct Execution {
     pub(crate) redriven: Option<(u32, i64)>,
     /// Every state visit's data flow, when the configuration asks for it (`visits`).
     pub(crate) recorder: Option<Box<visits::Recorder>>,
+    /// The task tokens handed out, and which waits for a callback they belong to.
+    pub(crate) callbacks: callbacks::Registry,
 }
 
 impl Execution {
@@ -338,6 +342,7 @@ impl Execution {
             debug: debug::Debugger::default(),
             redriven: None,
             recorder,
+            callbacks: callbacks::Registry::default(),
         };
         // An input deeper than any payload may be (only a library caller can build one; the
         // parser stops earlier) fails the execution at its first step.

@@ -393,41 +393,11 @@ pub(in crate::runner) fn callback_due(exec: &mut Execution, fid: FrameId) {
 }
 
 /// A waiting task is answered (or timed out): it completes as if the resource had answered.
-fn answer_callback(exec: &mut Execution, fid: FrameId, outcome: Outcome) {
+pub(in crate::runner) fn answer_callback(exec: &mut Execution, fid: FrameId, outcome: Outcome) {
     callbacks::stop_waiting(exec, fid);
     let frame = &exec.frames[fid];
     let (program, index) = (frame.program.clone(), frame.index);
     if let Some(state) = program.state_at(index) {
         complete_task(exec, fid, state, outcome);
-    }
-}
-
-impl Execution {
-    /// `SendTaskSuccess`: the waiting task returns `output`.
-    pub fn send_task_success(&mut self, token: &str, output: Value) -> Result<(), String> {
-        let fid = self.waiting_frame(token)?;
-        activities::start_before_answer(self, fid);
-        if self.frames[fid].phase_is_done() {
-            return Ok(());
-        }
-        answer_callback(self, fid, Outcome::Success(output));
-        Ok(())
-    }
-
-    /// `SendTaskFailure`: the waiting task fails with `error` and `cause`.
-    pub fn send_task_failure(
-        &mut self,
-        token: &str,
-        error: Option<String>,
-        cause: Option<String>,
-    ) -> Result<(), String> {
-        let fid = self.waiting_frame(token)?;
-        activities::start_before_answer(self, fid);
-        if self.frames[fid].phase_is_done() {
-            return Ok(());
-        }
-        let e = StatesError::new(error.unwrap_or_default(), cause.unwrap_or_default());
-        answer_callback(self, fid, Outcome::Failure(e));
-        Ok(())
     }
 }
