@@ -170,3 +170,35 @@ async fn an_infinite_loop_keeps_the_page_responsive_until_stopped() {
     drop(handle);
     container.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_finished_loop_lists_its_history_projection_under_problems() {
+    reset_browser_state();
+    let (container, handle) = mount();
+    let view = editor_view().await;
+    set_text(
+        &view,
+        r#"{"StartAt": "Init", "States": {
+  "Init": {"Type": "Pass", "Result": {"i": 0}, "Next": "Poll"},
+  "Poll": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "Done?"},
+  "Done?": {"Type": "Choice", "Default": "Poll",
+    "Choices": [{"Variable": "$.i", "NumericGreaterThanEquals": 5, "Next": "End"}]},
+  "End": {"Type": "Succeed"}}}"#,
+    );
+    wait_for("the new graph", || query("svg.sw-graph [data-state='Poll']")).await;
+    wait_for("no problems", || query(".problems .empty.ok")).await;
+    click("#start");
+    status_becomes("Succeeded", 10).await;
+    wait_for("the run's warning", || query(".problem.warning")).await;
+    assert_eq!(text_of(".problem.warning .code"), "QUOTA_GUARDRAIL");
+    assert_eq!(text_of(".problem.warning .pos"), "3:3");
+    assert!(
+        text_of(".problem.warning .msg").starts_with(
+            "State 'Poll' loops: entered 5 times in this run, about 4 history events per iteration"
+        ),
+        "{}",
+        text_of(".problem.warning .msg")
+    );
+    drop(handle);
+    container.remove();
+}

@@ -119,6 +119,21 @@ fn problem_of(d: asl::Diagnostic) -> Problem {
     }
 }
 
+/// The quota guardrail warnings of a run of the compiled definition, judged from its history
+/// (a loop heading for the 25,000-event quota, values read at run time beyond AWS's maxima:
+/// `asl::validate::run_guardrails`), positioned in the definition text. The page runs
+/// STANDARD state machines.
+pub fn run_problems(compiled: &Compiled, events: &[asl::HistoryEvent]) -> Vec<Problem> {
+    let Some(machine) = &compiled.machine else { return Vec::new() };
+    let mut found = asl::validate::run_guardrails::from_history(
+        machine,
+        events,
+        asl::validate::MachineType::Standard,
+    );
+    asl::validate::run_guardrails::locate_in(&compiled.text, &mut found);
+    found.into_iter().map(problem_of).collect()
+}
+
 /// The problems of a state machine definition (as AWS's `ValidateStateMachineDefinition`
 /// finds them): JSON syntax, schema, graph and expressions.
 pub fn check_definition(text: &str) -> Vec<Problem> {
@@ -186,6 +201,24 @@ mod tests {
             assert_eq!(compiled.problems, validated, "{text}");
             assert_eq!(compiled.machine.is_some(), compiled.errors() == 0, "{text}");
         }
+    }
+
+    #[test]
+    fn a_finished_runs_loop_is_a_located_warning() {
+        let text = "{\"StartAt\": \"A\", \"States\": {\n\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"},\n\"B\": {\"Type\": \"Choice\", \"Choices\": [{\"Variable\": \"$.n\", \"NumericGreaterThan\": 2, \"Next\": \"Z\"}], \"Default\": \"A\"},\n\"Z\": {\"Type\": \"Succeed\"}}}";
+        let compiled = compile(text);
+        let machine = compiled.machine.clone().expect("valid");
+        let config =
+            asl::ExecutionConfig { input: serde_json::json!({"n": 0}), ..Default::default() };
+        let mut exec =
+            asl::Execution::start(machine, asl::ExecutionConfig { max_steps: 40, ..config });
+        exec.run_to_completion();
+        let found = run_problems(&compiled, exec.history());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert_eq!(found[0].code, "QUOTA_GUARDRAIL");
+        assert_eq!(found[0].position(), "2:1");
+        assert!(found[0].message.starts_with("State 'A' loops"), "{}", found[0].message);
     }
 
     #[test]

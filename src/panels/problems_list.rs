@@ -1,13 +1,28 @@
-//! The problems list under the editor.
+//! The problems list under the editor: the definition's problems, then the quota guardrail
+//! warnings of the last finished run (decision 0015).
 
 use leptos::prelude::*;
 
-use crate::definition::problems::Severity;
+use crate::definition::problems::{run_problems, Severity};
+use crate::run::Status;
 use crate::session::{session, Session};
 
 #[component]
 pub fn ProblemsList() -> impl IntoView {
-    let Session { problems, editor, .. } = session();
+    let Session { problems: found, editor, compiled, run_view, .. } = session();
+    let from_run = Memo::new(move |_| {
+        run_view.with(|run| match run {
+            Some(run) if run.status != Status::Running => {
+                compiled.with(|c| run_problems(c, &run.events))
+            }
+            _ => Vec::new(),
+        })
+    });
+    let problems = Memo::new(move |_| {
+        let mut all = found.get();
+        all.extend(from_run.get());
+        all
+    });
     let count = move || problems.with(Vec::len);
     view! {
         <section class="panel problems" aria-label="Problems">
