@@ -201,8 +201,8 @@ fn heartbeats_keep_a_started_task_alive_and_a_missed_one_times_it_out() {
     assert_eq!(between(&exec, "ActivityStarted", "ActivityTimedOut"), 26_000);
     assert_eq!(exec.describe().error.as_deref(), Some("States.HeartbeatTimeout"));
     assert_eq!(
-        exec.send_task_heartbeat(&token).map_err(|e| e.starts_with("TaskTimedOut")),
-        Err(true)
+        exec.send_task_heartbeat(&token).map_err(|e| e.kind),
+        Err(asl::runner::CallbackErrorKind::TaskTimedOut)
     );
 }
 
