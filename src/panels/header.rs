@@ -1,6 +1,8 @@
-//! The header: title, Share and Reset to example.
+//! The header: title, Export, Share and Reset to example.
 
 use leptos::prelude::*;
+
+use crate::panels::export::ExportMenu;
 
 #[component]
 pub fn Header(on_share: Callback<()>, on_reset: Callback<()>) -> impl IntoView {
@@ -14,6 +16,7 @@ pub fn Header(on_share: Callback<()>, on_reset: Callback<()>) -> impl IntoView {
             </div>
             <div class="header-actions">
                 <span class="note" role="status">{note}</span>
+                <ExportMenu />
                 <button
                     class="btn"
                     id="share"

@@ -3,6 +3,7 @@
 //! A new panel goes here and into `App`'s view.
 
 pub mod editor;
+pub mod export;
 pub mod gallery;
 pub mod graph;
 pub mod header;

@@ -4,7 +4,8 @@
 //! * `test`  — everything CI runs, in order: rustfmt check, clippy, native tests, browser tests
 //!   (wasm-bindgen-test in headless Chromium), release build into `dist/`.
 //! * `dist`  — release build into `dist/` and a size report (raw and gzipped) with the budget.
-//! * `setup` — only install the missing tools (cfn-lint included, in `target/tools/cfn-lint`).
+//! * `setup` — only install the missing tools (Chromium, cfn-lint in `target/tools/cfn-lint`,
+//!   and wasm-pack included) and bundle the editor.
 //! * `bench-peer [runs]` — `asl run` against the TypeScript peer aws-local-stepfunctions on a
 //!   4,000-iteration loop, whole processes, median wall time and peak RSS (figures only).
 //! * `fuzz [TARGET] [SECONDS]` — the cargo-fuzz targets in `fuzz/` (all three by default, 60 s
@@ -53,7 +54,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(),
         Some("test") => test(),
         Some("dist") => dist(),
-        Some("setup") => setup().and_then(|_| setup_cfn_lint()).map(|_| ()),
+        Some("setup") => setup_all(),
         Some("browser-test") => browser_test(),
         Some("jsonata-module") => jsonata_module(),
         Some("fields") => fields(),
@@ -240,6 +241,35 @@ fn setup_browser() -> Result<()> {
         .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
         .env("DEBIAN_FRONTEND", "noninteractive");
     run(install)
+}
+
+/// `cargo xtask setup`: everything the other commands install, plus wasm-pack (not used by
+/// any command: it is the alternative runner of the browser tests, see README), and the
+/// editor bundle, so `cargo build --target wasm32-unknown-unknown` and `wasm-pack test` work.
+fn setup_all() -> Result<()> {
+    setup()?;
+    setup_browser()?;
+    setup_cfn_lint()?;
+    setup_wasm_pack()?;
+    bundle_editor()
+}
+
+/// wasm-pack version `cargo xtask setup` installs (docs/decisions/0023-wasm-pack.md).
+const WASM_PACK_VERSION: &str = "0.15.0";
+
+/// wasm-pack from crates.io, like trunk, skipped when that version is installed.
+fn setup_wasm_pack() -> Result<()> {
+    let have = output_of({
+        let mut c = cmd("wasm-pack");
+        c.arg("--version");
+        c
+    });
+    if have.as_deref() == Some(format!("wasm-pack {WASM_PACK_VERSION}").as_str()) {
+        return Ok(());
+    }
+    let mut c = cmd("cargo");
+    c.args(["install", "wasm-pack", "--version", WASM_PACK_VERSION, "--locked"]);
+    run(c)
 }
 
 /// cfn-lint version the exported AWS SAM templates are checked with (`asl export sam`,
