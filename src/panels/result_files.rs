@@ -19,14 +19,52 @@ pub fn download_name(file: &ResultFile) -> String {
     }
 }
 
+/// Files up to this size get their download link as a `data:` URL when listed; larger ones
+/// get a blob URL when the link is clicked (a map run of 100,000 items writes tens of MB).
+const INLINE_LINK_BYTES: usize = 256 * 1024;
+
+/// The most text an opened file shows (the download has all of it).
+pub const SHOWN_BYTES: usize = 1_048_576;
+
 /// A `data:` URL holding `text` (JSON), for a download link.
 fn data_url(text: &str) -> String {
     let encoded: String = js_sys::encode_uri_component(text).into();
     format!("data:application/json;charset=utf-8,{encoded}")
 }
 
-/// The text shown when a file is opened: JSON pretty-printed, JSON Lines as written.
+/// A blob URL holding `text`, revoked a minute later.
+fn blob_url(text: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let revoke = url.clone();
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&revoke);
+    });
+    if let Some(w) = web_sys::window() {
+        use wasm_bindgen::JsCast;
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+    }
+    Some(url)
+}
+
+/// The text shown when a file is opened: JSON pretty-printed, JSON Lines as written; at most
+/// [`SHOWN_BYTES`] of it.
 pub fn display_text(file: &ResultFile) -> String {
+    if file.contents.len() > SHOWN_BYTES {
+        let mut end = SHOWN_BYTES;
+        while !file.contents.is_char_boundary(end) {
+            end -= 1;
+        }
+        return format!(
+            "{}\n\u{2026} (the first {SHOWN_BYTES} of {} bytes: download the file for all of it)",
+            file.contents.get(..end).unwrap_or_default(),
+            file.contents.len()
+        );
+    }
     serde_json::from_str::<serde_json::Value>(&file.contents)
         .ok()
         .and_then(|v| serde_json::to_string_pretty(&v).ok())
@@ -58,6 +96,20 @@ pub fn ResultFilesPanel() -> impl IntoView {
                 let is_open_body = is_open.clone();
                 let text = display_text(&file);
                 let size = file.contents.len();
+                let inline = (size <= INLINE_LINK_BYTES).then(|| data_url(&file.contents));
+                let contents = file.contents.clone();
+                let on_download = move |ev: leptos::ev::MouseEvent| {
+                    use wasm_bindgen::JsCast;
+                    if size <= INLINE_LINK_BYTES {
+                        return;
+                    }
+                    let link = ev
+                        .current_target()
+                        .and_then(|t| t.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+                    if let (Some(link), Some(url)) = (link, blob_url(&contents)) {
+                        link.set_href(&url);
+                    }
+                };
                 view! {
                     <li class="result-file">
                         <div class="result-file-row">
@@ -79,8 +131,9 @@ pub fn ResultFilesPanel() -> impl IntoView {
                             </button>
                             <a
                                 class="btn small result-file-download"
-                                href=data_url(&file.contents)
+                                href=inline.unwrap_or_else(|| "#".to_string())
                                 download=download_name(&file)
+                                on:click=on_download
                             >
                                 "Download"
                             </a>
@@ -124,5 +177,10 @@ mod tests {
         assert_eq!(display_text(&file), "{\n  \"a\": 1\n}");
         let file = ResultFile { uri: "s3://b/k".into(), contents: "1\n2\n".into() };
         assert_eq!(display_text(&file), "1\n2\n");
+        let big = ResultFile { uri: "s3://b/k".into(), contents: "é".repeat(SHOWN_BYTES) };
+        let shown = display_text(&big);
+        assert!(shown.starts_with("éé"));
+        assert!(shown
+            .ends_with("(the first 1048576 of 2097152 bytes: download the file for all of it)"));
     }
 }
