@@ -14,6 +14,7 @@ use crate::panels::history::HistoryTable;
 use crate::panels::input_panel::{sample_input, InputPanel};
 use crate::panels::mock_panel::{effective_test_case, MockPanel};
 use crate::panels::problems_list::ProblemsList;
+use crate::panels::result_files::ResultFilesPanel;
 use crate::panels::state_details::StateDetails;
 use crate::panels::status::{IoTabs, StatusBanner};
 use crate::panels::tutorial::TutorialPanel;
@@ -238,6 +239,7 @@ pub fn App() -> impl IntoView {
                     <GraphPanel />
                     <StateDetails />
                     <IoTabs />
+                    <ResultFilesPanel />
                 </div>
                 // The event history spans the page's width, as in the console.
                 <div class="full-row">

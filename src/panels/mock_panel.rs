@@ -248,6 +248,17 @@ pub fn MockPanel() -> impl IntoView {
             <ul class="mock-cases">
                 {move || lines.get().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
             </ul>
+            <p class="hint" id="s3-objects-hint">
+                "Distributed Map item readers read Amazon S3 objects from a Stepwise section, "
+                <code>"\"S3Objects\": { \"s3://bucket/key\": \"<the object\u{2019}s text>\" }"</code>
+                " (JSON, JSON Lines, CSV, manifests; listings by prefix). No test case is needed for it."
+                {move || checked.with(|c| match c {
+                    MockCheck::Valid(config) if !config.s3_objects.is_empty() => {
+                        format!(" This configuration has {} S3 object(s).", config.s3_objects.len())
+                    }
+                    _ => String::new(),
+                })}
+            </p>
             <p class="hint">
                 "The example configuration is for the tutorial machine: \u{201c}ThrottledOnce\u{201d} \
                  throttles the first call of Call API and then answers, \u{201c}UnknownError\u{201d} \

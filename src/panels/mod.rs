@@ -12,6 +12,7 @@ pub mod input_panel;
 pub mod legend;
 pub mod mock_panel;
 pub mod problems_list;
+pub mod result_files;
 pub mod state_details;
 pub mod status;
 pub mod tutorial;

@@ -100,6 +100,7 @@ impl Driver {
             input: launch.input.clone(),
             output: None,
             events: Vec::new(),
+            result_files: Vec::new(),
         }));
         self.ensure_engine();
         self.send(&ToWorker::Start(Box::new(StartRun {
@@ -212,6 +213,7 @@ impl Driver {
                 return;
             };
             view.events.extend(batch.events.into_iter().map(|e| e.0));
+            view.result_files.extend(batch.result_files);
             view.status = batch.status;
             if finished {
                 view.error = batch.error;

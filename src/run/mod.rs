@@ -99,6 +99,8 @@ pub struct RunView {
     pub output: Option<Value>,
     /// The history so far, as the engine recorded it (cloning shares the payloads).
     pub events: Vec<HistoryEvent>,
+    /// The files Distributed Map `ResultWriter`s wrote so far (decision 0019).
+    pub result_files: Vec<asl::runner::result_files::ResultFile>,
 }
 
 impl RunView {
@@ -193,6 +195,7 @@ pub fn view_of(execution: &asl::Execution) -> RunView {
         input: execution.describe().input,
         output: None,
         events: Vec::new(),
+        result_files: Vec::new(),
     };
     refresh(&mut view, execution);
     view
@@ -218,6 +221,8 @@ pub fn refresh(view: &mut RunView, execution: &asl::Execution) -> bool {
         return false;
     }
     view.events.extend(history.iter().skip(view.events.len()).cloned());
+    let files = execution.result_files();
+    view.result_files.extend(files.iter().skip(view.result_files.len()).cloned());
     if status != view.status {
         let describe = execution.describe();
         view.status = status;

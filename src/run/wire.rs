@@ -51,6 +51,9 @@ pub struct Batch {
     pub now_ms: i64,
     /// Running, but nothing is scheduled: only a task token callback could move it on.
     pub idle: bool,
+    /// `ResultWriter` files written since the last batch (decision 0019).
+    #[serde(default)]
+    pub result_files: Vec<asl::runner::result_files::ResultFile>,
 }
 
 /// Worker → page.

@@ -39,6 +39,8 @@ struct Run {
     anchor_virtual: i64,
     /// How many events the page has been sent.
     sent: usize,
+    /// How many `ResultWriter` files the page has been sent.
+    files_sent: usize,
     published_at: f64,
 }
 
@@ -120,6 +122,7 @@ async fn start_run(start: StartRun) {
         clock: start.clock,
         anchor_wall: wall_ms(),
         sent: 0,
+        files_sent: 0,
         published_at: wall_ms(),
     };
     // The page sees `ExecutionStarted` at once.
@@ -133,6 +136,9 @@ fn batch(run: &mut Run, idle: bool) -> Batch {
     let history = run.execution.history();
     let events: Vec<WireEvent> = history.iter().skip(run.sent).cloned().map(WireEvent).collect();
     run.sent = history.len();
+    let files = run.execution.result_files();
+    let result_files = files.iter().skip(run.files_sent).cloned().collect();
+    run.files_sent = files.len();
     run.published_at = wall_ms();
     let status = status_of(run.execution.status());
     let (error, cause, output) = if status == Status::Running {
@@ -150,6 +156,7 @@ fn batch(run: &mut Run, idle: bool) -> Batch {
         output,
         now_ms: run.execution.now_ms(),
         idle,
+        result_files,
     }
 }
 

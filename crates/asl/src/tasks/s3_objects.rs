@@ -43,7 +43,9 @@ impl S3Object {
 /// The objects of a mock configuration's `S3Objects`, by bucket and key.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct S3Objects {
-    objects: BTreeMap<(String, String), S3Object>,
+    /// Shared: a configuration is cloned per execution, the objects need not be (and a mock
+    /// configuration stays small to move around).
+    objects: std::sync::Arc<BTreeMap<(String, String), S3Object>>,
 }
 
 impl S3Objects {
@@ -134,7 +136,7 @@ impl S3Objects {
             };
             objects.insert((bucket.to_string(), key.to_string()), object);
         }
-        Ok(S3Objects { objects })
+        Ok(S3Objects { objects: std::sync::Arc::new(objects) })
     }
 }
 
