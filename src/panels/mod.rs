@@ -13,4 +13,5 @@ pub mod mock_panel;
 pub mod problems_list;
 pub mod state_details;
 pub mod status;
+pub mod tests_panel;
 pub mod tutorial;
