@@ -17,6 +17,7 @@ use crate::panels::problems_list::ProblemsList;
 use crate::panels::result_files::ResultFilesPanel;
 use crate::panels::state_details::StateDetails;
 use crate::panels::status::{IoTabs, StatusBanner};
+use crate::panels::tests_panel::TestsPanel;
 use crate::panels::tutorial::TutorialPanel;
 use crate::persist::share::{self, Shared};
 use crate::persist::storage;
@@ -125,6 +126,8 @@ pub fn App() -> impl IntoView {
         left_tab,
         tutorial_open,
     });
+    // The Tests tab's coverage, drawn on the graph.
+    provide_context(crate::panels::graph::coverage::CoverageMarks(RwSignal::new(None)));
     let errors = Memo::new(move |_| compiled.with(|c| c.errors()));
     let running = Signal::derive(move || {
         run_view.with(|r| r.as_ref().is_some_and(|r| r.status == Status::Running))
@@ -225,6 +228,9 @@ pub fn App() -> impl IntoView {
                     </div>
                     <div class="left-view" class:hidden=move || left_tab.get() != LeftTab::MockApi>
                         <MockPanel />
+                    </div>
+                    <div class="left-view" class:hidden=move || left_tab.get() != LeftTab::Tests>
+                        <TestsPanel />
                     </div>
                 </div>
                 <div class="col right">

@@ -114,6 +114,7 @@ pub fn load(example: &Example, session: Session) -> bool {
 pub enum LeftTab {
     Definition,
     MockApi,
+    Tests,
 }
 
 /// The left column's tab bar with the Examples menu and the Tutorial toggle.
@@ -153,6 +154,7 @@ pub fn LeftTabs() -> impl IntoView {
             <div class="tabs" role="tablist">
                 {tab_button(LeftTab::Definition, "Definition", "tab-definition")}
                 {tab_button(LeftTab::MockApi, "Mock API", "tab-mock-api")}
+                {tab_button(LeftTab::Tests, "Tests", "tab-tests")}
             </div>
             <div class="left-tools">
                 <select id="example-select" aria-label="Load an example" on:change=on_pick>

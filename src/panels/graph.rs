@@ -5,6 +5,7 @@
 //! The layout (the `layout` crate) and the SVG markup ([`svg`]) are computed once per
 //! (definition, direction) and cached; a run only changes the class of each `g[data-state]`.
 
+pub mod coverage;
 pub mod model;
 pub mod svg;
 
@@ -261,6 +262,13 @@ pub fn GraphPanel() -> impl IntoView {
     });
     let statuses =
         Memo::new(move |_| run.with(|r| r.as_ref().map(RunView::statuses).unwrap_or_default()));
+    // The Tests tab's coverage layer, when the page provides it.
+    let coverage_marks = use_context::<coverage::CoverageMarks>();
+    let mark_coverage = move |el: &web_sys::Element| {
+        if let Some(marks) = coverage_marks {
+            marks.0.with(|m| coverage::apply(el, m.as_ref()));
+        }
+    };
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     let view_box = RwSignal::new(Rect { x: 0.0, y: 0.0, width: 100.0, height: 100.0 });
     let height = RwSignal::new(420.0_f64);
@@ -308,6 +316,9 @@ pub fn GraphPanel() -> impl IntoView {
                         highlighted.get_untracked().as_deref(),
                     )
                 });
+                if let Some(marks) = coverage_marks {
+                    marks.0.with_untracked(|m| coverage::apply(el, m.as_ref()));
+                }
                 fit();
             }
             None => el.set_inner_html(""),
@@ -322,6 +333,7 @@ pub fn GraphPanel() -> impl IntoView {
         let sel = selected.get();
         let hl = highlighted.get();
         statuses.with(|s| apply_classes(el.unchecked_ref(), s, sel.as_deref(), hl.as_deref()));
+        mark_coverage(el.unchecked_ref());
     });
 
     let client_width = move || {

@@ -15,4 +15,5 @@ pub mod problems_list;
 pub mod result_files;
 pub mod state_details;
 pub mod status;
+pub mod tests_panel;
 pub mod tutorial;

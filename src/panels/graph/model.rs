@@ -86,6 +86,9 @@ pub struct EdgeSpec {
     pub label: Option<String>,
     /// The full label text (the tooltip).
     pub full: Option<String>,
+    /// For a Choice or Catch edge, the index of its rule in `Choices` / `Catch` (the Tests
+    /// tab marks edges by it).
+    pub rule: Option<usize>,
 }
 
 /// One flow: the top level, a Parallel branch or a Map item processor.
@@ -224,6 +227,7 @@ fn edge(from: &str, to: &str, style: EdgeStyle, label: Option<String>) -> EdgeSp
         style,
         label: label.as_deref().map(|l| shorten(l, LABEL_CHARS)),
         full: label,
+        rule: None,
     }
 }
 
@@ -261,9 +265,10 @@ fn level_of(program: &Program) -> Level {
         }
         match &state.kind {
             StateKind::Choice(choice) => {
-                for branch in &choice.choices {
+                for (i, branch) in choice.choices.iter().enumerate() {
                     let text = condition_text(&branch.rule);
-                    edges.push(edge(name, &branch.next, EdgeStyle::Choice, Some(text)));
+                    let e = edge(name, &branch.next, EdgeStyle::Choice, Some(text));
+                    edges.push(EdgeSpec { rule: Some(i), ..e });
                 }
                 if let Some(default) = &choice.default {
                     edges.push(edge(name, default, EdgeStyle::Default, Some("Default".into())));
@@ -275,9 +280,10 @@ fn level_of(program: &Program) -> Level {
             }
             _ => {}
         }
-        for catcher in &state.catch {
+        for (i, catcher) in state.catch.iter().enumerate() {
             let text = catcher.error_equals.join(", ");
-            edges.push(edge(name, &catcher.next, EdgeStyle::Catch, Some(text)));
+            let e = edge(name, &catcher.next, EdgeStyle::Catch, Some(text));
+            edges.push(EdgeSpec { rule: Some(i), ..e });
         }
     }
     if ends {

@@ -216,9 +216,19 @@ fn edge(out: &mut String, spec: &EdgeSpec, laid: &EdgeLayout) {
     let arrow = if style == "retry" { "sw-arrow-retry" } else { "sw-arrow" };
     let _ = write!(
         out,
-        "<path class=\"edge {style}\" d=\"{}\" marker-end=\"url(#{arrow})\"/>",
+        "<path class=\"edge {style}\"{} d=\"{}\" marker-end=\"url(#{arrow})\"/>",
+        edge_key(spec),
         path_of(&laid.points)
     );
+}
+
+/// ` data-from="…" data-edge="catch-0"` for the edges the Tests tab marks (Choice rules,
+/// Default, Catch, Retry), by the key [`super::coverage::edge_key`] gives.
+fn edge_key(spec: &EdgeSpec) -> String {
+    match super::coverage::edge_key(spec.style, spec.rule) {
+        Some(key) => format!(" data-from=\"{}\" data-edge=\"{key}\"", escape(&spec.from)),
+        None => String::new(),
+    }
 }
 
 fn label(out: &mut String, spec: &EdgeSpec, laid: &EdgeLayout) {
@@ -228,9 +238,10 @@ fn label(out: &mut String, spec: &EdgeSpec, laid: &EdgeLayout) {
     let full = spec.full.as_deref().unwrap_or(text);
     let _ = write!(
         out,
-        "<g class=\"edge-label {}\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>\
+        "<g class=\"edge-label {}\"{}><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\"/>\
          <text x=\"{}\" y=\"{}\">{}</text></g>",
         spec.style.css(),
+        edge_key(spec),
         escape(full),
         n(rect.x),
         n(rect.y),

@@ -103,6 +103,14 @@ pub fn run_case(resolved: &Resolved, state_machine_name: &str, case: &Case) -> C
         decisions: Vec::new(),
         events: 0,
     };
+    let input_bytes = case.input.to_string().len();
+    if input_bytes > crate::runner::MAX_PAYLOAD_BYTES {
+        result.problem = Some(format!(
+            "the input is {input_bytes} bytes, over AWS's quota of {} bytes for an execution input",
+            crate::runner::MAX_PAYLOAD_BYTES
+        ));
+        return result;
+    }
     if let Some(test_case) = &case.test_case {
         let found = match &resolved.mock_config {
             Some(mocks) => mocks.test_case(Some(state_machine_name), test_case).map(|_| ()),
@@ -447,6 +455,21 @@ fn path_differences(expected: &[String], actual: &[&str]) -> Vec<String> {
 mod tests {
     use super::differences;
     use serde_json::json;
+
+    #[test]
+    fn an_input_over_the_payload_quota_is_a_problem_not_a_run() {
+        let big = "x".repeat(crate::runner::MAX_PAYLOAD_BYTES);
+        let suite = super::super::load_suite(&format!(
+            r#"{{"definition": {{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}},
+                "cases": [{{"name": "big", "input": "{big}"}}]}}"#
+        ))
+        .expect("loads");
+        let resolved = suite.resolve(None, None).expect("resolves");
+        let report = super::run_suite(&suite, &resolved);
+        let problem = report.cases[0].problem.clone().unwrap_or_default();
+        assert!(problem.contains("over AWS's quota of 262144 bytes"), "{problem}");
+        assert_eq!(report.coverage.count(super::super::coverage::Kind::States), (0, 1));
+    }
 
     #[test]
     fn differences_name_each_place() {

@@ -47,6 +47,10 @@ pub enum Source {
     Inline(Value),
 }
 
+/// AWS's quota on a state machine definition, in bytes (an inline definition is measured as
+/// pretty-printed JSON).
+pub const MAX_DEFINITION_BYTES: usize = 1_048_576;
+
 /// The state machine name a suite uses when it gives none (as `asl run`'s default).
 pub const DEFAULT_STATE_MACHINE_NAME: &str = "MyStateMachine";
 
@@ -142,6 +146,12 @@ impl Suite {
             Source::Inline(value) => {
                 let text = serde_json::to_string_pretty(value)
                     .map_err(|e| ResolveError::Other(e.to_string()))?;
+                if text.len() > MAX_DEFINITION_BYTES {
+                    return Err(ResolveError::Other(format!(
+                        "the inline definition is larger than {MAX_DEFINITION_BYTES} bytes, \
+                         AWS's quota for a state machine definition"
+                    )));
+                }
                 StateMachine::from_text(&text).map_err(ResolveError::Definition)?
             }
         };
