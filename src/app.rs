@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::definition::jsonata_loader::{self, Availability};
-use crate::definition::problems::{compile, parse_json};
+use crate::definition::problems::{compile_choosing, parse_json};
 use crate::panels::editor::{DefinitionEditor, EditorHandle};
 use crate::panels::gallery::{LeftTab, LeftTabs};
 use crate::panels::graph::GraphPanel;
 use crate::panels::header::Header;
 use crate::panels::history::HistoryTable;
+use crate::panels::import_bar::ImportBar;
 use crate::panels::input_panel::{sample_input, InputPanel};
 use crate::panels::mock_panel::{effective_test_case, MockPanel};
 use crate::panels::problems_list::ProblemsList;
@@ -90,6 +91,8 @@ pub fn App() -> impl IntoView {
     let run_view = RwSignal::new(None::<RunView>);
     let notice = RwSignal::new(link_notice);
     let editor = EditorHandle::new();
+    // The state machine chosen in a template with several (None: the first).
+    let state_machine = RwSignal::new(None::<String>);
 
     // JSONata arrives on demand: fetched as soon as the definition uses it; the definition is
     // compiled again once it is in (JSONata syntax is only checked then).
@@ -109,7 +112,8 @@ pub fn App() -> impl IntoView {
     // The one compilation per edit: the problems list, the graph and Start read it.
     let compiled = Memo::new(move |_| {
         jsonata.track();
-        definition.with(|d| compile(d))
+        let chosen = state_machine.get();
+        definition.with(|d| compile_choosing(d, chosen.as_deref()))
     });
     provide_context(Session {
         definition,
@@ -125,6 +129,7 @@ pub fn App() -> impl IntoView {
         editor,
         left_tab,
         tutorial_open,
+        state_machine,
     });
     // The Tests tab's coverage, drawn on the graph.
     provide_context(crate::panels::graph::coverage::CoverageMarks(RwSignal::new(None)));
@@ -179,7 +184,8 @@ pub fn App() -> impl IntoView {
             mocks.with_untracked(|m| effective_test_case(m, test_case.get_untracked().as_deref()));
         notice.set(None);
         driver.start(Launch {
-            definition: definition.get_untracked(),
+            // The definition as JSON (taken out of a template, or converted from YAML).
+            definition: compiled.with_untracked(|c| c.definition.to_string()),
             input: value,
             mocks: mocks.get_untracked(),
             test_case: case,
@@ -222,6 +228,7 @@ pub fn App() -> impl IntoView {
                     <LeftTabs />
                     <div class="left-view" class:hidden=move || left_tab.get() != LeftTab::Definition>
                         <section class="panel editor-panel" aria-label="Definition">
+                            <ImportBar />
                             <DefinitionEditor />
                         </section>
                         <ProblemsList />

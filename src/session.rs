@@ -38,6 +38,8 @@ pub struct Session {
     /// The left column's view and whether the tutorial is open.
     pub left_tab: RwSignal<LeftTab>,
     pub tutorial_open: RwSignal<bool>,
+    /// The state machine chosen in a template with several (None: the first).
+    pub state_machine: RwSignal<Option<String>>,
 }
 
 /// The page's [`Session`]; panels are only ever mounted inside [`App`](crate::app::App),

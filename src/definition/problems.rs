@@ -69,6 +69,13 @@ pub fn parse_json(text: &str) -> Result<Value, Problem> {
 pub struct Compiled {
     /// The text it was compiled from.
     pub text: Arc<str>,
+    /// The definition as JSON (the text itself unless it was YAML or a template): what runs
+    /// and what "Download definition" saves.
+    pub definition: Arc<str>,
+    /// A template's state machines (logical ids) and the one compiled; empty / None for a
+    /// definition.
+    pub state_machines: Vec<String>,
+    pub state_machine: Option<String>,
     /// The engine's state machine; None when the definition has errors.
     pub machine: Option<Arc<asl::StateMachine>>,
     /// Every problem found (as AWS's `ValidateStateMachineDefinition` reports them).
@@ -82,11 +89,19 @@ impl PartialEq for Compiled {
             (None, None) => true,
             _ => false,
         };
-        same_machine && self.text == other.text && self.problems == other.problems
+        same_machine
+            && self.text == other.text
+            && self.problems == other.problems
+            && self.state_machine == other.state_machine
     }
 }
 
 impl Compiled {
+    /// Whether the definition is the editor's text unchanged (a JSON definition).
+    pub fn is_verbatim(&self) -> bool {
+        Arc::ptr_eq(&self.text, &self.definition)
+    }
+
     pub fn errors(&self) -> usize {
         self.problems.iter().filter(|p| p.severity == Severity::Error).count()
     }
@@ -98,11 +113,55 @@ impl Compiled {
 /// the engine records no warnings today, and `from_text` would have to return them alongside
 /// the machine if it did).
 pub fn compile(text: &str) -> Compiled {
-    let (machine, problems) = match asl::StateMachine::from_text(text) {
-        Ok(machine) => (Some(Arc::new(machine)), Vec::new()),
-        Err(diagnostics) => (None, diagnostics.into_iter().map(problem_of).collect()),
+    compile_choosing(text, None)
+}
+
+/// [`compile`] for whatever the editor holds: a definition in JSON or YAML, or a
+/// CloudFormation / SAM template, from which the engine's importer takes `chosen` (or the
+/// first state machine; the page offers the others in a chooser). Problems are located in
+/// the editor's text; what the template left unresolved comes as warnings.
+pub fn compile_choosing(text: &str, chosen: Option<&str>) -> Compiled {
+    use asl::import::{import, ImportError, Options};
+    let text: Arc<str> = text.into();
+    let options = Options { state_machine: chosen, read_file: None };
+    let imported = match import(&text, &options) {
+        Err(
+            ImportError::Ambiguous { state_machines }
+            | ImportError::UnknownStateMachine { state_machines, .. },
+        ) => {
+            let first = state_machines.first().map(String::as_str);
+            import(&text, &Options { state_machine: first, read_file: None })
+        }
+        other => other,
     };
-    Compiled { text: text.into(), machine, problems }
+    let imported = match imported {
+        Ok(imported) => imported,
+        Err(error) => {
+            return Compiled {
+                definition: "".into(),
+                text,
+                state_machines: Vec::new(),
+                state_machine: None,
+                machine: None,
+                problems: vec![problem_of(error.diagnostic())],
+            }
+        }
+    };
+    let (machine, mut problems) = match imported.compile() {
+        Ok(machine) => (Some(Arc::new(machine)), Vec::new()),
+        Err(diagnostics) => (None, diagnostics.into_iter().map(problem_of).collect::<Vec<_>>()),
+    };
+    problems.extend(imported.warnings.iter().cloned().map(problem_of));
+    let definition =
+        if imported.is_verbatim() { text.clone() } else { imported.definition.as_str().into() };
+    Compiled {
+        text,
+        definition,
+        state_machines: imported.state_machines,
+        state_machine: imported.state_machine,
+        machine,
+        problems,
+    }
 }
 
 fn problem_of(d: asl::Diagnostic) -> Problem {
@@ -148,6 +207,27 @@ pub fn to_editor_json(problems: &[Problem]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sam_template_compiles_with_its_warnings_located() {
+        let template = include_str!("../../crates/asl/tests/fixtures/import/sam.yaml");
+        let compiled = compile(template);
+        assert!(compiled.machine.is_some());
+        assert_eq!(compiled.state_machines, vec!["OrderStateMachine".to_string()]);
+        assert!(compiled.definition.contains("\"StartAt\": \"Process order\""));
+        let warnings: Vec<String> = compiled.problems.iter().map(Problem::position).collect();
+        assert_eq!(warnings, ["36:15", "45:15", "57:15"]);
+        assert_eq!(compiled.errors(), 0);
+        // Several state machines: the first, unless another is chosen.
+        let two = include_str!("../../crates/asl/tests/fixtures/import/two-machines.yaml");
+        assert_eq!(compile(two).state_machine.as_deref(), Some("First"));
+        let second = compile_choosing(two, Some("Second"));
+        assert!(second.definition.contains("\"Two\""));
+        // The page cannot read DefinitionUri: a located error.
+        let uri = compile(include_str!("../../crates/asl/tests/fixtures/import/sam-uri.yaml"));
+        assert_eq!(uri.problems[0].position(), "8:7");
+        assert!(uri.problems[0].message.contains("the page cannot read"));
+    }
 
     #[test]
     fn valid_definition_has_no_problems() {

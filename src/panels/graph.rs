@@ -244,7 +244,9 @@ pub fn GraphPanel() -> impl IntoView {
             let hit = cache.with_value(|cached| {
                 cached
                     .iter()
-                    .find(|(text, cd, _)| *cd == dir && *text == c.text)
+                    // Keyed by the definition run, not the editor's text: a template's
+                    // chooser changes the machine without changing the text.
+                    .find(|(text, cd, _)| *cd == dir && *text == c.definition)
                     .map(|(_, _, v)| v.clone())
             });
             if let Some(hit) = hit {
@@ -255,7 +257,7 @@ pub fn GraphPanel() -> impl IntoView {
                 if cached.len() >= CACHE_SIZE {
                     cached.remove(0);
                 }
-                cached.push((c.text.clone(), dir, value.clone()));
+                cached.push((c.definition.clone(), dir, value.clone()));
             });
             value
         })

@@ -8,6 +8,7 @@ pub mod gallery;
 pub mod graph;
 pub mod header;
 pub mod history;
+pub mod import_bar;
 pub mod input_panel;
 pub mod legend;
 pub mod mock_panel;
