@@ -15,6 +15,7 @@ use crate::panels::input_panel::{sample_input, InputPanel};
 use crate::panels::mock_panel::{effective_test_case, MockPanel};
 use crate::panels::problems_list::ProblemsList;
 use crate::panels::state_details::StateDetails;
+use crate::panels::state_tools::StateTools;
 use crate::panels::status::{IoTabs, StatusBanner};
 use crate::panels::tutorial::TutorialPanel;
 use crate::persist::share::{self, Shared};
@@ -123,6 +124,7 @@ pub fn App() -> impl IntoView {
         editor,
         left_tab,
         tutorial_open,
+        state_tool: RwSignal::new(None),
     });
     let errors = Memo::new(move |_| compiled.with(|c| c.errors()));
     let running = Signal::derive(move || {
@@ -237,6 +239,7 @@ pub fn App() -> impl IntoView {
                     <StatusBanner />
                     <GraphPanel />
                     <StateDetails />
+                    <StateTools />
                     <IoTabs />
                 </div>
                 // The event history spans the page's width, as in the console.

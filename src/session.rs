@@ -38,6 +38,8 @@ pub struct Session {
     /// The left column's view and whether the tutorial is open.
     pub left_tab: RwSignal<LeftTab>,
     pub tutorial_open: RwSignal<bool>,
+    /// The tool open on the selected state ("Data flow", "Test state"), if any.
+    pub state_tool: RwSignal<Option<crate::panels::state_tools::StateTool>>,
 }
 
 /// The page's [`Session`]; panels are only ever mounted inside [`App`](crate::app::App),

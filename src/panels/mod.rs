@@ -2,6 +2,7 @@
 //! session (`crate::session::session()`); props are left for what is particular to one use.
 //! A new panel goes here and into `App`'s view.
 
+pub mod data_flow;
 pub mod editor;
 pub mod gallery;
 pub mod graph;
@@ -12,5 +13,7 @@ pub mod legend;
 pub mod mock_panel;
 pub mod problems_list;
 pub mod state_details;
+pub mod state_tools;
 pub mod status;
+pub mod test_state;
 pub mod tutorial;
