@@ -17,6 +17,7 @@ use crate::panels::mock_panel::{effective_test_case, MockPanel};
 use crate::panels::problems_list::ProblemsList;
 use crate::panels::result_files::ResultFilesPanel;
 use crate::panels::state_details::StateDetails;
+use crate::panels::state_tools::StateTools;
 use crate::panels::status::{IoTabs, StatusBanner};
 use crate::panels::tests_panel::TestsPanel;
 use crate::panels::tutorial::TutorialPanel;
@@ -130,6 +131,7 @@ pub fn App() -> impl IntoView {
         left_tab,
         tutorial_open,
         state_machine,
+        state_tool: RwSignal::new(None),
     });
     // The Tests tab's coverage, drawn on the graph.
     provide_context(crate::panels::graph::coverage::CoverageMarks(RwSignal::new(None)));
@@ -251,6 +253,7 @@ pub fn App() -> impl IntoView {
                     <StatusBanner />
                     <GraphPanel />
                     <StateDetails />
+                    <StateTools />
                     <IoTabs />
                     <ResultFilesPanel />
                 </div>

@@ -40,6 +40,8 @@ pub struct Session {
     pub tutorial_open: RwSignal<bool>,
     /// The state machine chosen in a template with several (None: the first).
     pub state_machine: RwSignal<Option<String>>,
+    /// The tool open on the selected state ("Data flow", "Test state"), if any.
+    pub state_tool: RwSignal<Option<crate::panels::state_tools::StateTool>>,
 }
 
 /// The page's [`Session`]; panels are only ever mounted inside [`App`](crate::app::App),

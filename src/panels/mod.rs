@@ -2,6 +2,7 @@
 //! session (`crate::session::session()`); props are left for what is particular to one use.
 //! A new panel goes here and into `App`'s view.
 
+pub mod data_flow;
 pub mod editor;
 pub mod export;
 pub mod gallery;
@@ -15,6 +16,8 @@ pub mod mock_panel;
 pub mod problems_list;
 pub mod result_files;
 pub mod state_details;
+pub mod state_tools;
 pub mod status;
 pub mod tests_panel;
+pub mod test_state;
 pub mod tutorial;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::panels::gallery::{self, LeftTab};
+use crate::panels::state_tools::StateTool;
 use crate::persist::storage;
 use crate::run::Status;
 use crate::session::{session, Session};
@@ -116,6 +117,32 @@ fn reveal_status() {
             }
         }
     });
+}
+
+/// The state whose data flow the data flow step opens.
+pub const DATA_FLOW_STATE: &str = "Change to 200";
+
+/// Opens the data flow of [`DATA_FLOW_STATE`], running the tutorial with 429 first unless the
+/// shown execution went through it.
+fn data_flow_button(ctx: Ctx) -> impl IntoView {
+    let open = move |_| {
+        let session = ctx.session;
+        let ran_it = ctx.is_tutorial()
+            && session.run_view.with_untracked(|r| {
+                r.as_ref()
+                    .is_some_and(|r| r.data_flow.visits.iter().any(|v| v.state == DATA_FLOW_STATE))
+            });
+        if !ran_it {
+            ctx.run(RUN_429);
+        }
+        session.selected_state.set(Some(DATA_FLOW_STATE.to_string()));
+        session.state_tool.set(Some(StateTool::DataFlow));
+    };
+    view! {
+        <button class="btn primary small tutorial-run" id="tutorial-data-flow" on:click=open>
+            "Open the data flow of Change to 200"
+        </button>
+    }
 }
 
 fn run_button(ctx: Ctx, step: RunStep) -> impl IntoView {
@@ -240,6 +267,27 @@ pub fn TutorialPanel(on_start: Callback<()>) -> impl IntoView {
                     {run_button(ctx, RUN_429)}
                 </li>
                 <li>
+                    <h3>"Data flow: why " <code>"statusCode"</code> " ends in Catch All"</h3>
+                    <p>
+                        "The " <b>"Data flow"</b> " of " <i>"Change to 200"</i>
+                        " shows what each field did to the data in the 429 run. Its input is the Catch's "
+                        <code>"{\"Error\": …, \"Cause\": …}"</code> "; its " <code>"Result"</code>
+                        " is " <code>"{\"statuscode\": \"200\"}"</code> " and, with the default "
+                        <code>"ResultPath"</code> " " <code>"$"</code>
+                        ", that Result replaces the whole input: it is exactly what Call API receives next."
+                    </p>
+                    <p>
+                        "The function reads " <code>"event[\"statuscode\"]"</code>
+                        ", and JSON keys are case-sensitive. Had the Result said "
+                        <code>"statusCode"</code> ", Call API's input would have no "
+                        <code>"statuscode"</code> " key: the function raises " <code>"KeyError"</code>
+                        ", no retrier and no Catch but " <code>"States.ALL"</code>
+                        " matches it, and the execution goes to " <i>"Catch All"</i>
+                        " and fails. The data flow of Call API in that run shows the error and the catcher (#3) that matched."
+                    </p>
+                    {data_flow_button(ctx)}
+                </li>
+                <li>
                     <h3>"What to try next"</h3>
                     <ul>
                         <li>
@@ -313,6 +361,37 @@ mod tests {
             .collect();
         assert_eq!(wait, vec![3000, 4000]);
         assert_eq!(retried.events.last().map(|e| retried.elapsed_ms(e)), Some(4000));
+    }
+
+    #[test]
+    fn the_data_flow_step_shows_what_its_text_says() {
+        use asl::runner::TraceOutcome;
+        let run = |key: &str| {
+            let input = serde_json::json!({ key: if key == "statuscode" { "429" } else { "200" } });
+            run::start(gallery::tutorial().definition, &input, "", None)
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let retried = run("statuscode");
+        let change: Vec<_> =
+            retried.data_flow.visits.iter().filter(|v| v.state == DATA_FLOW_STATE).collect();
+        assert_eq!(change.len(), 1);
+        let expected = serde_json::json!({"statuscode": "200"});
+        assert_eq!(change[0].trace.result.as_ref(), Some(&expected));
+        assert_eq!(change[0].trace.output.as_ref(), Some(&expected));
+        assert_eq!(
+            change[0].trace.input.as_ref().and_then(|i| i.get("Error")),
+            Some(&serde_json::json!("TooManyRequestsException"))
+        );
+        let misspelled = run("statusCode");
+        let call = misspelled.data_flow.visits.iter().find(|v| v.state == "Call API");
+        assert_eq!(
+            call.and_then(|v| v.trace.outcome.clone()),
+            Some(TraceOutcome::Caught { catch_index: 2, next: "Catch All".into() })
+        );
+        assert_eq!(
+            call.and_then(|v| v.trace.error.as_ref()).and_then(|e| e.error.as_deref()),
+            Some("KeyError")
+        );
     }
 
     #[test]

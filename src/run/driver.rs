@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::run::abort::abort_events;
-use crate::run::wire::{Batch, FromWorker, StartRun, ToWorker};
+use crate::run::wire::{Batch, DataFlowBatch, FromWorker, StartRun, ToWorker};
 use crate::run::{Clock, RunView, Status};
 
 /// How long a Stop waits for the worker before terminating it.
@@ -101,6 +101,10 @@ impl Driver {
             output: None,
             events: Vec::new(),
             result_files: Vec::new(),
+            data_flow: asl::runner::DataFlow {
+                limits: crate::run::DATA_FLOW_LIMITS,
+                ..Default::default()
+            },
         }));
         self.ensure_engine();
         self.send(&ToWorker::Start(Box::new(StartRun {
@@ -185,6 +189,7 @@ impl Driver {
     fn receive(self, text: &str) {
         match FromWorker::from_text(text) {
             Ok(FromWorker::Batch(batch)) => self.apply(batch),
+            Ok(FromWorker::DataFlow(visits)) => self.apply_data_flow(visits),
             Ok(FromWorker::Refused { run, message }) => {
                 if self.current.get_value().is_some_and(|c| c.id == run) {
                     self.current.set_value(None);
@@ -199,6 +204,19 @@ impl Driver {
             }
             Err(e) => self.notice.set(Some(format!("Unreadable message from the engine: {e}"))),
         }
+    }
+
+    /// New state visits of the current run (they come before the batch they belong to).
+    fn apply_data_flow(self, visits: DataFlowBatch) {
+        if self.current.get_value().is_none_or(|c| c.id != visits.run) {
+            return;
+        }
+        self.view.update(|view| {
+            if let Some(view) = view.as_mut() {
+                view.data_flow.visits.extend(visits.visits);
+                view.data_flow.not_recorded = visits.not_recorded;
+            }
+        });
     }
 
     fn apply(self, batch: Batch) {

@@ -101,6 +101,9 @@ pub struct RunView {
     pub events: Vec<HistoryEvent>,
     /// The files Distributed Map `ResultWriter`s wrote so far (decision 0019).
     pub result_files: Vec<asl::runner::result_files::ResultFile>,
+    /// The data flow of every state visit so far (the "Data flow" panel), bounded by
+    /// [`DATA_FLOW_LIMITS`].
+    pub data_flow: asl::runner::DataFlow,
 }
 
 impl RunView {
@@ -124,6 +127,11 @@ impl RunView {
         reader::state_detail(&self.events, self.status.engine(), name)
     }
 }
+
+/// How much of a run's data flow the page keeps (`asl::runner::visits`): enough for the
+/// tutorial and the examples many times over, small enough to post from the worker.
+pub const DATA_FLOW_LIMITS: asl::runner::DataFlowLimits =
+    asl::runner::DataFlowLimits { max_visits: 5_000, max_bytes: 16 * 1024 * 1024 };
 
 /// Everything needed to start an execution: the compiled definition and the page's texts.
 pub struct Request<'a> {
@@ -163,6 +171,7 @@ pub fn prepare(request: &Request) -> Result<asl::Execution, String> {
         test_case: request.test_case.map(str::to_string),
         start_time_ms: request.start_time_ms,
         seed: request.seed,
+        data_flow: Some(DATA_FLOW_LIMITS),
         ..asl::ExecutionConfig::default()
     };
     Ok(asl::Execution::start(request.machine.clone(), config))
@@ -196,6 +205,7 @@ pub fn view_of(execution: &asl::Execution) -> RunView {
         output: None,
         events: Vec::new(),
         result_files: Vec::new(),
+        data_flow: asl::runner::DataFlow::default(),
     };
     refresh(&mut view, execution);
     view
@@ -217,6 +227,12 @@ pub fn status_of(status: asl::ExecutionStatus) -> Status {
 pub fn refresh(view: &mut RunView, execution: &asl::Execution) -> bool {
     let history = execution.history();
     let status = status_of(execution.status());
+    if let Some(flow) = execution.data_flow() {
+        let new = flow.visits.iter().skip(view.data_flow.visits.len()).cloned();
+        view.data_flow.visits.extend(new);
+        view.data_flow.not_recorded = flow.not_recorded;
+        view.data_flow.limits = flow.limits;
+    }
     if history.len() == view.events.len() && status == view.status {
         return false;
     }

@@ -4,6 +4,7 @@
 //! `HistoryEvent`s the engine recorded; nothing reads AWS's JSON back into fields.
 
 use asl::history::wire::WireEvent;
+use asl::runner::StateVisit;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -56,10 +57,21 @@ pub struct Batch {
     pub result_files: Vec<asl::runner::result_files::ResultFile>,
 }
 
+/// The state visits recorded since the last message (`asl::runner::visits`), posted just
+/// before the [`Batch`] of the same moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataFlowBatch {
+    pub run: u64,
+    pub visits: Vec<StateVisit>,
+    /// Visits not recorded so far (past the run's limits).
+    pub not_recorded: u64,
+}
+
 /// Worker → page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
     Batch(Batch),
+    DataFlow(DataFlowBatch),
     /// The run could not start (the reason is for the notice banner).
     Refused {
         run: u64,

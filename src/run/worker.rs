@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use asl::history::wire::WireEvent;
 use wasm_bindgen::prelude::*;
 
-use crate::run::wire::{Batch, FromWorker, StartRun, ToWorker};
+use crate::run::wire::{Batch, DataFlowBatch, FromWorker, StartRun, ToWorker};
 use crate::run::{status_of, Clock, Status};
 
 /// Wall-clock milliseconds the engine may run before the worker reads its messages again.
@@ -41,6 +41,9 @@ struct Run {
     sent: usize,
     /// How many `ResultWriter` files the page has been sent.
     files_sent: usize,
+    /// How many state visits (data flow) the page has been sent, and the count of visits not
+    /// recorded it was last told.
+    visits_sent: (usize, u64),
     published_at: f64,
 }
 
@@ -123,6 +126,7 @@ async fn start_run(start: StartRun) {
         anchor_wall: wall_ms(),
         sent: 0,
         files_sent: 0,
+        visits_sent: (0, 0),
         published_at: wall_ms(),
     };
     // The page sees `ExecutionStarted` at once.
@@ -133,6 +137,7 @@ async fn start_run(start: StartRun) {
 
 /// The events not sent yet and the run's status.
 fn batch(run: &mut Run, idle: bool) -> Batch {
+    post_data_flow(run);
     let history = run.execution.history();
     let events: Vec<WireEvent> = history.iter().skip(run.sent).cloned().map(WireEvent).collect();
     run.sent = history.len();
@@ -158,6 +163,20 @@ fn batch(run: &mut Run, idle: bool) -> Batch {
         idle,
         result_files,
     }
+}
+
+/// Posts the state visits recorded since the last batch (before that batch: the page stops
+/// listening to a run once its final batch is in).
+fn post_data_flow(run: &mut Run) {
+    let Some(flow) = run.execution.data_flow() else { return };
+    let (sent, told) = run.visits_sent;
+    if flow.visits.len() <= sent && flow.not_recorded == told {
+        return;
+    }
+    let visits = flow.visits.get(sent..).unwrap_or_default().to_vec();
+    let not_recorded = flow.not_recorded;
+    run.visits_sent = (flow.visits.len(), not_recorded);
+    post(&FromWorker::DataFlow(DataFlowBatch { run: run.id, visits, not_recorded }));
 }
 
 enum Next {

@@ -238,3 +238,37 @@ fn a_state_running_when_the_execution_stops_keeps_its_stages() {
     let s = stages(&w[0].trace, &w[0].state_type, false);
     assert_eq!(s.last().map(|s| &s.value), Some(&StageValue::NotReached));
 }
+
+#[test]
+fn a_distributed_map_shows_its_batches_and_its_child_executions_states() {
+    let definition = json!({
+        "StartAt": "M",
+        "States": {
+            "M": {
+                "Type": "Map",
+                "ItemBatcher": {"MaxItemsPerBatch": 2},
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "P",
+                    "States": {"P": {"Type": "Pass", "End": true}}
+                },
+                "End": true
+            }
+        }
+    })
+    .to_string();
+    let exec = run(&definition, json!([1, 2, 3]));
+    let map = visits(&exec, "M");
+    assert_eq!(map.len(), 1);
+    let fields: Vec<&str> = computed(map[0]).iter().map(|(f, _)| *f).collect();
+    assert_eq!(
+        fields,
+        ["Input", "InputPath", "ItemsPath", "ItemBatcher", "Result", "ResultPath", "OutputPath"]
+    );
+    assert_eq!(map[0].trace.after_item_batcher, Some(json!([{"Items": [1, 2]}, {"Items": [3]}])));
+    // The child executions' states have no events in this history.
+    let p = visits(&exec, "P");
+    assert_eq!(p.len(), 2);
+    assert!(p.iter().all(|v| v.entered_event_id == 0));
+    assert_eq!(p[1].lanes[0].kind, LaneKind::Iteration);
+}

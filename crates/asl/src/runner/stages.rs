@@ -5,8 +5,8 @@
 //!
 //! - JSONPath: input → `InputPath` → (Map: `ItemsPath` → `ItemSelector` → `ItemBatcher`) →
 //!   `Parameters` → result → `ResultSelector` → `ResultPath` → `OutputPath` (the output).
-//! - JSONata: `$states.input` → `Arguments` (Map: `Items` → `ItemSelector` → `ItemBatcher`)
-//!   → result → `Output`; `Assign`'s variables are the visit's `variables`.
+//! - JSONata: `$states.input` → `Arguments` (Map: `ItemSelector` → `ItemBatcher`) → result
+//!   → `Output`; `Assign`'s variables are the visit's `variables`.
 
 use serde_json::Value;
 
@@ -44,11 +44,9 @@ pub fn stages(trace: &StateTrace, state_type: &str, jsonata: bool) -> Vec<Stage>
     let input_path: (&str, &str, Pick) = ("afterInputPath", "InputPath", |t| &t.after_input_path);
     let parameters: (&str, &str, Pick) = ("afterParameters", "Parameters", |t| &t.after_parameters);
     let arguments: (&str, &str, Pick) = ("afterArguments", "Arguments", |t| &t.after_arguments);
-    let items: (&str, &str, Pick) = if jsonata {
-        ("afterItemsPath", "Items", |t| &t.after_items_path)
-    } else {
-        ("afterItemsPath", "ItemsPath", |t| &t.after_items_path)
-    };
+    // JSONPath only: a JSONata Map's `Items` value is not recorded (nor in TestState's
+    // `inspectionData`).
+    let items: (&str, &str, Pick) = ("afterItemsPath", "ItemsPath", |t| &t.after_items_path);
     let selector: (&str, &str, Pick) =
         ("afterItemSelector", "ItemSelector", |t| &t.after_item_selector);
     let batcher: (&str, &str, Pick) =
@@ -81,7 +79,7 @@ pub fn stages(trace: &StateTrace, state_type: &str, jsonata: bool) -> Vec<Stage>
         ],
         ("Choice" | "Wait" | "Succeed", false) => vec![input, input_path, output],
         ("Task" | "Parallel", true) => vec![input, arguments, result, output],
-        ("Map", true) => vec![input, items, selector, batcher, result, output],
+        ("Map", true) => vec![input, selector, batcher, result, output],
         ("Fail", _) => vec![input],
         (_, true) => vec![input, output],
         _ => vec![input, output],

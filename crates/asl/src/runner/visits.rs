@@ -173,9 +173,17 @@ impl Execution {
             }
             return;
         }
-        let n = rec.entries.entry(name.to_string()).or_insert(0);
-        *n = n.saturating_add(1);
-        let n = *n;
+        // The name is copied only on the state's first entry.
+        let n = match rec.entries.get_mut(name) {
+            Some(n) => {
+                *n = n.saturating_add(1);
+                *n
+            }
+            None => {
+                rec.entries.insert(name.to_string(), 1);
+                1
+            }
+        };
         if let Some(f) = self.frames.get_mut(fid) {
             f.visit = n;
         }
