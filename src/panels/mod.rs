@@ -2,6 +2,7 @@
 //! session (`crate::session::session()`); props are left for what is particular to one use.
 //! A new panel goes here and into `App`'s view.
 
+pub mod callbacks;
 pub mod editor;
 pub mod gallery;
 pub mod graph;
