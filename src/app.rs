@@ -158,6 +158,8 @@ pub fn App() -> impl IntoView {
         set_fragment(&share::encode(&shared));
     });
     let driver = Driver::new(run_view, clock.into(), notice);
+    // The callback controls (panels/callbacks.rs) send through the driver.
+    provide_context(driver);
     let on_reset = Callback::new(move |_| {
         driver.abandon();
         storage::clear();

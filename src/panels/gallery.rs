@@ -20,7 +20,7 @@ pub struct Example {
 pub const TUTORIAL_ID: &str = "tutorial";
 
 /// The gallery, the tutorial's `MyAPIStateMachine` first (it is the default document).
-pub const EXAMPLES: [Example; 6] = [
+pub const EXAMPLES: [Example; 7] = [
     Example {
         id: TUTORIAL_ID,
         title: "Tutorial: Retry and Catch",
@@ -63,7 +63,17 @@ pub const EXAMPLES: [Example; 6] = [
         definition: include_str!("../../examples/wait.asl.json"),
         input: include_str!("../../examples/wait.input.json"),
     },
+    Example {
+        id: CALLBACK_ID,
+        title: "Callback (task token)",
+        summary: "Waits for an approval: answer it with Send task success in its details.",
+        definition: include_str!("../../examples/callback.asl.json"),
+        input: include_str!("../../examples/callback.input.json"),
+    },
 ];
+
+/// The example that waits for a callback (it runs until answered by hand).
+pub const CALLBACK_ID: &str = "callback";
 
 /// A mock configuration that works with the tutorial machine (its state `Call API`).
 pub const TUTORIAL_MOCKS: &str = include_str!("../../examples/tutorial.mocks.json");
@@ -213,7 +223,8 @@ mod tests {
             ),
             ("wait", json!({"waitedSeconds": 8})),
         ];
-        assert_eq!(expected.len(), EXAMPLES.len(), "every example has an expectation");
+        // The callback example waits for an answer (its own test below).
+        assert_eq!(expected.len() + 1, EXAMPLES.len(), "every example has an expectation");
         for (id, output) in expected {
             let example = by_id(id).unwrap_or_else(|| panic!("no example {id}"));
             assert_eq!(
@@ -284,5 +295,45 @@ mod tests {
         assert!(is_users_own("{\"StartAt\": \"Mine\"}"));
         assert_eq!(matching(EXAMPLES[4].definition).map(|e| e.id), Some("map"));
         assert!(replaced_notice("Map").contains("Ctrl+Z"));
+    }
+
+    #[test]
+    fn the_callback_example_waits_for_its_answer() {
+        let example = by_id(CALLBACK_ID).unwrap_or_else(|| panic!("no callback example"));
+        assert_eq!(crate::definition::problems::check_definition(example.definition), vec![]);
+        // Unanswered, its HeartbeatSeconds (600) run out on the virtual clock.
+        let view = run_example(CALLBACK_ID, None);
+        assert_eq!(view.error.as_deref(), Some("NoAnswer"));
+        assert_eq!(view.events.last().map(|e| view.elapsed_ms(e)), Some(600_000));
+        let answer = |output: Option<Value>| {
+            let machine = run::compile(example.definition).unwrap_or_else(|e| panic!("{e}"));
+            let input = serde_json::from_str(example.input).unwrap_or(Value::Null);
+            let request = run::Request {
+                machine,
+                input: &input,
+                mocks: "",
+                test_case: None,
+                start_time_ms: 0,
+                seed: 0,
+            };
+            let mut exec = run::prepare(&request).unwrap_or_else(|e| panic!("{e}"));
+            exec.advance_to(0, 100);
+            let tokens = exec.waiting_task_tokens();
+            assert_eq!(tokens.len(), 1);
+            assert_eq!(tokens[0].1, "Ask for approval");
+            match output {
+                Some(v) => exec.send_task_success(&tokens[0].0, v),
+                None => exec.send_task_failure(&tokens[0].0, Some("Nope".into()), None),
+            }
+            .unwrap_or_else(|e| panic!("{e}"));
+            exec.run_to_completion();
+            run::view_of(&exec)
+        };
+        let approved = answer(Some(json!({"approved": true})));
+        assert_eq!(approved.status, Status::Succeeded);
+        let refused = answer(Some(json!({"approved": false})));
+        assert_eq!(refused.error.as_deref(), Some("Rejected"));
+        let failed = answer(None);
+        assert_eq!(failed.error.as_deref(), Some("Nope"));
     }
 }

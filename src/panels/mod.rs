@@ -3,6 +3,7 @@
 //! A new panel goes here and into `App`'s view.
 
 pub mod data_flow;
+pub mod callbacks;
 pub mod editor;
 pub mod export;
 pub mod gallery;

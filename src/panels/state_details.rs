@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use asl::history::reader::{StateDetail, StateRun, Variables};
 
+use crate::panels::callbacks::CallbackControls;
 use crate::panels::legend::Legend;
 use crate::panels::status::pretty;
 use crate::run::Status;
@@ -165,6 +166,7 @@ pub fn StateDetails() -> impl IntoView {
         <section class="panel state-details" aria-label="State details">
             {header}
             {body}
+            <CallbackControls />
         </section>
     }
 }

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::run::abort::abort_events;
-use crate::run::wire::{Batch, DataFlowBatch, FromWorker, StartRun, ToWorker};
+use crate::run::wire::{Batch, DataFlowBatch, FromWorker, StartRun, ToWorker, WaitingTask};
 use crate::run::{Clock, RunView, Status};
 
 /// How long a Stop waits for the worker before terminating it.
@@ -52,6 +52,19 @@ pub struct Driver {
     clock: Signal<Clock>,
     /// Set when the execution stalls waiting for something the page cannot send.
     notice: RwSignal<Option<String>>,
+    /// The tasks of the shown run waiting for a callback, and the last SendTask… call's
+    /// outcome (`panels/callbacks.rs`).
+    pub waiting: RwSignal<Vec<WaitingTask>>,
+    pub callback_answer: RwSignal<Option<CallbackAnswer>>,
+}
+
+/// What became of the last SendTask… call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackAnswer {
+    pub operation: String,
+    pub token: String,
+    /// AWS's exception and message, when the call was refused.
+    pub refused: Option<String>,
 }
 
 /// What the page sends to start a run.
@@ -76,6 +89,8 @@ impl Driver {
             view,
             clock,
             notice,
+            waiting: RwSignal::new(Vec::new()),
+            callback_answer: RwSignal::new(None),
         };
         // A clock change re-anchors the pacing of the run in progress.
         Effect::new(move |_| {
@@ -93,6 +108,8 @@ impl Driver {
         let id = self.next_id.get_value() + 1;
         self.next_id.set_value(id);
         self.current.set_value(Some(Current { id, now_ms: launch.start_time_ms }));
+        self.waiting.set(Vec::new());
+        self.callback_answer.set(None);
         self.view.set(Some(RunView {
             status: Status::Running,
             error: None,
@@ -135,6 +152,33 @@ impl Driver {
         .forget();
     }
 
+    /// `SendTaskSuccess` with `output` (JSON text) to the shown run's task of `token`.
+    pub fn send_task_success(self, token: String, output: String) {
+        self.send_task(|run| ToWorker::SendTaskSuccess { run, token, output });
+    }
+
+    /// `SendTaskFailure` with `error` and `cause` (empty: left out).
+    pub fn send_task_failure(self, token: String, error: String, cause: String) {
+        self.send_task(|run| ToWorker::SendTaskFailure {
+            run,
+            token,
+            error: Some(error),
+            cause: Some(cause),
+        });
+    }
+
+    /// `SendTaskHeartbeat`.
+    pub fn send_task_heartbeat(self, token: String) {
+        self.send_task(|run| ToWorker::SendTaskHeartbeat { run, token });
+    }
+
+    fn send_task(self, message: impl FnOnce(u64) -> ToWorker) {
+        if let Some(current) = self.current.get_value() {
+            self.callback_answer.set(None);
+            self.send(&message(current.id));
+        }
+    }
+
     /// Forgets the current run (if any) without touching the view. A worker still busy with
     /// it is terminated.
     pub fn abandon(self) {
@@ -151,6 +195,7 @@ impl Driver {
         };
         self.current.set_value(None);
         self.engine.set_value(None);
+        self.waiting.set(Vec::new());
         self.view.update(|view| {
             if let Some(view) = view.as_mut().filter(|v| v.status == Status::Running) {
                 let tail = abort_events(&view.events, current.now_ms);
@@ -190,6 +235,19 @@ impl Driver {
         match FromWorker::from_text(text) {
             Ok(FromWorker::Batch(batch)) => self.apply(batch),
             Ok(FromWorker::DataFlow(visits)) => self.apply_data_flow(visits),
+            Ok(FromWorker::Waiting { run, tasks }) => {
+                if self.current.get_value().is_some_and(|c| c.id == run) {
+                    self.waiting.set(tasks);
+                }
+            }
+            Ok(FromWorker::CallbackAnswered { run, operation, token, refused }) => {
+                if self.current.get_value().is_some_and(|c| c.id == run) {
+                    if refused.is_none() {
+                        self.notice.set(None);
+                    }
+                    self.callback_answer.set(Some(CallbackAnswer { operation, token, refused }));
+                }
+            }
             Ok(FromWorker::Refused { run, message }) => {
                 if self.current.get_value().is_some_and(|c| c.id == run) {
                     self.current.set_value(None);
@@ -226,6 +284,9 @@ impl Driver {
         current.now_ms = batch.now_ms;
         let finished = batch.status != Status::Running;
         self.current.set_value((!finished).then_some(current));
+        if finished {
+            self.waiting.set(Vec::new());
+        }
         self.view.update(|view| {
             let Some(view) = view.as_mut() else {
                 return;
@@ -241,9 +302,9 @@ impl Driver {
         });
         if batch.idle {
             self.notice.set(Some(
-                "The execution is waiting for a task token callback (SendTaskSuccess / \
-                 SendTaskFailure) that nothing will send: mock the task in the mock \
-                 configuration, or Stop it."
+                "The execution is waiting for a task token callback: select the waiting \
+                 state in the graph to send task success, failure or a heartbeat (or mock \
+                 the task in the mock configuration), or Stop it."
                     .into(),
             ));
         }

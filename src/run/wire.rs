@@ -35,6 +35,13 @@ pub enum ToWorker {
     Clock { run: u64, clock: Clock },
     /// `StopExecution` for `run`.
     Stop { run: u64 },
+    /// `SendTaskSuccess` for a task of `run` waiting for a callback (`output` is JSON text,
+    /// checked by the engine).
+    SendTaskSuccess { run: u64, token: String, output: String },
+    /// `SendTaskFailure`; an empty error or cause is sent as none.
+    SendTaskFailure { run: u64, token: String, error: Option<String>, cause: Option<String> },
+    /// `SendTaskHeartbeat`.
+    SendTaskHeartbeat { run: u64, token: String },
 }
 
 /// What changed in a run since the last batch.
@@ -67,11 +74,49 @@ pub struct DataFlowBatch {
     pub not_recorded: u64,
 }
 
+/// A task of the run waiting for a callback (`asl::runner::WaitingTask`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingTask {
+    pub token: String,
+    pub state: String,
+    /// The how-manieth wait for a callback of this state name (from 0).
+    pub occurrence: u64,
+    /// Virtual times (ms since the epoch): since when it waits, and its deadlines.
+    pub since_ms: i64,
+    pub timeout_at_ms: Option<i64>,
+    pub heartbeat_at_ms: Option<i64>,
+}
+
+impl From<asl::runner::WaitingTask> for WaitingTask {
+    fn from(w: asl::runner::WaitingTask) -> Self {
+        WaitingTask {
+            token: w.token,
+            state: w.state,
+            occurrence: w.occurrence,
+            since_ms: w.since_ms,
+            timeout_at_ms: w.timeout_at_ms,
+            heartbeat_at_ms: w.heartbeat_at_ms,
+        }
+    }
+}
+
 /// Worker → page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
     Batch(Batch),
     DataFlow(DataFlowBatch),
+    /// The tasks of `run` waiting for a callback now (sent when they change).
+    Waiting {
+        run: u64,
+        tasks: Vec<WaitingTask>,
+    },
+    /// What became of a SendTask… call: `refused` is AWS's exception and message.
+    CallbackAnswered {
+        run: u64,
+        operation: String,
+        token: String,
+        refused: Option<String>,
+    },
     /// The run could not start (the reason is for the notice banner).
     Refused {
         run: u64,
@@ -120,6 +165,25 @@ mod tests {
             clock: Clock::Times10,
         }));
         assert_eq!(ToWorker::from_text(&start.to_text()), Ok(start));
+        let failure = ToWorker::SendTaskFailure {
+            run: 3,
+            token: "AQB".into(),
+            error: Some("E".into()),
+            cause: None,
+        };
+        assert_eq!(ToWorker::from_text(&failure.to_text()), Ok(failure));
+        let waiting = FromWorker::Waiting {
+            run: 3,
+            tasks: vec![WaitingTask {
+                token: "AQB".into(),
+                state: "Ask".into(),
+                occurrence: 1,
+                since_ms: 5,
+                timeout_at_ms: Some(9),
+                heartbeat_at_ms: None,
+            }],
+        };
+        assert_eq!(FromWorker::from_text(&waiting.to_text()), Ok(waiting));
         let crashed = FromWorker::Crashed { message: "x".into() };
         assert_eq!(FromWorker::from_text(&crashed.to_text()), Ok(crashed));
     }

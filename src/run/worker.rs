@@ -8,13 +8,18 @@
 //! slice (Waits and retry intervals jump); *Real time* and *×10* let virtual time advance with
 //! the wall clock, so a 1 s Wait takes a second (or a tenth) on screen. The engine's virtual
 //! timestamps stay exact either way. Changing the clock during a run re-anchors it.
+//!
+//! A task waiting for a callback (`.waitForTaskToken`, an unanswered Activity) is answered by
+//! the page's SendTask… messages ([`answer`]). While the run can only wait for one, virtual time
+//! runs at real time even on *Instant* ([`Run::hold`]): its `HeartbeatSeconds` and
+//! `TimeoutSeconds` are the user's time to answer, and an answer lands when it is sent.
 
 use std::cell::RefCell;
 
 use asl::history::wire::WireEvent;
 use wasm_bindgen::prelude::*;
 
-use crate::run::wire::{Batch, DataFlowBatch, FromWorker, StartRun, ToWorker};
+use crate::run::wire::{Batch, DataFlowBatch, FromWorker, StartRun, ToWorker, WaitingTask};
 use crate::run::{status_of, Clock, Status};
 
 /// Wall-clock milliseconds the engine may run before the worker reads its messages again.
@@ -45,6 +50,13 @@ struct Run {
     /// recorded it was last told.
     visits_sent: (usize, u64),
     published_at: f64,
+    /// The tasks waiting for a callback the page was last told of.
+    waiting_sent: Vec<WaitingTask>,
+    /// No slice is scheduled: the run waits for a callback with no deadline.
+    idle: bool,
+    /// On the Instant clock, the (wall, virtual) instant since which the run can only wait for
+    /// a callback: virtual time runs at real time from there.
+    hold: Option<(f64, i64)>,
 }
 
 thread_local! {
@@ -66,9 +78,23 @@ pub fn stepwise_worker_receive(text: &str) {
         }
         Ok(ToWorker::Clock { run, clock }) => with_run(run, |r| {
             r.clock = clock;
+            r.hold = None;
             r.anchor_wall = wall_ms();
             r.anchor_virtual = r.execution.now_ms();
         }),
+        Ok(ToWorker::SendTaskSuccess { run, token, output }) => {
+            answer(run, &token, asl::runner::Callback::Success { output })
+        }
+        Ok(ToWorker::SendTaskFailure { run, token, error, cause }) => {
+            // An empty field of the form is a field left out.
+            let given = |s: Option<String>| s.filter(|s| !s.is_empty());
+            let callback =
+                asl::runner::Callback::Failure { error: given(error), cause: given(cause) };
+            answer(run, &token, callback)
+        }
+        Ok(ToWorker::SendTaskHeartbeat { run, token }) => {
+            answer(run, &token, asl::runner::Callback::Heartbeat)
+        }
         Ok(ToWorker::Stop { run }) => {
             let ended = RUN.with(|r| {
                 let mut r = r.borrow_mut();
@@ -80,6 +106,51 @@ pub fn stepwise_worker_receive(text: &str) {
             drop(ended);
         }
         Err(e) => post(&FromWorker::Crashed { message: format!("unreadable message: {e}") }),
+    }
+}
+
+/// A SendTask… call from the page: delivered at the run's current virtual time (paced: where
+/// the wall clock has brought it), answered with what became of it, and the run goes on.
+fn answer(id: u64, token: &str, callback: asl::runner::Callback) {
+    let operation = callback.operation().to_string();
+    let mut resume = false;
+    with_run(id, |run| {
+        if let Some(target) = paced_target(run, wall_ms()) {
+            run.execution.advance_to(target, STEPS_PER_CHECK);
+        }
+        let refused = run.execution.send_task(token, callback).err().map(|e| e.to_string());
+        post(&FromWorker::CallbackAnswered {
+            run: id,
+            operation,
+            token: token.to_string(),
+            refused,
+        });
+        run.hold = None;
+        post(&FromWorker::Batch(batch(run, false)));
+        publish_waiting(run);
+        resume = std::mem::take(&mut run.idle);
+    });
+    if resume {
+        tick(id);
+    }
+}
+
+/// Where the wall clock has brought virtual time, when it paces the run.
+fn paced_target(run: &Run, now: f64) -> Option<i64> {
+    match (run.clock.speed(), run.hold) {
+        (Some(speed), _) => Some(run.anchor_virtual + ((now - run.anchor_wall) * speed) as i64),
+        (None, Some((wall, virtual_ms))) => Some(virtual_ms + (now - wall) as i64),
+        (None, None) => None,
+    }
+}
+
+/// Tells the page which tasks wait for a callback, when that changed.
+fn publish_waiting(run: &mut Run) {
+    let tasks: Vec<WaitingTask> =
+        run.execution.waiting_tasks().into_iter().map(WaitingTask::from).collect();
+    if tasks != run.waiting_sent {
+        post(&FromWorker::Waiting { run: run.id, tasks: tasks.clone() });
+        run.waiting_sent = tasks;
     }
 }
 
@@ -128,6 +199,9 @@ async fn start_run(start: StartRun) {
         files_sent: 0,
         visits_sent: (0, 0),
         published_at: wall_ms(),
+        waiting_sent: Vec::new(),
+        idle: false,
+        hold: None,
     };
     // The page sees `ExecutionStarted` at once.
     post(&FromWorker::Batch(batch(&mut current, false)));
@@ -196,12 +270,18 @@ fn tick(id: u64) {
         let due = wall_ms() - run.published_at >= PUBLISH_EVERY_MS || run.clock.speed().is_some();
         match next {
             Next::Continue(_) if due && run.sent < run.execution.history().len() => {
-                post(&FromWorker::Batch(batch(run, false)))
+                post(&FromWorker::Batch(batch(run, false)));
+                publish_waiting(run);
             }
             Next::Continue(_) => {}
-            Next::Idle => post(&FromWorker::Batch(batch(run, true))),
+            Next::Idle => {
+                run.idle = true;
+                post(&FromWorker::Batch(batch(run, true)));
+                publish_waiting(run);
+            }
             Next::Finished => {
                 post(&FromWorker::Batch(batch(run, false)));
+                publish_waiting(run);
                 r.take();
             }
         }
@@ -216,19 +296,31 @@ fn tick(id: u64) {
 fn run_slice(run: &mut Run) -> Next {
     let now = wall_ms();
     let deadline = now + SLICE_MS;
+    if run.clock.speed().is_none() {
+        // Instant: jump over waits, but not to the deadline of a task waiting for a callback
+        // (nor past a wait with none): from there, real time runs (`hold`).
+        let waiting_only = run.execution.next_step_is_callback_deadline()
+            || run.execution.next_wakeup_ms().is_none();
+        if !waiting_only {
+            run.hold = None;
+        }
+    }
+    let target = paced_target(run, now);
     let execution = &mut run.execution;
-    match run.clock.speed() {
+    match target {
         None => loop {
             let mut steps = 0;
-            while steps < STEPS_PER_CHECK && execution.step() {
+            while steps < STEPS_PER_CHECK
+                && !execution.next_step_is_callback_deadline()
+                && execution.step()
+            {
                 steps += 1;
             }
             if steps < STEPS_PER_CHECK || wall_ms() >= deadline {
                 break;
             }
         },
-        Some(speed) => {
-            let target = run.anchor_virtual + ((now - run.anchor_wall) * speed) as i64;
+        Some(target) => {
             while execution.advance_to(target, STEPS_PER_CHECK) == STEPS_PER_CHECK
                 && wall_ms() < deadline
             {}
@@ -237,9 +329,14 @@ fn run_slice(run: &mut Run) -> Next {
     if execution.status() != asl::ExecutionStatus::Running {
         return Next::Finished;
     }
-    match execution.next_wakeup_ms() {
+    let next = execution.next_wakeup_ms();
+    let waiting_only = next.is_none() || execution.next_step_is_callback_deadline();
+    if run.clock.speed().is_none() && waiting_only && run.hold.is_none() {
+        run.hold = Some((wall_ms(), execution.now_ms()));
+    }
+    match next {
         None => Next::Idle,
-        Some(_) if run.clock.speed().is_none() => Next::Continue(0),
+        Some(_) if run.hold.is_none() && run.clock.speed().is_none() => Next::Continue(0),
         Some(_) => Next::Continue(PACED_TICK_MS),
     }
 }

@@ -48,6 +48,8 @@ fn first_token(exec: &Execution) -> String {
 fn success_callback_completes_the_task() {
     let mut exec = start(json!({}));
     assert_eq!(exec.status(), ExecutionStatus::Running);
+    assert!(!exec.next_step_is_callback_deadline(), "nothing is scheduled");
+    assert_eq!(exec.next_wakeup_ms(), None);
     let tokens = exec.waiting_task_tokens();
     assert_eq!(tokens.len(), 1);
     assert_eq!(tokens[0].1, "Ask");
@@ -191,6 +193,7 @@ fn heartbeats_keep_the_task_alive_until_they_stop() {
     let token = first_token(&exec);
     let t0 = exec.now_ms();
     assert_eq!(exec.next_callback_deadline_ms(), Some(t0 + 10_000));
+    assert!(exec.next_step_is_callback_deadline());
     exec.advance_to(t0 + 8_000, 100);
     let before = exec.history().len();
     exec.send_task_heartbeat(&token).unwrap();

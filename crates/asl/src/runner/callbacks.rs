@@ -313,6 +313,21 @@ impl Execution {
             .min()
     }
 
+    /// Whether the next step is a deadline (`TimeoutSeconds`, `HeartbeatSeconds`) of a task
+    /// waiting for a callback: a driver that jumps over waits (the page's Instant clock) lets
+    /// real time run instead, so that someone can still answer. Cheap: one look at the queue.
+    pub fn next_step_is_callback_deadline(&self) -> bool {
+        let Some(next) = self.next_wakeup_ms() else { return false };
+        let Some(std::cmp::Reverse((at, _, fid))) = self.queue.peek() else { return false };
+        *at == next
+            && self.frames.get(*fid).is_some_and(|f| {
+                awaits_callback(f)
+                    && f.waiting.as_ref().is_some_and(|w| {
+                        w.deadline == Some(*at) || w.heartbeat_deadline == Some(*at)
+                    })
+            })
+    }
+
     /// The frame waiting for `token`'s callback, or the exception AWS raises for it.
     fn waiting_frame(&self, token: &str) -> Result<FrameId, CallbackError> {
         let chars = token.chars().count();
