@@ -2,8 +2,8 @@
 //! session (`crate::session::session()`); props are left for what is particular to one use.
 //! A new panel goes here and into `App`'s view.
 
-pub mod data_flow;
 pub mod callbacks;
+pub mod data_flow;
 pub mod editor;
 pub mod export;
 pub mod gallery;
@@ -19,6 +19,6 @@ pub mod result_files;
 pub mod state_details;
 pub mod state_tools;
 pub mod status;
-pub mod tests_panel;
 pub mod test_state;
+pub mod tests_panel;
 pub mod tutorial;
