@@ -15,13 +15,14 @@ use crate::panels::graph::coverage::{CoverageMarks, Marks};
 use crate::session::{session, Session};
 
 /// The built-in suites, by gallery example id (`examples/<id>.suite.json`).
-pub const SUITES: [(&str, &str); 6] = [
+pub const SUITES: [(&str, &str); 7] = [
     (gallery::TUTORIAL_ID, include_str!("../../examples/tutorial.suite.json")),
     ("tutorial-jsonata", include_str!("../../examples/tutorial-jsonata.suite.json")),
     ("choice", include_str!("../../examples/choice.suite.json")),
     ("parallel", include_str!("../../examples/parallel.suite.json")),
     ("map", include_str!("../../examples/map.suite.json")),
     ("wait", include_str!("../../examples/wait.suite.json")),
+    (gallery::CALLBACK_ID, include_str!("../../examples/callback.suite.json")),
 ];
 
 /// The suite of a gallery example.

@@ -104,13 +104,13 @@ fn the_example_suites_pass() {
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
     // The tutorial and every gallery example (tutorial, tutorial-jsonata, choice, parallel,
-    // map, wait).
-    assert_eq!(suites.len(), 6, "{suites:?}");
+    // map, wait, callback), and the Distributed Map reading JSON Lines.
+    assert_eq!(suites.len(), 8, "{suites:?}");
     let args: Vec<&str> =
         std::iter::once("test").chain(suites.iter().map(String::as_str)).collect();
     let out = asl(&args);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("ok: 19 passed, 0 failed"), "{}", out.stdout);
+    assert!(out.stdout.contains("ok: 25 passed, 0 failed"), "{}", out.stdout);
 }
 
 #[test]
