@@ -6,6 +6,7 @@
 //! Loading, running, checking and coverage are the engine's (`asl::suite`), as in `asl test`;
 //! the suites are small and run on the engine directly, between two frames.
 
+use asl::import::Options;
 use asl::suite::coverage::{Coverage, Kind, Target};
 use asl::suite::{CaseResult, ResolveError, Source, SuiteReport};
 use leptos::prelude::*;
@@ -37,12 +38,15 @@ pub fn default_suite(definition: &str) -> (&'static str, &'static str) {
         .unwrap_or((gallery::TUTORIAL_ID, SUITES[0].1))
 }
 
-/// Runs suite text against the page's documents. A suite's `definition` given as a path is
-/// the editor's definition; a `mockConfig` path is the Mock API tab's configuration, or when
-/// that is empty the shipped file of that name (`tutorial.mocks.json`).
+/// Runs suite text (JSON or YAML) against the page's documents. A suite's `definition` given
+/// as a path is the editor's text, imported as the editor imports it (a definition in JSON or
+/// YAML, or a template: the suite's `stateMachine`, else `chosen`, the page's choice); a
+/// `mockConfig` path is the Mock API tab's configuration, or when that is empty the shipped
+/// file of that name (`tutorial.mocks.json`).
 pub fn run_suite_text(
     suite_text: &str,
     definition: &str,
+    chosen: Option<&str>,
     mocks: &str,
 ) -> Result<SuiteReport, String> {
     let suite = asl::suite::load_suite(suite_text).map_err(|e| match e.position {
@@ -63,7 +67,13 @@ pub fn run_suite_text(
         Some(Source::File(_)) => Some(mocks),
         _ => None,
     };
-    let resolved = suite.resolve(Some(definition), mock_text).map_err(|e| match e {
+    let resolved = match &suite.definition {
+        Source::File(_) => suite
+            .import_definition(definition, Options { state_machine: chosen, read_file: None })
+            .and_then(|imported| suite.resolve_imported(&imported, mock_text)),
+        Source::Inline(_) => suite.resolve(None, mock_text),
+    };
+    let resolved = resolved.map_err(|e| match e {
         ResolveError::Definition(d) => format!(
             "The definition has {} problem(s): fix them to run the suite.",
             d.iter().filter(|d| d.severity == asl::Severity::Error).count()
@@ -123,7 +133,7 @@ fn rule_lines(coverage: &Coverage) -> Vec<(bool, String)> {
 
 #[component]
 pub fn TestsPanel() -> impl IntoView {
-    let Session { definition, mocks, .. } = session();
+    let Session { definition, mocks, compiled, .. } = session();
     let marks = use_context::<CoverageMarks>();
     let (first_id, first_text) = definition.with_untracked(|d| default_suite(d));
     let chosen = RwSignal::new(first_id.to_string());
@@ -150,7 +160,11 @@ pub fn TestsPanel() -> impl IntoView {
                 .into())));
             return;
         }
-        let result = text.with_untracked(|t| mocks.with_untracked(|m| run_suite_text(t, &def, m)));
+        // The state machine the editor shows, when its text is a template.
+        let chosen = compiled.with_untracked(|c| c.state_machine.clone());
+        let result = text.with_untracked(|t| {
+            mocks.with_untracked(|m| run_suite_text(t, &def, chosen.as_deref(), m))
+        });
         set_marks(result.as_ref().ok().map(|r| Marks::of(&r.coverage)));
         outcome.set(Some(result));
     };
@@ -257,7 +271,7 @@ pub fn TestsPanel() -> impl IntoView {
                 class="json-input"
                 spellcheck="false"
                 rows="10"
-                aria-label="Test suite (JSON); paste your own"
+                aria-label="Test suite (JSON or YAML); paste your own"
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
             ></textarea>
@@ -288,7 +302,7 @@ mod tests {
             if jsonata_missing(example.definition) {
                 continue;
             }
-            let report = run_suite_text(suite, example.definition, "")
+            let report = run_suite_text(suite, example.definition, None, "")
                 .unwrap_or_else(|e| panic!("{}: {e}", example.id));
             assert_eq!(report.failed(), 0, "{}", example.id);
             assert_eq!(default_suite(example.definition).0, example.id);
@@ -297,7 +311,7 @@ mod tests {
 
     #[test]
     fn the_tutorial_suite_covers_every_catch_and_a_broken_definition_shows_failures() {
-        let report = run_suite_text(SUITES[0].1, crate::app::TUTORIAL, "").expect("runs");
+        let report = run_suite_text(SUITES[0].1, crate::app::TUTORIAL, None, "").expect("runs");
         assert_eq!(report.cases.len(), 5);
         assert_eq!(figures(&report.coverage), ["states 6/6", "Retry rules 1/1", "Catch rules 3/3"]);
         assert!(rule_lines(&report.coverage).contains(&(
@@ -310,14 +324,46 @@ mod tests {
         let edited = crate::app::TUTORIAL
             .replace("\"Error\": \"ServerUnavailable\"", "\"Error\": \"Unavailable\"");
         assert_ne!(edited, crate::app::TUTORIAL);
-        let report = run_suite_text(SUITES[0].1, &edited, "").expect("runs");
+        let report = run_suite_text(SUITES[0].1, &edited, None, "").expect("runs");
         let failed: Vec<&str> =
             report.cases.iter().filter(|c| !c.passed()).map(|c| c.name.as_str()).collect();
         assert_eq!(failed, ["503"]);
         let lines = mismatch_lines(&report.cases[2]);
         assert_eq!(lines, ["error: expected ServerUnavailable, got Unavailable"]);
 
-        let e = run_suite_text("{\"cases\": []}", crate::app::TUTORIAL, "").expect_err("no def");
+        let e =
+            run_suite_text("{\"cases\": []}", crate::app::TUTORIAL, None, "").expect_err("no def");
         assert!(e.starts_with("The suite, line 1 column 1:"), "{e}");
+    }
+
+    #[test]
+    fn a_pasted_yaml_suite_runs_on_the_editor_text_yaml_or_template() {
+        let yaml = "definition: tutorial.asl.json\nmockConfig: tutorial.mocks.json\ncases:\n\
+                    \x20 - {name: '200', input: {statuscode: '200'}, expect: {status: SUCCEEDED}}\n\
+                    \x20 - {name: '503', input: {statuscode: '503'}, expect: {status: SUCCEEDED}}\n";
+        let report = run_suite_text(yaml, crate::app::TUTORIAL, None, "").expect("runs");
+        let verdicts: Vec<(&str, bool)> =
+            report.cases.iter().map(|c| (c.name.as_str(), c.passed())).collect();
+        assert_eq!(verdicts, [("200", true), ("503", false)]);
+
+        let e = run_suite_text("definition: x\ncases: [\n", crate::app::TUTORIAL, None, "")
+            .expect_err("malformed");
+        assert!(e.starts_with("The suite, line 3 column 1: the suite is not valid YAML"), "{e}");
+
+        // The editor holds a template with two state machines: the suite's "stateMachine",
+        // else the one the page shows.
+        let template = "Resources:\n\
+            \x20 First:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n\
+            \x20     Definition: {StartAt: One, States: {One: {Type: Pass, End: true}}}\n\
+            \x20 Second:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n\
+            \x20     Definition: {StartAt: Two, States: {Two: {Type: Pass, End: true}}}\n";
+        let suite = "definition: template.yaml\ncases: [{name: path, expect: {path: [Two]}}]\n";
+        let passed = |suite: &str, chosen: Option<&str>| {
+            run_suite_text(suite, template, chosen, "").map(|r| r.failed() == 0)
+        };
+        assert_eq!(passed(suite, Some("Second")), Ok(true));
+        assert_eq!(passed(suite, Some("First")), Ok(false));
+        let pinned = suite.replace("cases:", "stateMachine: Second\ncases:");
+        assert_eq!(passed(&pinned, Some("First")), Ok(true));
     }
 }

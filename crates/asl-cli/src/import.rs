@@ -16,14 +16,18 @@ pub(crate) struct Loaded {
     pub name: String,
 }
 
-/// Reads and imports DEFINITION. `Err` is an argument error (exit 1: unreadable file, a
-/// template with several state machines and none chosen); `Ok(Err(code))` an invalid file,
-/// whose located diagnostic has been printed (exit 2).
-pub(crate) fn load(
-    path: &str,
-    state_machine: Option<&str>,
-) -> Result<Result<Loaded, ExitCode>, String> {
-    let text = read_definition(path)?;
+/// Why a DEFINITION file gave no definition.
+pub(crate) enum LoadError {
+    /// It could not be read.
+    Read(String),
+    /// The importer refused it; `name` is the file its diagnostic is located in.
+    Import { name: String, error: ImportError },
+}
+
+/// Reads and imports a definition file (`-`: standard input); a template's `DefinitionUri` is
+/// read relative to the template. `asl test` uses this for a suite's definition.
+pub(crate) fn import_file(path: &str, state_machine: Option<&str>) -> Result<Loaded, LoadError> {
+    let text = read_definition(path).map_err(LoadError::Read)?;
     let name = if path == "-" { "<stdin>".to_string() } else { path.to_string() };
     let dir = if path == "-" {
         Path::new(".")
@@ -41,13 +45,28 @@ pub(crate) fn load(
                 Some(file) => dir.join(file).to_string_lossy().into_owned(),
                 None => name,
             };
-            Ok(Ok(Loaded { imported, name }))
+            Ok(Loaded { imported, name })
         }
-        Err(e @ (ImportError::Ambiguous { .. } | ImportError::UnknownStateMachine { .. })) => {
-            Err(format!("{name}: {e}"))
-        }
-        Err(e) => {
-            print_diagnostics(&name, &[e.diagnostic()]);
+        Err(error) => Err(LoadError::Import { name, error }),
+    }
+}
+
+/// Reads and imports DEFINITION. `Err` is an argument error (exit 1: unreadable file, a
+/// template with several state machines and none chosen); `Ok(Err(code))` an invalid file,
+/// whose located diagnostic has been printed (exit 2).
+pub(crate) fn load(
+    path: &str,
+    state_machine: Option<&str>,
+) -> Result<Result<Loaded, ExitCode>, String> {
+    match import_file(path, state_machine) {
+        Ok(loaded) => Ok(Ok(loaded)),
+        Err(LoadError::Read(e)) => Err(e),
+        Err(LoadError::Import {
+            name,
+            error: e @ (ImportError::Ambiguous { .. } | ImportError::UnknownStateMachine { .. }),
+        }) => Err(format!("{name}: {e}")),
+        Err(LoadError::Import { name, error }) => {
+            print_diagnostics(&name, &[error.diagnostic()]);
             Ok(Err(ExitCode::from(2)))
         }
     }

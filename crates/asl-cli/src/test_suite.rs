@@ -13,11 +13,12 @@ use asl::suite::coverage::{Coverage, Kind, Target};
 use asl::suite::{CaseResult, ResolveError, Source, SuiteReport};
 use clap::Args;
 
-use crate::{print_diagnostics, read_definition, read_mock_config, read_source};
+use crate::import::{import_file, LoadError};
+use crate::{print_diagnostics, read_mock_config, read_source};
 
 #[derive(Args)]
 pub struct TestArgs {
-    /// Suite files (JSON; see docs/test-suites.md).
+    /// Suite files (JSON or YAML; see docs/test-suites.md).
     #[arg(required = true)]
     suites: Vec<String>,
     /// Also write the results as JUnit XML to this file.
@@ -90,12 +91,25 @@ fn run_file(path: &str) -> Outcome {
     };
     let dir = Path::new(path).parent().unwrap_or(Path::new(""));
     let beside = |file: &str| dir.join(file).to_string_lossy().into_owned();
-    let (definition_name, definition_text) = match &suite.definition {
-        Source::File(f) => match read_definition(&beside(f)) {
-            Ok(t) => (beside(f), Some(t)),
-            Err(e) => return unusable(format!("{path}: the definition: {e}")),
+    let invalid = |name: &str, diagnostics: &[asl::Diagnostic]| {
+        print_diagnostics(name, diagnostics);
+        Outcome::Unusable {
+            message: format!("{path}: the definition {name} is invalid"),
+            invalid_definition: true,
+        }
+    };
+    // The definition file goes through the importer as a DEFINITION argument does (JSON or
+    // YAML, or a template: the suite's "stateMachine" picks one, a `DefinitionUri` is read).
+    let imported = match &suite.definition {
+        Source::File(f) => match import_file(&beside(f), suite.state_machine.as_deref()) {
+            Ok(loaded) => Some(loaded),
+            Err(LoadError::Read(e)) => return unusable(format!("{path}: the definition: {e}")),
+            Err(LoadError::Import { name, error }) => match ResolveError::from(error) {
+                ResolveError::Definition(d) => return invalid(&name, &d),
+                ResolveError::Other(e) => return unusable(format!("{path}: {name}: {e}")),
+            },
         },
-        Source::Inline(_) => (format!("{path} (inline definition)"), None),
+        Source::Inline(_) => None,
     };
     let mock_text = match &suite.mock_config {
         Some(Source::File(f)) => match read_mock_config(&beside(f)) {
@@ -104,14 +118,18 @@ fn run_file(path: &str) -> Outcome {
         },
         _ => None,
     };
-    let resolved = match suite.resolve(definition_text.as_deref(), mock_text.as_deref()) {
+    let (definition_name, resolved) = match &imported {
+        Some(loaded) => {
+            // What a template left unresolved (stand-ins in the definition), as warnings.
+            print_diagnostics(&loaded.name, &loaded.imported.warnings);
+            (loaded.name.clone(), suite.resolve_imported(&loaded.imported, mock_text.as_deref()))
+        }
+        None => (format!("{path} (inline definition)"), suite.resolve(None, mock_text.as_deref())),
+    };
+    let resolved = match resolved {
         Ok(r) => r,
         Err(ResolveError::Definition(diagnostics)) => {
-            print_diagnostics(&definition_name, &diagnostics);
-            return Outcome::Unusable {
-                message: format!("{path}: the definition {definition_name} is invalid"),
-                invalid_definition: true,
-            };
+            return invalid(&definition_name, &diagnostics)
         }
         Err(ResolveError::Other(e)) => return unusable(format!("{path}: {e}")),
     };

@@ -249,3 +249,210 @@ fn suite_problems_are_located_and_unusable_suites_fail() {
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("error["), "{}", out.stderr);
 }
+
+#[test]
+fn a_yaml_suite_passes_fails_and_locates_its_problems() {
+    let dir = temp_dir("yaml");
+    let passing = write(
+        &dir,
+        "tutorial.suite.yaml",
+        "# The tutorial, two cases, in YAML\n\
+         definition: tutorial.asl.json\n\
+         mockConfig: tutorial.mocks.json\n\
+         cases:\n\
+         \x20 - name: '200'\n\
+         \x20   input: {statuscode: '200'}\n\
+         \x20   expect:\n\
+         \x20     status: SUCCEEDED\n\
+         \x20     output: The request has succeeded.\n\
+         \x20     path: [Call API, OK]\n\
+         \x20     states:\n\
+         \x20       Call API: {retries: 0}\n\
+         \x20 - name: throttled once\n\
+         \x20   input: {statuscode: '200'}\n\
+         \x20   testCase: ThrottledOnce\n\
+         \x20   expect:\n\
+         \x20     status: SUCCEEDED\n\
+         \x20     states:\n\
+         \x20       Call API: {retries: 1}\n",
+    );
+    let out = asl(&["test", &passing, "--coverage"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for line in [
+        "PASS 200",
+        "PASS throttled once",
+        "Retry rules   1/1 (100%)",
+        "Catch rules   0/3 (0%)",
+        "ok: 2 passed, 0 failed",
+    ] {
+        assert!(out.stdout.contains(line), "missing {line:?} in\n{}", out.stdout);
+    }
+
+    let failing = write(
+        &dir,
+        "failing.suite.yml",
+        "definition: tutorial.asl.json\n\
+         cases:\n\
+         \x20 - name: 503 succeeds\n\
+         \x20   input: {statuscode: '503'}\n\
+         \x20   expect:\n\
+         \x20     status: SUCCEEDED\n\
+         \x20     outputPaths: {$.statuscode: '200'}\n",
+    );
+    let junit = dir.join("yaml.xml");
+    let out = asl(&["test", &failing, "--junit", &junit.to_string_lossy()]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    for line in [
+        "FAIL 503 succeeds",
+        "status:\n        - expected: SUCCEEDED\n        + actual:   FAILED",
+        "FAILED: 0 passed, 1 failed",
+    ] {
+        assert!(out.stdout.contains(line), "missing {line:?} in\n{}", out.stdout);
+    }
+    let (totals, cases) = parse_junit(&std::fs::read_to_string(&junit).expect("the report"));
+    assert_eq!(totals, (1, 1, 0));
+    assert_eq!(cases[0].name, "503 succeeds");
+
+    // A YAML syntax error and an unknown field: located in the YAML file, exit 1, no panic.
+    let malformed = write(
+        &dir,
+        "malformed.suite.yaml",
+        "definition: tutorial.asl.json\ncases:\n  - name: x\n    input: [1, 2\n",
+    );
+    let out = asl(&["test", &malformed]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("malformed.suite.yaml:5:1: the suite is not valid YAML:"),
+        "{}",
+        out.stdout
+    );
+    let typo = write(
+        &dir,
+        "typo.suite.yaml",
+        "definition: tutorial.asl.json\ncases:\n  - name: x\n    expect:\n      stauts: FAILED\n",
+    );
+    let out = asl(&["test", &typo]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("typo.suite.yaml:5:7: unknown field \"stauts\""), "{}", out.stdout);
+}
+
+/// A fixture of the importer's tests (`crates/asl/tests/fixtures/import`), as an absolute path
+/// a suite can name.
+fn import_fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../asl/tests/fixtures/import")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn a_suite_definition_may_be_yaml_or_a_template() {
+    let dir = temp_dir("import");
+    // A YAML definition.
+    let suite = write(
+        &dir,
+        "yaml-definition.suite.yaml",
+        &format!(
+            "definition: {}\ncases:\n  - name: greets\n    expect: {{output: {{greeting: hello}}, path: [Greet, Done]}}\n",
+            import_fixture("definition.yaml")
+        ),
+    );
+    let out = asl(&["test", &suite]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("PASS greets"), "{}", out.stdout);
+
+    // A CloudFormation template (`!Sub` DefinitionString), its Task mocked; the retrier
+    // written as `${RetryCount}` is resolved from the parameter's default (3 attempts).
+    let mocks = r#"mockConfig:
+  StateMachines:
+    MyStateMachine:
+      TestCases:
+        Works: {Work: Done}
+        Breaks: {Work: Broken}
+  MockedResponses:
+    Done: {"0": {Return: {ok: true}}}
+    Broken: {"0-9": {Throw: {Error: Lambda.Unknown, Cause: down}}}
+"#;
+    let suite = write(
+        &dir,
+        "cfn.suite.yaml",
+        &format!(
+            "definition: {}\n{mocks}cases:\n\
+             \x20 - name: works\n    testCase: Works\n    expect: {{status: SUCCEEDED, output: {{ok: true}}}}\n\
+             \x20 - name: breaks\n    testCase: Breaks\n    expect: {{error: Lambda.Unknown, states: {{Work: {{retries: 3}}}}}}\n",
+            import_fixture("cfn-sub.yaml")
+        ),
+    );
+    let out = asl(&["test", &suite, "--coverage"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("cfn-sub.yaml)"), "{}", out.stdout);
+    assert!(out.stdout.contains("Retry rules   1/1 (100%)"), "{}", out.stdout);
+    // What the template left to the deployment is a warning, located in the template.
+    assert!(
+        out.stderr.contains("cfn-sub.yaml:29:28: warning[UNRESOLVED_REFERENCE]"),
+        "{}",
+        out.stderr
+    );
+
+    // `cdk synth` output (Fn::Join) and a SAM template whose definition is a DefinitionUri.
+    for (fixture, state, path) in [
+        ("cdk.template.json", "Invoke", r#"["Invoke", "Done"]"#),
+        ("sam-uri.yaml", "Hello", r#"["Hello"]"#),
+    ] {
+        let suite = write(
+            &dir,
+            "template.suite.json",
+            &format!(
+                r#"{{"definition": "{}",
+                    "mockConfig": {{"StateMachines": {{"MyStateMachine": {{"TestCases": {{"T": {{"{state}": "R"}}}}}}}},
+                                   "MockedResponses": {{"R": {{"0": {{"Return": {{"Payload": 7}}}}}}}}}},
+                    "cases": [{{"name": "{fixture}", "testCase": "T", "expect": {{"status": "SUCCEEDED", "path": {path}}}}}]}}"#,
+                import_fixture(fixture)
+            ),
+        );
+        let out = asl(&["test", &suite]);
+        assert_eq!(out.code, 0, "{fixture}: {}{}", out.stdout, out.stderr);
+        assert!(out.stdout.contains(&format!("PASS {fixture}")), "{}", out.stdout);
+    }
+
+    // Several state machines: the suite's "stateMachine" chooses, as --state-machine does.
+    let two = import_fixture("two-machines.yaml");
+    let unchosen =
+        write(&dir, "two.suite.yaml", &format!("definition: {two}\ncases: [{{name: one}}]\n"));
+    let out = asl(&["test", &unchosen]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "the template has 2 state machines; choose one with \"stateMachine\" in the suite: First, Second"
+        ),
+        "{}",
+        out.stdout
+    );
+    let chosen = write(
+        &dir,
+        "second.suite.yaml",
+        &format!("definition: {two}\nstateMachine: Second\ncases: [{{name: two, expect: {{path: [Two]}}}}]\n"),
+    );
+    let out = asl(&["test", &chosen]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let unknown = write(
+        &dir,
+        "third.suite.yaml",
+        &format!("definition: {two}\nstateMachine: Third\ncases: []\n"),
+    );
+    let out = asl(&["test", &unknown]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("\"stateMachine\" is 'Third'"), "{}", out.stdout);
+
+    // A YAML definition with a syntax error: an invalid definition (exit 2), located.
+    let broken = write(
+        &dir,
+        "broken.suite.yaml",
+        &format!("definition: {}\ncases: []\n", import_fixture("bad.yaml")),
+    );
+    let out = asl(&["test", &broken]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("bad.yaml:6:"), "{}", out.stderr);
+    assert!(out.stderr.contains("error[INVALID_YAML_DESCRIPTION]"), "{}", out.stderr);
+}

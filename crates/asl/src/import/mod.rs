@@ -67,7 +67,7 @@ pub(crate) struct Block {
 /// on aliases).
 pub fn parse_document(text: &str) -> Result<Document, SyntaxError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if is_json(text) {
+    if format_of(text) == Format::Json {
         let (value, map) = source::parse(text)?;
         Ok(Document { value, map, format: Format::Json, blocks: HashMap::new() })
     } else {
@@ -77,6 +77,17 @@ pub fn parse_document(text: &str) -> Result<Document, SyntaxError> {
 
 fn is_json(text: &str) -> bool {
     text.trim_start().starts_with(['{', '['])
+}
+
+/// The syntax [`parse_document`] reads `text` as: JSON when its first character (after blanks
+/// and a byte order mark) is `{` or `[`, YAML otherwise.
+pub fn format_of(text: &str) -> Format {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if is_json(text) {
+        Format::Json
+    } else {
+        Format::Yaml
+    }
 }
 
 /// Reads a file named by a template (its text, or why it cannot).

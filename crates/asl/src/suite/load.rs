@@ -1,22 +1,28 @@
-//! Suite text → [`Suite`]: parsed with the engine's positioned parser ([`crate::source`]), so
-//! every problem (bad JSON, an unknown field, a wrong type) comes with its line and column.
-//! Unknown fields are refused: a misspelt expectation must not pass silently.
+//! Suite text → [`Suite`]: JSON or YAML, read by the importer's positioned reader
+//! ([`crate::import::parse_document`]: the engine's JSON parser, or the YAML reader), so every
+//! problem (bad syntax, an unknown field, a wrong type) comes with its line and column in the
+//! file as written. Unknown fields are refused: a misspelt expectation must not pass silently.
 
 use serde_json::{Map, Value};
 
 use super::{Case, Expect, Source, StateExpect, Suite, SuiteError, DEFAULT_STATE_MACHINE_NAME};
-use crate::source::{self, escape_token, SourceMap};
+use crate::import;
+use crate::source::{escape_token, SourceMap};
 
 /// The statuses an execution can end (or stay) in, as AWS spells them.
 const STATUSES: [&str; 5] = ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "RUNNING"];
 
-/// Parses a suite (JSON) and checks its shape.
+/// Parses a suite (JSON, or YAML when the text does not start with `{`) and checks its shape.
 pub fn load_suite(text: &str) -> Result<Suite, SuiteError> {
-    let (value, map) = source::parse(text).map_err(|e| SuiteError {
-        message: format!("the suite is not valid JSON: {}", e.message),
+    let syntax = match import::format_of(text) {
+        import::Format::Json => "JSON",
+        import::Format::Yaml => "YAML",
+    };
+    let document = import::parse_document(text).map_err(|e| SuiteError {
+        message: format!("the suite is not valid {syntax}: {}", e.message),
         position: Some(e.position),
     })?;
-    suite_from_value(&value, &map)
+    suite_from_value(&document.value, &document.map)
 }
 
 /// Builds a suite from a parsed document and its source map (any loader that gives positions
@@ -26,10 +32,19 @@ pub fn suite_from_value(value: &Value, map: &SourceMap) -> Result<Suite, SuiteEr
         return Err(at(map, dup, format!("the field {} is given twice", show_pointer(dup))));
     }
     let root = object(value, map, "", "the suite")?;
-    known_fields(root, map, "", &["definition", "mockConfig", "stateMachineName", "cases"])?;
+    known_fields(
+        root,
+        map,
+        "",
+        &["definition", "stateMachine", "mockConfig", "stateMachineName", "cases"],
+    )?;
     let definition = match root.get("definition") {
         Some(v) => source_of(v, map, "/definition", "definition")?,
         None => return Err(at(map, "", "the suite has no \"definition\"".into())),
+    };
+    let state_machine = match root.get("stateMachine") {
+        Some(v) => Some(string(v, map, "/stateMachine", "stateMachine")?.to_string()),
+        None => None,
     };
     let mock_config = match root.get("mockConfig") {
         Some(v) => Some(source_of(v, map, "/mockConfig", "mockConfig")?),
@@ -58,7 +73,7 @@ pub fn suite_from_value(value: &Value, map: &SourceMap) -> Result<Suite, SuiteEr
         }
         cases.push(case);
     }
-    Ok(Suite { definition, mock_config, state_machine_name, cases })
+    Ok(Suite { definition, state_machine, mock_config, state_machine_name, cases })
 }
 
 fn case_of(value: &Value, map: &SourceMap, ptr: &str) -> Result<Case, SuiteError> {
@@ -200,7 +215,7 @@ fn source_of(value: &Value, map: &SourceMap, ptr: &str, what: &str) -> Result<So
         _ => Err(at(
             map,
             ptr,
-            format!("\"{what}\" must be a file path (relative to the suite) or a JSON object"),
+            format!("\"{what}\" must be a file path (relative to the suite) or an object"),
         )),
     }
 }

@@ -4,7 +4,10 @@
 //! `docs/test-suites.md`; `asl test` and the page's Tests tab both run suites through here, so
 //! a verdict and a coverage figure are the same wherever they are shown.
 //!
-//! - [`load_suite`]: suite text → [`Suite`], every problem located (line:column).
+//! - [`load_suite`]: suite text (JSON or YAML) → [`Suite`], every problem located
+//!   (line:column in the file as written).
+//! - [`Suite::resolve`]: the definition through the importer ([`crate::import`]: JSON, YAML,
+//!   CloudFormation / SAM / CDK templates) and the mock configuration.
 //! - [`run_suite`] / [`run_case`] (`check.rs`): run the cases on the engine and compare.
 //! - [`coverage`]: which states, Choice rules, retriers and catchers the cases exercised.
 //!
@@ -20,6 +23,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::definition::StateMachine;
+use crate::import::{ImportError, Imported, Options};
 use crate::source::Position;
 use crate::tasks::mock_config::MockConfig;
 
@@ -29,8 +33,13 @@ pub use load::{load_suite, suite_from_value};
 /// A suite as written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suite {
-    /// The definition: a path relative to the suite file, or the definition itself.
+    /// The definition: a path relative to the suite file, or the definition itself. Either
+    /// may be a definition in JSON or YAML, or a CloudFormation / SAM template
+    /// ([`crate::import`]).
     pub definition: Source,
+    /// The logical id of the state machine to take from a template with several (as
+    /// `--state-machine`).
+    pub state_machine: Option<String>,
     /// The mock configuration (MockConfigFile format), when the cases use test cases.
     pub mock_config: Option<Source>,
     /// The state machine name (the mock configuration's `StateMachines` key, and the ARNs).
@@ -130,18 +139,22 @@ pub struct Resolved {
 impl Suite {
     /// Compiles the definition and reads the mock configuration. `definition_text` /
     /// `mock_text` are the files' texts when the suite names files (ignored for inline ones).
-    /// An invalid definition gives its diagnostics, as `asl validate` shows them.
+    /// The definition goes through the importer ([`Suite::import_definition`]): JSON or YAML,
+    /// or a CloudFormation / SAM template (no `DefinitionUri` is read: a caller that reads
+    /// files imports with [`crate::import::Options::read_file`] and calls
+    /// [`Suite::resolve_imported`]). An invalid definition gives its diagnostics, located in
+    /// the definition's file, as `asl validate` shows them.
     pub fn resolve(
         &self,
         definition_text: Option<&str>,
         mock_text: Option<&str>,
     ) -> Result<Resolved, ResolveError> {
-        let machine = match &self.definition {
+        let imported = match &self.definition {
             Source::File(path) => {
                 let text = definition_text.ok_or_else(|| {
                     ResolveError::Other(format!("the definition '{path}' was not given"))
                 })?;
-                StateMachine::from_text(text).map_err(ResolveError::Definition)?
+                self.import_definition(text, Options::default())?
             }
             Source::Inline(value) => {
                 let text = serde_json::to_string_pretty(value)
@@ -152,9 +165,35 @@ impl Suite {
                          AWS's quota for a state machine definition"
                     )));
                 }
-                StateMachine::from_text(&text).map_err(ResolveError::Definition)?
+                self.import_definition(&text, Options::default())?
             }
         };
+        self.resolve_imported(&imported, mock_text)
+    }
+
+    /// Imports the text of the suite's definition ([`crate::import::import`]): a definition
+    /// in JSON or YAML, or a template from which the suite's `stateMachine` (else
+    /// `options.state_machine`, else the only one) is taken.
+    pub fn import_definition(
+        &self,
+        text: &str,
+        options: Options<'_>,
+    ) -> Result<Imported, ResolveError> {
+        let options = Options {
+            state_machine: self.state_machine.as_deref().or(options.state_machine),
+            ..options
+        };
+        crate::import::import(text, &options).map_err(ResolveError::from)
+    }
+
+    /// [`Suite::resolve`] for a definition already imported: compiles it (errors located in
+    /// the user's file) and reads the mock configuration.
+    pub fn resolve_imported(
+        &self,
+        definition: &Imported,
+        mock_text: Option<&str>,
+    ) -> Result<Resolved, ResolveError> {
+        let machine = definition.compile().map_err(ResolveError::Definition)?;
         let mock_config = match &self.mock_config {
             None => None,
             Some(Source::File(path)) => {
@@ -174,8 +213,31 @@ impl Suite {
 /// Why a suite could not be made ready to run.
 #[derive(Debug, Clone)]
 pub enum ResolveError {
-    /// The definition is invalid: its diagnostics.
+    /// The definition is invalid (its syntax, the template it is in, the definition itself):
+    /// its diagnostics, located in the definition's file.
     Definition(Vec<crate::Diagnostic>),
-    /// Anything else (a malformed mock configuration, a missing file text).
+    /// Anything else (a malformed mock configuration, a missing file text, a template whose
+    /// state machine is not chosen).
     Other(String),
+}
+
+impl From<ImportError> for ResolveError {
+    fn from(error: ImportError) -> ResolveError {
+        match error {
+            ImportError::Ambiguous { state_machines } => ResolveError::Other(format!(
+                "the template has {} state machines; choose one with \"stateMachine\" in the \
+                 suite: {}",
+                state_machines.len(),
+                state_machines.join(", ")
+            )),
+            ImportError::UnknownStateMachine { asked, state_machines } => {
+                ResolveError::Other(format!(
+                    "the suite's \"stateMachine\" is '{asked}', which the template does not \
+                     have; it has: {}",
+                    state_machines.join(", ")
+                ))
+            }
+            other => ResolveError::Definition(vec![other.diagnostic()]),
+        }
+    }
 }
