@@ -82,6 +82,30 @@ async fn the_tests_tab_runs_the_tutorial_suite_and_marks_the_graph() {
     edges.sort();
     assert_eq!(edges, ["catch-0", "catch-2", "retry"]);
 
+    // The same suite pasted in YAML gives the same verdict; a YAML syntax error is located.
+    text.set_value(
+        "definition: tutorial.asl.json\ncases:\n  - name: only 503 (YAML)\n    \
+         input: {statuscode: '503'}\n    expect: {status: SUCCEEDED}\n",
+    );
+    dispatch(&text, "input");
+    click("#run-tests");
+    let verdicts = wait_for("the YAML suite's verdict", || {
+        Some(case_lines()).filter(|v| v.iter().any(|l| l.contains("(YAML)")))
+    })
+    .await;
+    assert!(verdicts[0].starts_with("FAIL only 503 (YAML)"), "{verdicts:?}");
+    text.set_value("definition: tutorial.asl.json\ncases: [\n");
+    dispatch(&text, "input");
+    click("#run-tests");
+    let summary = wait_for("the YAML error", || {
+        Some(text_of("#tests-summary")).filter(|t| t.contains("YAML"))
+    })
+    .await;
+    assert!(
+        summary.starts_with("The suite, line 3 column 1: the suite is not valid YAML"),
+        "{summary}"
+    );
+
     // Editing the definition clears the marks until the suite runs again.
     set_text(&view, &stepwise::app::TUTORIAL.replace("\"Seconds\": 1", "\"Seconds\": 2"));
     wait_for("the marks to clear", || (count(".sw-graph .uncovered") == 0).then_some(())).await;

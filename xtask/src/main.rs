@@ -4,6 +4,9 @@
 //! * `test`  — everything CI runs, in order: rustfmt check, clippy, native tests, browser tests
 //!   (wasm-bindgen-test in headless Chromium), release build into `dist/`.
 //! * `dist`  — release build into `dist/` and a size report (raw and gzipped) with the budget.
+//! * `wasm-pack-test [-- CARGO ARGS]` — the browser tests again, through
+//!   `wasm-pack test --headless --chrome` (offline: the installed wasm-bindgen-cli and Debian's
+//!   chromedriver; docs/decisions/0023-wasm-pack.md). Not part of `test`.
 //! * `setup` — only install the missing tools (Chromium, cfn-lint in `target/tools/cfn-lint`,
 //!   and wasm-pack included) and bundle the editor.
 //! * `bench-peer [runs]` — `asl run` against the TypeScript peer aws-local-stepfunctions on a
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         Some("dist") => dist(),
         Some("setup") => setup_all(),
         Some("browser-test") => browser_test(),
+        Some("wasm-pack-test") => wasm_pack_test(&args[1..]),
         Some("jsonata-module") => jsonata_module(),
         Some("fields") => fields(),
         Some("fuzz") => fuzz(&args[1..]),
@@ -67,7 +71,7 @@ fn main() -> ExitCode {
         _ => {
             eprintln!(
                 "usage: cargo xtask \
-                 <serve|test|dist|setup|browser-test|jsonata-module|fields|smoke|bench-peer [runs]|\
+                 <serve|test|dist|setup|browser-test|wasm-pack-test|jsonata-module|fields|smoke|bench-peer [runs]|\
                  fuzz [target] [seconds]>"
             );
             return ExitCode::from(2);
@@ -243,9 +247,9 @@ fn setup_browser() -> Result<()> {
     run(install)
 }
 
-/// `cargo xtask setup`: everything the other commands install, plus wasm-pack (not used by
-/// any command: it is the alternative runner of the browser tests, see README), and the
-/// editor bundle, so `cargo build --target wasm32-unknown-unknown` and `wasm-pack test` work.
+/// `cargo xtask setup`: everything the other commands install, plus wasm-pack (the alternative
+/// runner of the browser tests, `wasm-pack-test`; see README), and the editor bundle, so
+/// `cargo build --target wasm32-unknown-unknown` and `wasm-pack test` work.
 fn setup_all() -> Result<()> {
     setup()?;
     setup_browser()?;
@@ -501,6 +505,27 @@ fn browser_test() -> Result<()> {
     setup_browser()?;
     bundle_editor()?;
     browser_tests()
+}
+
+/// The browser tests through `wasm-pack test --headless --chrome`, the runner people know
+/// (docs/decisions/0023-wasm-pack.md). Nothing is downloaded: `--mode no-install` makes
+/// wasm-pack use the wasm-bindgen-cli on PATH, which `setup` installs at the Cargo.lock
+/// version (a mismatch fails instead of fetching another), and `--chromedriver` names
+/// Debian's. `args` (after `--`) go to cargo, e.g. `-- --test browser_tests_tab`.
+fn wasm_pack_test(args: &[String]) -> Result<()> {
+    setup()?;
+    setup_browser()?;
+    setup_wasm_pack()?;
+    bundle_editor()?;
+    let mut c = cmd("wasm-pack");
+    c.args(["test", "--headless", "--chrome", "--chromedriver", CHROMEDRIVER])
+        .args(["--mode", "no-install"])
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    let extra: Vec<&String> = args.iter().skip_while(|a| a.as_str() == "--").collect();
+    if !extra.is_empty() {
+        c.arg("--").args(extra);
+    }
+    run(c)
 }
 
 /// The app's wasm-bindgen-test tests, run by wasm-bindgen-test-runner in headless Chromium.
