@@ -94,7 +94,11 @@ fn run_file(path: &str) -> Outcome {
     let invalid = |name: &str, diagnostics: &[asl::Diagnostic]| {
         print_diagnostics(name, diagnostics);
         Outcome::Unusable {
-            message: format!("{path}: the definition {name} is invalid"),
+            message: if name == path {
+                format!("{path}: the inline definition is invalid")
+            } else {
+                format!("{path}: the definition {name} is invalid")
+            },
             invalid_definition: true,
         }
     };
@@ -118,19 +122,24 @@ fn run_file(path: &str) -> Outcome {
         },
         _ => None,
     };
-    let (definition_name, resolved) = match &imported {
+    // The file the definition's problems are located in (an inline definition's: the suite),
+    // and what the report names.
+    let (located_in, definition_name, resolved) = match &imported {
         Some(loaded) => {
             // What a template left unresolved (stand-ins in the definition), as warnings.
             print_diagnostics(&loaded.name, &loaded.imported.warnings);
-            (loaded.name.clone(), suite.resolve_imported(&loaded.imported, mock_text.as_deref()))
+            let resolved = suite.resolve_imported(&loaded.imported, mock_text.as_deref());
+            (loaded.name.clone(), loaded.name.clone(), resolved)
         }
-        None => (format!("{path} (inline definition)"), suite.resolve(None, mock_text.as_deref())),
+        None => (
+            path.to_string(),
+            "inline definition".to_string(),
+            suite.resolve(None, mock_text.as_deref()),
+        ),
     };
     let resolved = match resolved {
         Ok(r) => r,
-        Err(ResolveError::Definition(diagnostics)) => {
-            return invalid(&definition_name, &diagnostics)
-        }
+        Err(ResolveError::Definition(diagnostics)) => return invalid(&located_in, &diagnostics),
         Err(ResolveError::Other(e)) => return unusable(format!("{path}: {e}")),
     };
     let report = asl::suite::run_suite(&suite, &resolved);

@@ -247,7 +247,9 @@ fn suite_problems_are_located_and_unusable_suites_fail() {
     );
     let out = asl(&["test", &invalid]);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
-    assert!(out.stderr.contains("error["), "{}", out.stderr);
+    // Located in the suite file, where the inline definition is written.
+    assert!(out.stderr.contains("invalid.suite.json:1:36: error[SCHEMA_VALIDATION_FAILED]: States must have at least one state"), "{}", out.stderr);
+    assert!(out.stdout.contains("the inline definition is invalid"), "{}", out.stdout);
 }
 
 #[test]

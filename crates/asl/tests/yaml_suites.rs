@@ -161,6 +161,20 @@ fn a_suite_definition_may_be_yaml_or_a_template() {
 }
 
 #[test]
+fn an_inline_definition_s_problems_are_located_in_the_suite() {
+    let suite =
+        "cases: []\ndefinition:\n  StartAt: Nowhere\n  States:\n    A: {Type: Pass, End: true}\n";
+    let Err(ResolveError::Definition(diagnostics)) = run(suite, None) else {
+        panic!("an invalid definition is refused")
+    };
+    let start_at = diagnostics
+        .iter()
+        .find(|d| d.location == "/StartAt")
+        .unwrap_or_else(|| panic!("{diagnostics:?}"));
+    assert_eq!((start_at.line, start_at.column), (Some(3), Some(3)));
+}
+
+#[test]
 fn an_inline_template_is_imported_too() {
     let suite = "definition:\n\
                  \x20 Resources:\n\

@@ -290,6 +290,32 @@ pub fn import(text: &str, options: &Options) -> Result<Imported, ImportError> {
     })
 }
 
+/// [`import`] for a structure already read from a larger document (a test suite's inline
+/// `definition`): `value` sits at the JSON pointer `prefix` of a document whose positions are
+/// `map`, and a definition's diagnostics are located there. A template given this way is
+/// imported from its JSON text (its positions are then in that text, not in the document).
+pub fn import_structure(
+    value: &Value,
+    map: &SourceMap,
+    prefix: &str,
+    options: &Options,
+) -> Result<Imported, ImportError> {
+    let definition = serde_json::to_string_pretty(value).unwrap_or_default();
+    if template::is_template(value) {
+        return import(&definition, options);
+    }
+    Ok(Imported {
+        definition,
+        format: Format::Json,
+        template: false,
+        state_machines: Vec::new(),
+        state_machine: None,
+        definition_file: None,
+        warnings: Vec::new(),
+        relocation: Relocation::Pointers { map: map.clone(), prefix: prefix.to_string() },
+    })
+}
+
 /// A position as a diagnostic's line and column.
 fn locate(mut d: Diagnostic, at: Option<Position>) -> Diagnostic {
     if let Some(p) = at {

@@ -73,7 +73,14 @@ pub fn suite_from_value(value: &Value, map: &SourceMap) -> Result<Suite, SuiteEr
         }
         cases.push(case);
     }
-    Ok(Suite { definition, state_machine, mock_config, state_machine_name, cases })
+    Ok(Suite {
+        definition,
+        state_machine,
+        mock_config,
+        state_machine_name,
+        cases,
+        positions: map.clone(),
+    })
 }
 
 fn case_of(value: &Value, map: &SourceMap, ptr: &str) -> Result<Case, SuiteError> {

@@ -24,14 +24,14 @@ use serde_json::Value;
 
 use crate::definition::StateMachine;
 use crate::import::{ImportError, Imported, Options};
-use crate::source::Position;
+use crate::source::{Position, SourceMap};
 use crate::tasks::mock_config::MockConfig;
 
 pub use check::{differences, run_case, run_suite, CaseResult, Mismatch, SuiteReport};
 pub use load::{load_suite, suite_from_value};
 
 /// A suite as written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Suite {
     /// The definition: a path relative to the suite file, or the definition itself. Either
     /// may be a definition in JSON or YAML, or a CloudFormation / SAM template
@@ -45,6 +45,9 @@ pub struct Suite {
     /// The state machine name (the mock configuration's `StateMachines` key, and the ARNs).
     pub state_machine_name: String,
     pub cases: Vec<Case>,
+    /// Where each value of the suite file starts, so an inline definition's problems are
+    /// located in the suite file.
+    pub(crate) positions: SourceMap,
 }
 
 /// Where a definition or a mock configuration comes from.
@@ -138,7 +141,8 @@ pub struct Resolved {
 
 impl Suite {
     /// Compiles the definition and reads the mock configuration. `definition_text` /
-    /// `mock_text` are the files' texts when the suite names files (ignored for inline ones).
+    /// `mock_text` are the files' texts when the suite names files (ignored for inline ones;
+    /// an inline definition's problems are located in the suite file).
     /// The definition goes through the importer ([`Suite::import_definition`]): JSON or YAML,
     /// or a CloudFormation / SAM template (no `DefinitionUri` is read: a caller that reads
     /// files imports with [`crate::import::Options::read_file`] and calls
@@ -157,15 +161,21 @@ impl Suite {
                 self.import_definition(text, Options::default())?
             }
             Source::Inline(value) => {
-                let text = serde_json::to_string_pretty(value)
-                    .map_err(|e| ResolveError::Other(e.to_string()))?;
-                if text.len() > MAX_DEFINITION_BYTES {
+                let options =
+                    Options { state_machine: self.state_machine.as_deref(), ..Options::default() };
+                let imported = crate::import::import_structure(
+                    value,
+                    &self.positions,
+                    "/definition",
+                    &options,
+                )?;
+                if imported.definition.len() > MAX_DEFINITION_BYTES {
                     return Err(ResolveError::Other(format!(
                         "the inline definition is larger than {MAX_DEFINITION_BYTES} bytes, \
                          AWS's quota for a state machine definition"
                     )));
                 }
-                self.import_definition(&text, Options::default())?
+                imported
             }
         };
         self.resolve_imported(&imported, mock_text)
