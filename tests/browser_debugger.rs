@@ -143,6 +143,16 @@ async fn pause_stops_a_real_time_run_and_its_clock() {
     sleep(1500).await;
     assert_eq!(event_types().len(), events);
     assert_eq!(text_of("#execution-status .status-label"), "Paused at Call API");
+    // The page stays usable while paused, and the graph keeps the colours of the run so far.
+    click_svg("g[data-state='Call API']");
+    sleep(30).await;
+    assert!(node_class("Call API").contains("selected"), "{}", node_class("Call API"));
+    assert!(node_class("Call API").contains("paused"), "{}", node_class("Call API"));
+    assert!(node_class("Call API").contains("in-progress"), "{}", node_class("Call API"));
+    assert!(node_class("OK").contains("not-run"), "{}", node_class("OK"));
+    // The rest runs on ×10 once continued.
+    click(".clock button:nth-child(3)");
+    sleep(20).await;
     click("#debug-continue");
     status_becomes("Succeeded", 10).await;
     drop(handle);
@@ -255,6 +265,41 @@ async fn a_stopped_503_run_redriven_after_the_mock_answers_200_succeeds() {
         ]
     );
     assert!(node_class("OK").contains("succeeded"));
+    drop(handle);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+async fn pause_stops_a_times_ten_run_inside_a_wait() {
+    reset_browser_state();
+    use stepwise::persist::storage;
+    let definition = r#"{"StartAt": "Long wait", "States": {
+  "Long wait": {"Type": "Wait", "Seconds": 600, "Next": "After"},
+  "After": {"Type": "Pass", "End": true}}}"#;
+    storage::save(storage::KEY_DEFINITION, definition);
+    let (container, handle) = mount();
+    editor_view().await;
+    click(".clock button:nth-child(3)"); // ×10: the Wait takes a minute on screen
+    sleep(20).await;
+    click("#start");
+    wait_for("the Wait entered", || {
+        event_types().iter().any(|t| t == "WaitStateEntered").then_some(())
+    })
+    .await;
+    click("#debug-pause");
+    status_becomes("Paused at Long wait", 3).await;
+    // Paused inside the Wait: the panel says what the state received, not what it will.
+    assert!(text_of(".paused-state").contains("Input it received"));
+    let events = event_types();
+    sleep(500).await;
+    assert_eq!(event_types(), events, "nothing happens while paused");
+    click("#stop");
+    status_becomes("Aborted", 3).await;
+    assert_eq!(
+        event_types().last().map(String::as_str),
+        Some("ExecutionAborted"),
+        "Stop still aborts a paused run"
+    );
     drop(handle);
     container.remove();
 }
