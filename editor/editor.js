@@ -1,8 +1,10 @@
 // Stepwise editor glue: a CodeMirror 6 editor with just the extensions the playground needs.
 // Bundled by esbuild into dist/editor.js and imported from Rust via wasm-bindgen.
-import { EditorState, Prec } from "@codemirror/state";
+import { EditorState, Prec, RangeSet, StateEffect, StateField } from "@codemirror/state";
 import {
   EditorView,
+  gutter,
+  GutterMarker,
   keymap,
   lineNumbers,
   highlightActiveLine,
@@ -56,6 +58,13 @@ const theme = EditorView.theme({
   ".cm-tooltip-autocomplete ul li[aria-selected]": { background: "#0972d3", color: "#fff" },
   ".cm-completionDetail": { color: "#5f6b7a", fontStyle: "normal", marginLeft: "1em" },
   ".cm-tooltip-autocomplete ul li[aria-selected] .cm-completionDetail": { color: "#dbeafe" },
+  ".cm-breakpoint-gutter .cm-gutterElement": {
+    cursor: "pointer",
+    color: "#d13212",
+    width: "1.1em",
+    textAlign: "center",
+  },
+  ".cm-breakpoint-gutter .cm-gutterElement:hover": { backgroundColor: "#fdecea" },
 });
 
 // What both editors share: JSON editing, highlighting, lint markers (set from Rust), history,
@@ -214,4 +223,72 @@ export function jsonataTokensJson(value) {
 export function aslCompletionsJson(view, pos) {
   const r = aslCompletions(view.state.doc.toString(), pos, true);
   return JSON.stringify(r && { from: r.from, to: r.to, labels: r.options.map((o) => o.label) });
+}
+
+// ---- the debugger's breakpoint gutter (src/panels/editor.rs, docs/decisions/0021) ----
+
+const setBreakpointsEffect = StateEffect.define();
+
+class BreakpointMarker extends GutterMarker {
+  toDOM() {
+    const dot = document.createElement("span");
+    dot.className = "cm-breakpoint-marker";
+    dot.title = "Breakpoint";
+    dot.textContent = "\u25cf";
+    return dot;
+  }
+}
+
+const breakpointMarker = new BreakpointMarker();
+
+const breakpointField = StateField.define({
+  create() {
+    return RangeSet.empty;
+  },
+  update(set, tr) {
+    let next = set.map(tr.changes);
+    for (const e of tr.effects) if (e.is(setBreakpointsEffect)) next = e.value;
+    return next;
+  },
+});
+
+/**
+ * Adds a gutter whose markers are the lines given to `setBreakpointLines`; a click on the
+ * gutter calls `onToggle(lineNumber)` (1-based) and Rust decides which state that line defines.
+ */
+export function enableBreakpointGutter(view, onToggle) {
+  const extension = [
+    breakpointField,
+    gutter({
+      class: "cm-breakpoint-gutter",
+      markers: (v) => v.state.field(breakpointField),
+      initialSpacer: () => breakpointMarker,
+      domEventHandlers: {
+        mousedown(v, line) {
+          if (typeof onToggle === "function") onToggle(v.state.doc.lineAt(line.from).number);
+          return true;
+        },
+      },
+    }),
+  ];
+  view.dispatch({ effects: StateEffect.appendConfig.of(extension) });
+}
+
+/** Shows breakpoint markers on the given 1-based lines (an array, or a JSON string of one). */
+export function setBreakpointLines(view, lines) {
+  const list = typeof lines === "string" ? JSON.parse(lines) : lines || [];
+  const doc = view.state.doc;
+  const wanted = [...new Set(list)].filter((l) => Number.isInteger(l) && l >= 1 && l <= doc.lines);
+  wanted.sort((a, b) => a - b);
+  const set = RangeSet.of(wanted.map((l) => breakpointMarker.range(doc.line(l).from)));
+  view.dispatch({ effects: setBreakpointsEffect.of(set) });
+}
+
+/** The 1-based lines showing a breakpoint marker. */
+export function breakpointLines(view) {
+  const out = [];
+  const field = view.state.field(breakpointField, false);
+  if (!field) return out;
+  for (let it = field.iter(); it.value; it.next()) out.push(view.state.doc.lineAt(it.from).number);
+  return out;
 }

@@ -6,6 +6,7 @@ use wasm_bindgen::JsValue;
 
 use crate::definition::jsonata_loader::{self, Availability};
 use crate::definition::problems::{compile_choosing, parse_json};
+use crate::panels::debug_controls::DebugControls;
 use crate::panels::editor::{DefinitionEditor, EditorHandle};
 use crate::panels::gallery::{LeftTab, LeftTabs};
 use crate::panels::graph::GraphPanel;
@@ -14,6 +15,7 @@ use crate::panels::history::HistoryTable;
 use crate::panels::import_bar::ImportBar;
 use crate::panels::input_panel::{sample_input, InputPanel};
 use crate::panels::mock_panel::{effective_test_case, MockPanel};
+use crate::panels::paused_state::PausedState;
 use crate::panels::problems_list::ProblemsList;
 use crate::panels::result_files::ResultFilesPanel;
 use crate::panels::state_details::StateDetails;
@@ -45,6 +47,7 @@ pub fn initial_state(fragment: &str, saved: storage::Saved) -> (Shared, Option<S
                 input: saved.input.unwrap_or_else(|| sample_input("200")),
                 mocks: saved.mocks.unwrap_or_default(),
                 test_case: saved.test_case,
+                breakpoints: storage::breakpoints_of(saved.breakpoints.as_deref()),
             };
             (state, notice)
         }
@@ -86,6 +89,9 @@ pub fn App() -> impl IntoView {
     let input = RwSignal::new(start.input);
     let mocks = RwSignal::new(start.mocks);
     let test_case = RwSignal::new(start.test_case);
+    // The debugger (docs/decisions/0021-debugger.md): breakpoints and the shown run's pause.
+    let breakpoints = RwSignal::new(start.breakpoints.into_iter().collect());
+    let paused = RwSignal::new(None);
     let tutorial_open = RwSignal::new(storage::tutorial_open());
     let left_tab = RwSignal::new(LeftTab::Definition);
     let clock = RwSignal::new(Clock::Instant);
@@ -132,6 +138,8 @@ pub fn App() -> impl IntoView {
         tutorial_open,
         state_machine,
         state_tool: RwSignal::new(None),
+        breakpoints,
+        paused,
     });
     // The Tests tab's coverage, drawn on the graph.
     provide_context(crate::panels::graph::coverage::CoverageMarks(RwSignal::new(None)));
@@ -147,6 +155,7 @@ pub fn App() -> impl IntoView {
         Some(case) => storage::save(storage::KEY_TEST_CASE, &case),
         None => storage::remove(storage::KEY_TEST_CASE),
     });
+    let breakpoint_list = move || breakpoints.with(|b| b.iter().cloned().collect::<Vec<String>>());
 
     let on_share = Callback::new(move |_| {
         let shared = Shared {
@@ -154,12 +163,30 @@ pub fn App() -> impl IntoView {
             input: input.get_untracked(),
             mocks: mocks.get_untracked(),
             test_case: test_case.get_untracked(),
+            breakpoints: breakpoints.with_untracked(|b| b.iter().cloned().collect()),
         };
         set_fragment(&share::encode(&shared));
     });
-    let driver = Driver::new(run_view, clock.into(), notice);
+    let driver = Driver::new(run_view, clock.into(), notice).debugging(paused);
     // The callback controls (panels/callbacks.rs) send through the driver.
     provide_context(driver);
+    // Breakpoints are saved with the definition and reach a run in progress.
+    Effect::new(move |_| {
+        let list = breakpoint_list();
+        storage::save_breakpoints(&list);
+        driver.set_breakpoints(list);
+    });
+    let on_pause = Callback::new(move |_| driver.pause());
+    let on_continue = Callback::new(move |_| driver.resume());
+    let on_step = Callback::new(move |_| driver.step());
+    // Redrive with the mock configuration as it is now (the outside world may have changed).
+    let on_redrive = Callback::new(move |_| {
+        let case =
+            mocks.with_untracked(|m| effective_test_case(m, test_case.get_untracked().as_deref()));
+        notice.set(None);
+        driver.redrive(mocks.get_untracked(), case);
+    });
+    let can_redrive = Signal::derive(move || driver.can_redrive());
     let on_reset = Callback::new(move |_| {
         driver.abandon();
         storage::clear();
@@ -168,6 +195,7 @@ pub fn App() -> impl IntoView {
         input.set(sample_input("200"));
         mocks.set(String::new());
         test_case.set(None);
+        breakpoints.set(Default::default());
         run_view.set(None);
         notice.set(None);
     });
@@ -194,6 +222,7 @@ pub fn App() -> impl IntoView {
             mocks: mocks.get_untracked(),
             test_case: case,
             start_time_ms: js_sys::Date::now() as i64,
+            breakpoints: breakpoints.with_untracked(|b| b.iter().cloned().collect()),
         });
     };
     // A Start pressed while JSONata is still on its way runs as soon as it arrives.
@@ -252,8 +281,17 @@ pub fn App() -> impl IntoView {
                         on_start=on_start
                         on_stop=on_stop
                     />
+                    <DebugControls
+                        running=running
+                        on_pause=on_pause
+                        on_continue=on_continue
+                        on_step=on_step
+                        can_redrive=can_redrive
+                        on_redrive=on_redrive
+                    />
                     <StatusBanner />
                     <GraphPanel />
+                    <PausedState />
                     <StateDetails />
                     <StateTools />
                     <IoTabs />
@@ -279,6 +317,7 @@ mod tests {
             input: "[]".into(),
             mocks: "m".into(),
             test_case: Some("case".into()),
+            breakpoints: vec!["A".into()],
         };
         let saved = storage::Saved { definition: Some("saved".into()), ..Default::default() };
         let (state, notice) = initial_state(&format!("#{}", share::encode(&shared)), saved);

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use crate::definition::problems::{Compiled, Problem};
 use crate::panels::editor::EditorHandle;
 use crate::panels::gallery::LeftTab;
+use crate::run::debugger::PauseView;
 use crate::run::RunView;
 
 #[derive(Clone, Copy)]
@@ -42,6 +43,10 @@ pub struct Session {
     pub state_machine: RwSignal<Option<String>>,
     /// The tool open on the selected state ("Data flow", "Test state"), if any.
     pub state_tool: RwSignal<Option<crate::panels::state_tools::StateTool>>,
+    /// The debugger: the states a run pauses before (saved with the definition, shared in
+    /// links), and where the shown run is paused.
+    pub breakpoints: RwSignal<std::collections::BTreeSet<String>>,
+    pub paused: RwSignal<Option<PauseView>>,
 }
 
 /// The page's [`Session`]; panels are only ever mounted inside [`App`](crate::app::App),

@@ -64,6 +64,8 @@ async fn share_link_round_trips_through_the_app() {
         input: "{\"statuscode\": \"429\"}".into(),
         mocks: String::new(),
         test_case: None,
+        // The debugger's breakpoints travel in links too.
+        breakpoints: vec!["Only".into()],
     };
     let fragment = share::encode(&shared);
     assert_eq!(share::decode(&fragment), Ok(shared.clone()));
@@ -77,6 +79,7 @@ async fn share_link_round_trips_through_the_app() {
     let input: HtmlTextAreaElement = element("#execution-input");
     assert_eq!(input.value(), shared.input);
     assert!(query("#execution-status").is_none(), "nothing was executed");
+    assert_eq!(text_of("#breakpoint-summary"), "Breakpoints: Only");
 
     // Share writes the current state back into the fragment.
     click("#share");

@@ -4,3 +4,4 @@
 
 pub mod jsonata_loader;
 pub mod problems;
+pub mod state_lines;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::definition::problems::to_editor_json;
+use crate::definition::state_lines::{state_at_line, state_lines};
 use crate::session::{session, Session};
 
 // On wasm the functions come from the bundled module; native builds (clippy, unit tests) never
@@ -54,6 +55,15 @@ extern "C" {
     /// `{"from","to","labels"}` or `null`.
     #[wasm_bindgen(js_name = aslCompletionsJson)]
     pub fn asl_completions_json(view: &EditorView, pos: u32) -> String;
+    /// The debugger's breakpoint gutter: a click calls `on_toggle` with the 1-based line.
+    #[wasm_bindgen(js_name = enableBreakpointGutter)]
+    fn enable_breakpoint_gutter(view: &EditorView, on_toggle: &JsValue);
+    /// Shows breakpoint markers on lines (a JSON array of 1-based line numbers).
+    #[wasm_bindgen(js_name = setBreakpointLines)]
+    fn set_breakpoint_lines(view: &EditorView, lines_json: &str);
+    /// The 1-based lines showing a breakpoint marker.
+    #[wasm_bindgen(js_name = breakpointLines)]
+    pub fn breakpoint_lines(view: &EditorView) -> Vec<u32>;
 }
 
 /// A handle the other panels use to act on the editor (reveal a problem, load a text).
@@ -94,7 +104,8 @@ impl Default for EditorHandle {
 /// markers.
 #[component]
 pub fn DefinitionEditor() -> impl IntoView {
-    let Session { editor: handle, definition: text, problems, .. } = session();
+    let Session { editor: handle, definition: text, problems, compiled, breakpoints, .. } =
+        session();
     let host = NodeRef::<Div>::new();
 
     Effect::new(move |_| {
@@ -111,6 +122,25 @@ pub fn DefinitionEditor() -> impl IntoView {
         let initial = text.get_untracked();
         let view = create_editor(&element, &initial, &on_change);
         set_diagnostics_json(&view, &to_editor_json(&problems.get_untracked()));
+        // A click in the breakpoint gutter toggles the breakpoint of the state defined there.
+        let on_toggle = Closure::<dyn FnMut(u32)>::new(move |line: u32| {
+            let state = compiled.with_untracked(|c| state_at_line(c, line));
+            if let Some(state) = state {
+                breakpoints.update(|b| {
+                    if !b.remove(&state) {
+                        b.insert(state);
+                    }
+                });
+            }
+        })
+        .into_js_value();
+        enable_breakpoint_gutter(&view, &on_toggle);
+        let lines: Vec<u32> = breakpoints.with_untracked(|b| {
+            compiled.with_untracked(|c| {
+                state_lines(c).into_iter().filter(|(n, _)| b.contains(n)).map(|(_, l)| l).collect()
+            })
+        });
+        set_breakpoint_lines(&view, &serde_json::to_string(&lines).unwrap_or_default());
         handle.view.set_value(Some(view));
         if let Some(pending) = handle.pending.get_untracked() {
             handle.pending.set(None);
@@ -132,6 +162,21 @@ pub fn DefinitionEditor() -> impl IntoView {
         let json = to_editor_json(&problems.get());
         if let Some(view) = handle.view.get_value() {
             set_diagnostics_json(&view, &json);
+        }
+    });
+
+    // Breakpoint markers on the lines where the breakpoints' states are defined.
+    Effect::new(move |_| {
+        let lines: Vec<u32> = breakpoints.with(|b| {
+            if b.is_empty() {
+                return Vec::new();
+            }
+            compiled.with(|c| {
+                state_lines(c).into_iter().filter(|(n, _)| b.contains(n)).map(|(_, l)| l).collect()
+            })
+        });
+        if let Some(view) = handle.view.get_value() {
+            set_breakpoint_lines(&view, &serde_json::to_string(&lines).unwrap_or_default());
         }
     });
 

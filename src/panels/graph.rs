@@ -176,12 +176,14 @@ fn export_png(text: &str, width: f64, height: f64) {
     img.set_src(&format!("data:image/svg+xml;charset=utf-8,{encoded}"));
 }
 
-/// Sets each state group's class: its kind, its status, selected / highlighted.
+/// Sets each state group's class: its kind, its status, selected / highlighted, and the
+/// debugger's marks (a breakpoint, the state a run is paused at).
 fn apply_classes(
     el: &web_sys::Element,
     statuses: &BTreeMap<String, StateStatus>,
     selected: Option<&str>,
     highlighted: Option<&str>,
+    debug: (&std::collections::BTreeSet<String>, Option<&str>),
 ) {
     let Ok(groups) = el.query_selector_all("[data-state]") else {
         return;
@@ -202,6 +204,12 @@ fn apply_classes(
         }
         if highlighted == Some(name.as_str()) {
             class.push_str(" highlighted");
+        }
+        if debug.0.contains(&name) {
+            class.push_str(" breakpoint");
+        }
+        if debug.1 == Some(name.as_str()) {
+            class.push_str(" paused");
         }
         if g.get_attribute("class").as_deref() != Some(class.as_str()) {
             let _ = g.set_attribute("class", &class);
@@ -234,8 +242,11 @@ pub fn GraphPanel() -> impl IntoView {
         run_view: run,
         selected_state: selected,
         hovered_state: highlighted,
+        breakpoints,
+        paused,
         ..
     } = session();
+    let paused_at = Memo::new(move |_| paused.with(|p| p.as_ref().map(|p| p.state.clone())));
     let direction = RwSignal::new(Direction::TopDown);
     let cache: StoredValue<DrawingCache> = StoredValue::new(Vec::new());
     let drawn = Memo::new(move |_| {
@@ -311,12 +322,15 @@ pub fn GraphPanel() -> impl IntoView {
             Some(d) => {
                 el.set_inner_html(&d.markup);
                 statuses.with_untracked(|s| {
-                    apply_classes(
-                        el,
-                        s,
-                        selected.get_untracked().as_deref(),
-                        highlighted.get_untracked().as_deref(),
-                    )
+                    breakpoints.with_untracked(|b| {
+                        apply_classes(
+                            el,
+                            s,
+                            selected.get_untracked().as_deref(),
+                            highlighted.get_untracked().as_deref(),
+                            (b, paused_at.get_untracked().as_deref()),
+                        )
+                    })
                 });
                 if let Some(marks) = coverage_marks {
                     marks.0.with_untracked(|m| coverage::apply(el, m.as_ref()));
@@ -334,7 +348,18 @@ pub fn GraphPanel() -> impl IntoView {
         drawn.track();
         let sel = selected.get();
         let hl = highlighted.get();
-        statuses.with(|s| apply_classes(el.unchecked_ref(), s, sel.as_deref(), hl.as_deref()));
+        let at = paused_at.get();
+        statuses.with(|s| {
+            breakpoints.with(|b| {
+                apply_classes(
+                    el.unchecked_ref(),
+                    s,
+                    sel.as_deref(),
+                    hl.as_deref(),
+                    (b, at.as_deref()),
+                )
+            })
+        });
         mark_coverage(el.unchecked_ref());
     });
 
@@ -401,9 +426,21 @@ pub fn GraphPanel() -> impl IntoView {
             just_dragged.set_value(false);
             return;
         }
-        let state = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        // The node's "Breakpoint" toggle sets or clears a breakpoint instead of selecting.
+        let toggle = target
+            .as_ref()
+            .and_then(|t| t.closest("[data-breakpoint]").ok().flatten())
+            .and_then(|g| g.get_attribute("data-breakpoint"));
+        if let Some(state) = toggle {
+            breakpoints.update(|b| {
+                if !b.remove(&state) {
+                    b.insert(state);
+                }
+            });
+            return;
+        }
+        let state = target
             .and_then(|t| t.closest("[data-state]").ok().flatten())
             .and_then(|g| g.get_attribute("data-state"));
         if let Some(state) = state {

@@ -4,6 +4,7 @@
 
 pub mod callbacks;
 pub mod data_flow;
+pub mod debug_controls;
 pub mod editor;
 pub mod export;
 pub mod gallery;
@@ -14,6 +15,7 @@ pub mod import_bar;
 pub mod input_panel;
 pub mod legend;
 pub mod mock_panel;
+pub mod paused_state;
 pub mod problems_list;
 pub mod result_files;
 pub mod state_details;

@@ -6,7 +6,9 @@ use crate::session::{session, Session};
 
 #[component]
 pub fn StatusBanner() -> impl IntoView {
-    let Session { run_view: run, notice, .. } = session();
+    let Session { run_view: run, notice, paused, .. } = session();
+    // The debugger's pause replaces "Running": "Paused at <state>".
+    let paused_label = Memo::new(move |_| paused.with(|p| p.as_ref().map(|p| p.label())));
     view! {
         <div class="status-area">
             {move || {
@@ -16,11 +18,16 @@ pub fn StatusBanner() -> impl IntoView {
                 // Only the banner's fields: the run's events are not copied on every update.
                 run.with(|r| r.as_ref().map(|r| (r.status, r.error.clone(), r.cause.clone())))
                     .map(|(status, error, cause)| {
-                        let class = format!("banner status {}", status.css());
+                        let label = paused_label
+                            .get()
+                            .filter(|_| status == crate::run::Status::Running);
+                        let css = if label.is_some() { "paused" } else { status.css() };
+                        let class = format!("banner status {css}");
+                        let label = label.unwrap_or_else(|| status.label().to_string());
                         view! {
                             <div class=class role="status" id="execution-status">
                                 <strong>"Execution status: "</strong>
-                                <span class="status-label">{status.label()}</span>
+                                <span class="status-label">{label}</span>
                                 {error.map(|e| view! { <div class="err"><b>"Error: "</b>{e}</div> })}
                                 {cause.map(|c| view! { <div class="cause"><b>"Cause: "</b>{c}</div> })}
                             </div>

@@ -23,6 +23,9 @@ pub struct Shared {
     /// The mock configuration's selected test case (links from before it existed have none).
     #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
     pub test_case: Option<String>,
+    /// The debugger's breakpoints (state names; links from before it have none).
+    #[serde(rename = "b", default, skip_serializing_if = "Vec::is_empty")]
+    pub breakpoints: Vec<String>,
 }
 
 /// Why a fragment could not be read as a share link.
@@ -74,6 +77,7 @@ mod tests {
             input: "{\"statuscode\": \"200\"}".into(),
             mocks: String::new(),
             test_case: None,
+            breakpoints: Vec::new(),
         }
     }
 
@@ -86,6 +90,12 @@ mod tests {
         let packed = miniz_oxide::deflate::compress_to_vec(old, 9);
         let fragment = format!("{FRAGMENT_PREFIX}{}", URL_SAFE_NO_PAD.encode(packed));
         assert_eq!(decode(&fragment).map(|s| s.test_case), Ok(None));
+    }
+
+    #[test]
+    fn carries_breakpoints() {
+        let s = Shared { breakpoints: vec!["Wait and Try Later".into()], ..sample() };
+        assert_eq!(decode(&encode(&s)), Ok(s));
     }
 
     #[test]
@@ -105,6 +115,7 @@ mod tests {
             input: "\"\\u0000\"".into(),
             mocks: "{\"a\": [1,2,3]}".into(),
             test_case: Some("<b>case</b>".into()),
+            breakpoints: vec!["<i>state</i>".into()],
         };
         assert_eq!(decode(&encode(&s)), Ok(s));
     }

@@ -8,6 +8,8 @@ pub const KEY_INPUT: &str = "stepwise.input";
 pub const KEY_MOCKS: &str = "stepwise.mocks";
 /// The mock configuration's selected test case (absent: none, mocks unused).
 pub const KEY_TEST_CASE: &str = "stepwise.test_case";
+/// The debugger's breakpoints: a JSON array of state names (saved with the definition).
+pub const KEY_BREAKPOINTS: &str = "stepwise.breakpoints";
 /// "open" / "closed": the tutorial panel (a view preference, kept by "Reset to example").
 pub const KEY_TUTORIAL: &str = "stepwise.tutorial";
 
@@ -22,6 +24,21 @@ pub struct Saved {
     pub input: Option<String>,
     pub mocks: Option<String>,
     pub test_case: Option<String>,
+    pub breakpoints: Option<String>,
+}
+
+/// Breakpoints saved as a JSON array of state names (anything else: none).
+pub fn breakpoints_of(saved: Option<&str>) -> Vec<String> {
+    saved.and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default()
+}
+
+/// Saves the breakpoints (an empty set removes the key).
+pub fn save_breakpoints(states: &[String]) {
+    if states.is_empty() {
+        remove(KEY_BREAKPOINTS);
+    } else {
+        save(KEY_BREAKPOINTS, &serde_json::to_string(states).unwrap_or_default());
+    }
 }
 
 pub fn load() -> Saved {
@@ -34,6 +51,7 @@ pub fn load() -> Saved {
         input: get(KEY_INPUT),
         mocks: get(KEY_MOCKS),
         test_case: get(KEY_TEST_CASE),
+        breakpoints: get(KEY_BREAKPOINTS),
     }
 }
 
@@ -69,12 +87,13 @@ pub fn save_all(shared: &Shared) {
         Some(case) => save(KEY_TEST_CASE, case),
         None => remove(KEY_TEST_CASE),
     }
+    save_breakpoints(&shared.breakpoints);
 }
 
 /// Forgets everything saved (used by "Reset to example").
 pub fn clear() {
     if let Some(s) = storage() {
-        for key in [KEY_DEFINITION, KEY_INPUT, KEY_MOCKS, KEY_TEST_CASE] {
+        for key in [KEY_DEFINITION, KEY_INPUT, KEY_MOCKS, KEY_TEST_CASE, KEY_BREAKPOINTS] {
             let _ = s.remove_item(key);
         }
     }

@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::run::abort::abort_events;
+use crate::run::debugger::{DebugCommand, PauseView};
 use crate::run::wire::{Batch, DataFlowBatch, FromWorker, StartRun, ToWorker, WaitingTask};
 use crate::run::{Clock, RunView, Status};
 
@@ -56,6 +57,10 @@ pub struct Driver {
     /// outcome (`panels/callbacks.rs`).
     pub waiting: RwSignal<Vec<WaitingTask>>,
     pub callback_answer: RwSignal<Option<CallbackAnswer>>,
+    /// Where the run is paused by the debugger (`run/debugger.rs`), if it is.
+    paused: RwSignal<Option<PauseView>>,
+    /// The shown run once it has ended (a Redrive restarts it).
+    ended: RwSignal<Option<Current>>,
 }
 
 /// What became of the last SendTask… call.
@@ -74,6 +79,8 @@ pub struct Launch {
     pub mocks: String,
     pub test_case: Option<String>,
     pub start_time_ms: i64,
+    /// The states to pause before.
+    pub breakpoints: Vec<String>,
 }
 
 impl Driver {
@@ -91,6 +98,8 @@ impl Driver {
             notice,
             waiting: RwSignal::new(Vec::new()),
             callback_answer: RwSignal::new(None),
+            paused: RwSignal::new(None),
+            ended: RwSignal::new(None),
         };
         // A clock change re-anchors the pacing of the run in progress.
         Effect::new(move |_| {
@@ -102,9 +111,68 @@ impl Driver {
         driver
     }
 
+    /// Shows the debugger's pauses in `paused` (the session's signal).
+    pub fn debugging(mut self, paused: RwSignal<Option<PauseView>>) -> Self {
+        self.paused = paused;
+        self
+    }
+
+    /// "Pause": the run stops before its next step (a paced run's clock stops too).
+    pub fn pause(self) {
+        self.debug(DebugCommand::Pause);
+    }
+
+    /// "Continue": runs on to the next breakpoint.
+    pub fn resume(self) {
+        self.paused.set(None);
+        self.debug(DebugCommand::Continue);
+    }
+
+    /// "Step": runs until the next state is about to be entered.
+    pub fn step(self) {
+        self.paused.set(None);
+        self.debug(DebugCommand::Step);
+    }
+
+    /// The breakpoints changed: the run in progress uses the new ones.
+    pub fn set_breakpoints(self, states: Vec<String>) {
+        self.debug(DebugCommand::Breakpoints(states));
+    }
+
+    fn debug(self, command: DebugCommand) {
+        if let Some(current) = self.current.get_value() {
+            self.send(&ToWorker::Debug { run: current.id, command });
+        }
+    }
+
+    /// `RedriveExecution` of the shown run, which has ended FAILED, TIMED_OUT or ABORTED: the
+    /// engine restarts its unsuccessful states, with the mock configuration given now.
+    pub fn redrive(self, mocks: String, test_case: Option<String>) {
+        let Some(ended) = self.ended.get_untracked() else {
+            return;
+        };
+        self.ended.set(None);
+        self.current.set_value(Some(ended));
+        self.send(&ToWorker::Redrive {
+            run: ended.id,
+            mocks,
+            test_case,
+            at_ms: (js_sys::Date::now() as i64).max(ended.now_ms),
+            clock: self.clock.get_untracked(),
+        });
+    }
+
+    /// Whether the shown run can be offered a Redrive: it ended in this worker (the engine
+    /// still decides whether it is redrivable).
+    pub fn can_redrive(self) -> bool {
+        self.ended.with(Option::is_some)
+    }
+
     /// Starts a run of `launch` and shows it (any earlier run is abandoned).
     pub fn start(self, launch: Launch) {
         self.abandon();
+        self.ended.set(None);
+        self.paused.set(None);
         let id = self.next_id.get_value() + 1;
         self.next_id.set_value(id);
         self.current.set_value(Some(Current { id, now_ms: launch.start_time_ms }));
@@ -134,6 +202,7 @@ impl Driver {
             // Different request ids and jitter per run, as on AWS; reproducible given the time.
             seed: launch.start_time_ms as u64,
             clock: self.clock.get_untracked(),
+            breakpoints: launch.breakpoints,
         })));
     }
 
@@ -185,6 +254,10 @@ impl Driver {
         if self.current.get_value().is_some() {
             self.current.set_value(None);
             self.engine.set_value(None);
+            self.paused.set(None);
+        }
+        if self.ended.with_untracked(Option::is_some) {
+            self.ended.set(None);
         }
     }
 
@@ -196,6 +269,7 @@ impl Driver {
         self.current.set_value(None);
         self.engine.set_value(None);
         self.waiting.set(Vec::new());
+        self.paused.set(None);
         self.view.update(|view| {
             if let Some(view) = view.as_mut().filter(|v| v.status == Status::Running) {
                 let tail = abort_events(&view.events, current.now_ms);
@@ -255,6 +329,18 @@ impl Driver {
                     self.notice.set(Some(message));
                 }
             }
+            Ok(FromWorker::RedriveRefused { run, message }) => {
+                if let Some(c) = self.current.get_value().filter(|c| c.id == run) {
+                    self.current.set_value(None);
+                    self.ended.set(Some(c));
+                    self.notice.set(Some(message));
+                }
+            }
+            Ok(FromWorker::Paused { run, pause }) => {
+                if self.current.get_value().is_some_and(|c| c.id == run) {
+                    self.paused.set(Some(pause));
+                }
+            }
             Ok(FromWorker::Crashed { message }) => {
                 self.notice.set(Some(format!("The engine stopped working: {message}")));
                 self.abort_here();
@@ -286,6 +372,10 @@ impl Driver {
         self.current.set_value((!finished).then_some(current));
         if finished {
             self.waiting.set(Vec::new());
+            self.ended.set(Some(current));
+        }
+        if finished && self.paused.with_untracked(Option::is_some) {
+            self.paused.set(None);
         }
         self.view.update(|view| {
             let Some(view) = view.as_mut() else {
@@ -298,6 +388,11 @@ impl Driver {
                 view.error = batch.error;
                 view.cause = batch.cause;
                 view.output = batch.output;
+            } else if view.error.is_some() || view.output.is_some() {
+                // Running again after a Redrive.
+                view.error = None;
+                view.cause = None;
+                view.output = None;
             }
         });
         if batch.idle {

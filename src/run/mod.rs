@@ -4,6 +4,7 @@
 //! (`asl::history::reader`).
 
 pub mod abort;
+pub mod debugger;
 pub mod driver;
 pub mod wire;
 pub mod worker;

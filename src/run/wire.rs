@@ -8,6 +8,7 @@ use asl::runner::StateVisit;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::run::debugger::{DebugCommand, PauseView};
 use crate::run::{Clock, Status};
 
 /// Everything a run needs: the page's texts and the run options.
@@ -24,6 +25,9 @@ pub struct StartRun {
     pub start_time_ms: i64,
     pub seed: u64,
     pub clock: Clock,
+    /// The states to pause before (the debugger; links and tests from before it have none).
+    #[serde(default)]
+    pub breakpoints: Vec<String>,
 }
 
 /// Page → worker.
@@ -42,6 +46,11 @@ pub enum ToWorker {
     SendTaskFailure { run: u64, token: String, error: Option<String>, cause: Option<String> },
     /// `SendTaskHeartbeat`.
     SendTaskHeartbeat { run: u64, token: String },
+    /// The debugger: breakpoints, Pause, Continue, Step for `run` (`run/debugger.rs`).
+    Debug { run: u64, command: DebugCommand },
+    /// `RedriveExecution` of the ended `run`, with the page's mock configuration now ("" for
+    /// none) and test case, at the virtual time `at_ms`.
+    Redrive { run: u64, mocks: String, test_case: Option<String>, at_ms: i64, clock: Clock },
 }
 
 /// What changed in a run since the last batch.
@@ -126,6 +135,17 @@ pub enum FromWorker {
     Crashed {
         message: String,
     },
+    /// The debugger: `run` paused (after the batch with its events so far).
+    Paused {
+        run: u64,
+        pause: PauseView,
+    },
+    /// The redrive of `run` was refused (`ExecutionNotRedrivable`, bad mocks, or the worker no
+    /// longer holds the execution).
+    RedriveRefused {
+        run: u64,
+        message: String,
+    },
 }
 
 impl ToWorker {
@@ -163,6 +183,7 @@ mod tests {
             start_time_ms: 5,
             seed: 5,
             clock: Clock::Times10,
+            breakpoints: vec!["Wait".into()],
         }));
         assert_eq!(ToWorker::from_text(&start.to_text()), Ok(start));
         let failure = ToWorker::SendTaskFailure {
@@ -184,6 +205,8 @@ mod tests {
             }],
         };
         assert_eq!(FromWorker::from_text(&waiting.to_text()), Ok(waiting));
+        let step = ToWorker::Debug { run: 3, command: DebugCommand::Step };
+        assert_eq!(ToWorker::from_text(&step.to_text()), Ok(step));
         let crashed = FromWorker::Crashed { message: "x".into() };
         assert_eq!(FromWorker::from_text(&crashed.to_text()), Ok(crashed));
     }

@@ -13,12 +13,17 @@
 //! the page's SendTask… messages ([`answer`]). While the run can only wait for one, virtual time
 //! runs at real time even on *Instant* ([`Run::hold`]): its `HeartbeatSeconds` and
 //! `TimeoutSeconds` are the user's time to answer, and an answer lands when it is sent.
+//! The debugger (`run/debugger.rs`): the engine pauses itself before a breakpoint's state
+//! (or on Pause / after a Step); the slice loop then stops, posts the events so far and the
+//! pause, and starts again on Continue / Step, re-anchoring a paced clock so that the time
+//! spent paused does not count.
 
 use std::cell::RefCell;
 
 use asl::history::wire::WireEvent;
 use wasm_bindgen::prelude::*;
 
+use crate::run::debugger::{DebugCommand, PauseView};
 use crate::run::wire::{Batch, DataFlowBatch, FromWorker, StartRun, ToWorker, WaitingTask};
 use crate::run::{status_of, Clock, Status};
 
@@ -57,10 +62,14 @@ struct Run {
     /// On the Instant clock, the (wall, virtual) instant since which the run can only wait for
     /// a callback: virtual time runs at real time from there.
     hold: Option<(f64, i64)>,
+    /// The slice loop stopped at a pause (Continue / Step start it again).
+    paused_loop: bool,
 }
 
 thread_local! {
     static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
+    /// The last run that ended, kept for a redrive (`ToWorker::Redrive`).
+    static ENDED: RefCell<Option<Run>> = const { RefCell::new(None) };
 }
 
 fn post(message: &FromWorker) {
@@ -72,8 +81,12 @@ fn post(message: &FromWorker) {
 pub fn stepwise_worker_receive(text: &str) {
     crate::panic::install_in_worker();
     match ToWorker::from_text(text) {
+        Ok(ToWorker::Redrive { run, mocks, test_case, at_ms, clock }) => {
+            redrive(run, &mocks, test_case, at_ms, clock)
+        }
         Ok(ToWorker::Start(start)) => {
             RUN.with(|r| r.borrow_mut().take());
+            ENDED.with(|r| r.borrow_mut().take());
             wasm_bindgen_futures::spawn_local(start_run(*start));
         }
         Ok(ToWorker::Clock { run, clock }) => with_run(run, |r| {
@@ -95,6 +108,7 @@ pub fn stepwise_worker_receive(text: &str) {
         Ok(ToWorker::SendTaskHeartbeat { run, token }) => {
             answer(run, &token, asl::runner::Callback::Heartbeat)
         }
+        Ok(ToWorker::Debug { run, command }) => debug_command(run, command),
         Ok(ToWorker::Stop { run }) => {
             let ended = RUN.with(|r| {
                 let mut r = r.borrow_mut();
@@ -103,7 +117,9 @@ pub fn stepwise_worker_receive(text: &str) {
                 post(&FromWorker::Batch(batch(current, false)));
                 r.take()
             });
-            drop(ended);
+            if ended.is_some() {
+                ENDED.with(|e| *e.borrow_mut() = ended);
+            }
         }
         Err(e) => post(&FromWorker::Crashed { message: format!("unreadable message: {e}") }),
     }
@@ -154,6 +170,75 @@ fn publish_waiting(run: &mut Run) {
     }
 }
 
+/// `RedriveExecution` of the run that ended last: the engine restarts it in place, and the
+/// page receives the new events (from `ExecutionRedriven` on) as for any run.
+fn redrive(run: u64, mocks: &str, test_case: Option<String>, at_ms: i64, clock: Clock) {
+    let Some(mut ended) = ENDED.with(|e| e.borrow_mut().take().filter(|r| r.id == run)) else {
+        let message = "The execution is no longer held by the engine: start it again.".into();
+        post(&FromWorker::RedriveRefused { run, message });
+        return;
+    };
+    let mock_config = if mocks.trim().is_empty() {
+        None
+    } else {
+        match asl::MockConfig::from_text(mocks) {
+            Ok(config) => Some(config),
+            Err(e) => {
+                let message = format!("The mock configuration is not valid: {e}");
+                post(&FromWorker::RedriveRefused { run, message });
+                ENDED.with(|e| *e.borrow_mut() = Some(ended));
+                return;
+            }
+        }
+    };
+    let request = asl::runner::RedriveRequest {
+        at_ms: Some(at_ms),
+        mocks: Some((mock_config, test_case.filter(|_| !mocks.trim().is_empty()))),
+    };
+    if let Err(e) = ended.execution.redrive(request) {
+        let message = format!("{}: {e}", e.error_name());
+        post(&FromWorker::RedriveRefused { run, message });
+        ENDED.with(|e| *e.borrow_mut() = Some(ended));
+        return;
+    }
+    ended.paused_loop = false;
+    ended.idle = false;
+    ended.hold = None;
+    ended.clock = clock;
+    ended.anchor_wall = wall_ms();
+    ended.anchor_virtual = ended.execution.now_ms();
+    post(&FromWorker::Batch(batch(&mut ended, false)));
+    RUN.with(|r| *r.borrow_mut() = Some(ended));
+    tick(run);
+}
+
+/// Breakpoints, Pause, Continue and Step for the run in progress.
+fn debug_command(run: u64, command: DebugCommand) {
+    let mut restart = false;
+    with_run(run, |r| {
+        match command {
+            DebugCommand::Breakpoints(states) => r.execution.set_breakpoints(states),
+            DebugCommand::Pause => r.execution.request_pause(),
+            DebugCommand::Continue => r.execution.resume(),
+            DebugCommand::Step => r.execution.step_state(),
+        }
+        if r.paused_loop && r.execution.paused().is_none() {
+            // Time spent paused does not count, neither for a paced clock nor for a task
+            // waiting for a callback (its heartbeat and timeout run on real time).
+            r.paused_loop = false;
+            let (wall, virtual_ms) = (wall_ms(), r.execution.now_ms());
+            (r.anchor_wall, r.anchor_virtual) = (wall, virtual_ms);
+            if r.hold.is_some() {
+                r.hold = Some((wall, virtual_ms));
+            }
+            restart = true;
+        }
+    });
+    if restart {
+        gloo_timers::callback::Timeout::new(0, move || tick(run)).forget();
+    }
+}
+
 fn with_run(run: u64, f: impl FnOnce(&mut Run)) {
     RUN.with(|r| {
         if let Some(current) = r.borrow_mut().as_mut().filter(|r| r.id == run) {
@@ -182,13 +267,14 @@ async fn start_run(start: StartRun) {
             seed: start.seed,
         })
     });
-    let execution = match prepared {
+    let mut execution = match prepared {
         Ok(execution) => execution,
         Err(message) => {
             post(&FromWorker::Refused { run, message });
             return;
         }
     };
+    execution.set_breakpoints(start.breakpoints);
     let mut current = Run {
         id: run,
         anchor_virtual: execution.now_ms(),
@@ -202,6 +288,7 @@ async fn start_run(start: StartRun) {
         waiting_sent: Vec::new(),
         idle: false,
         hold: None,
+        paused_loop: false,
     };
     // The page sees `ExecutionStarted` at once.
     post(&FromWorker::Batch(batch(&mut current, false)));
@@ -259,6 +346,8 @@ enum Next {
     Finished,
     /// Running, but nothing is scheduled: only a callback could move it on.
     Idle,
+    /// The debugger paused the run: no slice until Continue / Step.
+    Paused,
 }
 
 /// One slice of work, then the next slice is scheduled if the run goes on.
@@ -282,7 +371,16 @@ fn tick(id: u64) {
             Next::Finished => {
                 post(&FromWorker::Batch(batch(run, false)));
                 publish_waiting(run);
-                r.take();
+                let ended = r.take();
+                ENDED.with(|e| *e.borrow_mut() = ended);
+            }
+            Next::Paused => {
+                post(&FromWorker::Batch(batch(run, false)));
+                publish_waiting(run);
+                if let Some(pause) = run.execution.paused() {
+                    post(&FromWorker::Paused { run: run.id, pause: PauseView::of(pause) });
+                }
+                run.paused_loop = true;
             }
         }
         Some(next)
@@ -328,6 +426,9 @@ fn run_slice(run: &mut Run) -> Next {
     }
     if execution.status() != asl::ExecutionStatus::Running {
         return Next::Finished;
+    }
+    if execution.paused().is_some() {
+        return Next::Paused;
     }
     let next = execution.next_wakeup_ms();
     let waiting_only = next.is_none() || execution.next_step_is_callback_deadline();

@@ -198,6 +198,43 @@ fn pause_on_request_stops_inside_a_wait_and_stop_still_aborts() {
 }
 
 #[test]
+fn a_paced_run_pauses_inside_a_long_wait_when_asked_not_when_the_wait_ends() {
+    let definition = r#"{"StartAt": "Long wait", "States": {
+        "Long wait": {"Type": "Wait", "Seconds": 600, "Next": "After"},
+        "After": {"Type": "Pass", "End": true}}}"#;
+    let mut exec = start(machine(definition), json!({}));
+    let t0 = exec.now_ms();
+    exec.advance_to(t0 + 1_000, 100);
+    assert_eq!(types(&exec).last(), Some(&"WaitStateEntered"));
+    exec.request_pause();
+    // A paced driver advances the clock a little at a time: the pause is taken at once.
+    assert_eq!(exec.advance_to(t0 + 2_000, 100), 0);
+    let p = exec.paused().expect("paused inside the Wait").clone();
+    assert_eq!(
+        (p.state.as_str(), p.entering, p.reason),
+        ("Long wait", false, PauseReason::Requested)
+    );
+    assert_eq!(exec.now_ms(), t0 + 2_000);
+    // Paused: the clock stays where it is however far the caller asks.
+    assert_eq!(exec.advance_to(t0 + 3_600_000, 100), 0);
+    assert_eq!(exec.now_ms(), t0 + 2_000);
+    exec.resume();
+    exec.advance_to(t0 + 700_000, 100);
+    assert_eq!(exec.status(), ExecutionStatus::Succeeded);
+    assert_eq!(
+        types(&exec),
+        [
+            "ExecutionStarted",
+            "WaitStateEntered",
+            "WaitStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+}
+
+#[test]
 fn stop_while_paused_before_a_state_records_no_abort_of_that_state() {
     let mut exec = start(machine(TUTORIAL), json!({"statuscode": "429"}));
     exec.set_breakpoints(["Wait and Try Later"]);

@@ -52,7 +52,11 @@ fn style() -> String {
          .sw-graph .ring{fill:none;stroke-width:3;visibility:hidden}\
          .sw-graph .highlighted>.ring{visibility:visible;stroke:#ff9900}\
          .sw-graph .selected>.ring{visibility:visible;stroke:#033160}\
-         .sw-graph .state:hover>.box{stroke-width:2.5}",
+         .sw-graph .state:hover>.box{stroke-width:2.5}\
+         .sw-graph .bp circle{fill:#fff;stroke:#8c959f;stroke-width:1.2;opacity:0}\
+         .sw-graph .state:hover>.bp circle{opacity:1}\
+         .sw-graph .breakpoint>.bp circle{opacity:1;fill:#d13212;stroke:#8a1d0c}\
+         .sw-graph .paused>.ring{visibility:visible;stroke:#d13212;stroke-dasharray:6 3}",
     );
     for (class, fill, stroke) in STATUS_COLOURS {
         let _ = write!(css, ".sw-graph .{class}>.box{{fill:{fill};stroke:{stroke}}}");
@@ -163,6 +167,15 @@ fn state_node(out: &mut String, spec: &NodeSpec, rect: Rect, status: &str) {
         n(rect.width),
         n(rect.height),
         if container { 10 } else { 8 }
+    );
+    // The debugger's "Breakpoint" toggle (run/debugger.rs): shown on hover, filled when set.
+    let _ = write!(
+        out,
+        "<g class=\"bp\" data-breakpoint=\"{}\" role=\"button\" aria-label=\"Breakpoint\">\
+         <title>Breakpoint</title><circle cx=\"{}\" cy=\"{}\" r=\"6\"/></g>",
+        escape(&spec.id),
+        n(rect.x + 1.0),
+        n(rect.y + 1.0)
     );
     if container {
         let x = rect.x + 12.0;

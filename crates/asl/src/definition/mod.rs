@@ -8,6 +8,7 @@
 
 pub mod fields;
 pub mod parse;
+mod programs;
 
 use std::sync::Arc;
 

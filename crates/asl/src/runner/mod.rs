@@ -471,7 +471,9 @@ impl Execution {
     }
 
     /// Runs every step due at or before `t_ms` (at most `max_steps`), then moves the clock to
-    /// `t_ms` if nothing is left before it. Returns the number of steps taken.
+    /// `t_ms` if nothing is left before it. Returns the number of steps taken. A pause
+    /// requested ([`Execution::request_pause`]) is taken there too, at `t_ms`: a paced caller
+    /// inside a long Wait pauses now, not when the Wait ends.
     pub fn advance_to(&mut self, t_ms: i64, max_steps: usize) -> usize {
         let mut steps = 0;
         while steps < max_steps {
@@ -483,6 +485,7 @@ impl Execution {
                 _ => {
                     if self.status == ExecutionStatus::Running && !self.debug_paused() {
                         self.clock = self.clock.max(t_ms);
+                        self.take_requested_pause();
                     }
                     break;
                 }

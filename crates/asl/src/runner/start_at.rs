@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::{Execution, ExecutionConfig};
-use crate::definition::{Program, StateKind, StateMachine};
+use crate::definition::{Program, StateMachine};
 
 /// Where and with what a [`Execution::start_at`] execution begins. Its input is
 /// [`ExecutionConfig::input`].
@@ -59,31 +59,11 @@ impl Execution {
         config: ExecutionConfig,
         at: StartAt,
     ) -> Result<Execution, StartAtError> {
-        let Some(program) = program_of(&machine.program, &at.state) else {
+        let Some(program) = machine.program_of(&at.state) else {
             return Err(StartAtError { state: at.state });
         };
         let entry =
             Entry { program, state: at.state, variables: at.variables, map_item: at.map_item };
         Ok(Execution::begin_at(machine, config, None, Some(entry)))
     }
-}
-
-/// The program (the top level, a branch or an item processor) that holds state `name`,
-/// searched breadth-first with an explicit queue (nesting depth is bounded by validation, but
-/// no recursion is needed).
-pub(crate) fn program_of(top: &Arc<Program>, name: &str) -> Option<Arc<Program>> {
-    let mut queue = std::collections::VecDeque::from([top.clone()]);
-    while let Some(program) = queue.pop_front() {
-        if program.state(name).is_some() {
-            return Some(program);
-        }
-        for state in program.states.values() {
-            match &state.kind {
-                StateKind::Parallel { branches } => queue.extend(branches.iter().cloned()),
-                StateKind::Map(map) => queue.push_back(map.processor.clone()),
-                _ => {}
-            }
-        }
-    }
-    None
 }
