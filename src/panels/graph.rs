@@ -321,6 +321,7 @@ pub fn GraphPanel() -> impl IntoView {
                 if let Some(marks) = coverage_marks {
                     marks.0.with_untracked(|m| coverage::apply(el, m.as_ref()));
                 }
+                untrack(|| crate::panels::compare::mark_graph(el));
                 fit();
             }
             None => el.set_inner_html(""),
@@ -336,6 +337,8 @@ pub fn GraphPanel() -> impl IntoView {
         let hl = highlighted.get();
         statuses.with(|s| apply_classes(el.unchecked_ref(), s, sel.as_deref(), hl.as_deref()));
         mark_coverage(el.unchecked_ref());
+        // Compare's states only one execution visited.
+        crate::panels::compare::mark_graph(el.unchecked_ref());
     });
 
     let client_width = move || {

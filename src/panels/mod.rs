@@ -3,8 +3,10 @@
 //! A new panel goes here and into `App`'s view.
 
 pub mod callbacks;
+pub mod compare;
 pub mod data_flow;
 pub mod editor;
+pub mod executions;
 pub mod export;
 pub mod gallery;
 pub mod graph;

@@ -74,6 +74,8 @@ pub struct Launch {
     pub mocks: String,
     pub test_case: Option<String>,
     pub start_time_ms: i64,
+    /// A listed run's name, start state and stop (`run/executions.rs`).
+    pub extras: crate::run::wire::RunExtras,
 }
 
 impl Driver {
@@ -122,6 +124,7 @@ impl Driver {
                 limits: crate::run::DATA_FLOW_LIMITS,
                 ..Default::default()
             },
+            stopped: None,
         }));
         self.ensure_engine();
         self.send(&ToWorker::Start(Box::new(StartRun {
@@ -134,6 +137,7 @@ impl Driver {
             // Different request ids and jitter per run, as on AWS; reproducible given the time.
             seed: launch.start_time_ms as u64,
             clock: self.clock.get_untracked(),
+            extras: launch.extras,
         })));
     }
 
@@ -294,6 +298,9 @@ impl Driver {
             view.events.extend(batch.events.into_iter().map(|e| e.0));
             view.result_files.extend(batch.result_files);
             view.status = batch.status;
+            if batch.stopped.is_some() {
+                view.stopped = batch.stopped;
+            }
             if finished {
                 view.error = batch.error;
                 view.cause = batch.cause;
