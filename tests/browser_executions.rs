@@ -167,3 +167,59 @@ async fn re_run_from_here_starts_at_the_state_with_its_input() {
     container.remove();
     storage::remove(STORAGE_KEY);
 }
+
+#[wasm_bindgen_test]
+async fn a_stopped_run_is_re_created_stopped_at_the_same_event() {
+    fresh();
+    let (container, handle) = mount();
+    editor_view().await;
+    click("button[data-sample='429']");
+    click(".clock button:nth-child(2)"); // Real time
+    sleep(20).await;
+    click("#start");
+    sleep(1_500).await;
+    click("#stop");
+    status_is("Aborted").await;
+    let stopped: Vec<String> =
+        query_all("tr.event").iter().filter_map(|e| e.text_content()).collect();
+    // Another run, then the stopped one opened again (re-created on the Instant clock).
+    click(".clock button:nth-child(1)");
+    click("button[data-sample='200']");
+    sleep(20).await;
+    click("#start");
+    status_is("Succeeded").await;
+    let listed = wait_for("two rows", || Some(rows()).filter(|r| r.len() == 2)).await;
+    assert_eq!(cell(&listed[1], 1), "Aborted");
+    let open = query_all_in(&listed[1], ".exec-open").into_iter().next().expect("its name");
+    click_element(&open);
+    status_is("Aborted").await;
+    let again = wait_for("the same events", || {
+        let events: Vec<String> =
+            query_all("tr.event").iter().filter_map(|e| e.text_content()).collect();
+        (events.len() == stopped.len()).then_some(events)
+    })
+    .await;
+    assert_eq!(again, stopped);
+    drop(handle);
+    container.remove();
+    storage::remove(STORAGE_KEY);
+}
+
+#[wasm_bindgen_test]
+async fn a_run_the_engine_refuses_is_not_listed() {
+    fresh();
+    storage::save(storage::KEY_MOCKS, "{not json");
+    let (container, handle) = mount();
+    editor_view().await;
+    click("#start");
+    wait_for("the refusal", || {
+        Some(text_of(".banner.notice")).filter(|t| t.contains("mock configuration is not valid"))
+    })
+    .await;
+    sleep(100).await;
+    assert_eq!(rows().len(), 0);
+    drop(handle);
+    container.remove();
+    storage::remove(STORAGE_KEY);
+    storage::remove(storage::KEY_MOCKS);
+}

@@ -91,6 +91,18 @@ impl Executions {
         Effect::new(move |_| {
             this.list.with(|l| storage::save(executions::STORAGE_KEY, &l.to_json()))
         });
+        // A run the engine refused to start (invalid mocks, JSONata that did not load) leaves
+        // no view: it is not listed, as AWS lists no execution that did not start.
+        Effect::new(move |_| {
+            if session.run_view.with(Option::is_some) {
+                return;
+            }
+            let Some(id) = this.shown.get_untracked() else { return };
+            if this.list.with_untracked(|l| l.get(id).is_some_and(|r| r.status.is_none())) {
+                this.list.update(|l| l.remove(id));
+                this.shown.set(None);
+            }
+        });
         // A shown run that ends: its status, end time and stop go into its record.
         Effect::new(move |_| {
             let ended = session.run_view.with(|v| {
