@@ -223,3 +223,39 @@ async fn a_run_the_engine_refuses_is_not_listed() {
     storage::remove(STORAGE_KEY);
     storage::remove(storage::KEY_MOCKS);
 }
+
+#[wasm_bindgen_test]
+async fn re_run_from_an_earlier_visit_takes_its_input_which_can_be_edited() {
+    fresh();
+    let (container, handle) = mount();
+    editor_view().await;
+    click("#tutorial-run-429");
+    status_is("Succeeded").await;
+    let node = wait_for("Call API in the graph", || graph_node("Call API")).await;
+    click_element(&node);
+    // Call API ran twice: pick its first run.
+    let picker: web_sys::HtmlSelectElement = wait_for("the run picker", || {
+        query(".state-details .sd-run-picker").and_then(|e| wasm_bindgen::JsCast::dyn_into(e).ok())
+    })
+    .await;
+    picker.set_value("0");
+    dispatch(&picker, "change");
+    sleep(50).await;
+    click("#rerun-from-here");
+    let input: HtmlTextAreaElement = wait_for("the form", || {
+        query("#rerun-input").and_then(|e| wasm_bindgen::JsCast::dyn_into(e).ok())
+    })
+    .await;
+    let prefilled: serde_json::Value =
+        serde_json::from_str(&input.value()).expect("the prefilled input is JSON");
+    assert_eq!(prefilled, serde_json::json!({"statuscode": "429"}));
+    // Edited before Start: a 503 from Call API fails in Server Unavailable.
+    input.set_value("{\"statuscode\": \"503\"}");
+    dispatch(&input, "input");
+    click("#rerun-start");
+    status_is("Failed").await;
+    assert!(text_of("#execution-status").contains("ServerUnavailable"));
+    drop(handle);
+    container.remove();
+    storage::remove(STORAGE_KEY);
+}

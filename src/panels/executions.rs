@@ -47,6 +47,8 @@ pub struct RerunForm {
     /// The input text (prefilled with what the state received, editable).
     pub input: String,
     pub variables: serde_json::Map<String, Value>,
+    /// `$$.Map.Item` (index, value) when the state is inside a Map iteration.
+    pub map_item: Option<(usize, Value)>,
     /// The mock configuration the re-run uses and its chosen test case.
     pub mocks: String,
     pub test_case: Option<String>,
@@ -310,19 +312,23 @@ impl Executions {
     }
 
     /// Opens the "Re-run from here" form on `state` of the shown execution: its input is
-    /// what the state received, its variables those in scope then (the run of the state the
-    /// details panel shows by default: the latest).
-    pub fn prepare_rerun(self, state: &str) {
+    /// what the state received, its variables those in scope then, and `$$.Map.Item` its
+    /// iteration's item — for the run of the state the details panel shows (`picked`, else
+    /// the latest).
+    pub fn prepare_rerun(self, state: &str, picked: Option<usize>) {
         let Some(original) = self.shown.get_untracked() else { return };
         let Some(recipe) = self.list.with_untracked(|l| l.get(original).map(|r| r.recipe.clone()))
         else {
             return;
         };
-        let run = self
-            .session
-            .run_view
-            .with_untracked(|v| v.as_ref().and_then(|v| v.state_detail(state).latest().cloned()));
-        let Some(run) = run else { return };
+        let found = self.session.run_view.with_untracked(|v| {
+            let v = v.as_ref()?;
+            let detail = v.state_detail(state);
+            let run = picked.and_then(|i| detail.runs.get(i)).or_else(|| detail.latest())?.clone();
+            let map_item = executions::map_item_of(&v.data_flow, run.entered_id);
+            Some((run, map_item))
+        });
+        let Some((run, map_item)) = found else { return };
         let mocks =
             recipe.mock_config.clone().unwrap_or_else(|| self.session.mocks.get_untracked());
         self.rerun.set(Some(RerunForm {
@@ -330,6 +336,7 @@ impl Executions {
             state: state.to_string(),
             input: run.input.as_ref().map(pretty).unwrap_or_else(|| "{}".into()),
             variables: run.variables_before.into_iter().collect(),
+            map_item,
             mocks,
             test_case: recipe.test_case.clone(),
         }));
@@ -354,8 +361,11 @@ impl Executions {
         };
         let now = js_sys::Date::now() as i64;
         let name = self.list.with_untracked(|l| l.generate_name(now as u64));
-        let start =
-            RecipeStart { state: form.state.clone(), variables: form.variables, map_item: None };
+        let start = RecipeStart {
+            state: form.state.clone(),
+            variables: form.variables,
+            map_item: form.map_item,
+        };
         let mut recipe =
             executions::rerun_recipe(&original.recipe, start, input, form.test_case, now, name);
         recipe.mock_config = Some(form.mocks).filter(|m| !m.trim().is_empty());
@@ -482,7 +492,11 @@ pub fn ExecutionsPanel() -> impl IntoView {
 
 /// "Re-run from here" on the selected state of a past execution, and its form.
 #[component]
-pub fn RerunFromHere() -> impl IntoView {
+pub fn RerunFromHere(
+    /// The run of the state the details panel shows (None: the latest).
+    #[prop(into)]
+    picked: Signal<Option<usize>>,
+) -> impl IntoView {
     let this = executions();
     let Session { run_view, selected_state, .. } = session();
     // The form belongs to one state of one execution.
@@ -577,7 +591,7 @@ pub fn RerunFromHere() -> impl IntoView {
                     title="Start a new execution at this state, with the input it received"
                     on:click=move |_| {
                         if let Some(state) = offered.get_untracked() {
-                            this.prepare_rerun(&state);
+                            this.prepare_rerun(&state, picked.get_untracked());
                         }
                     }
                 >

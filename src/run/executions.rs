@@ -198,6 +198,26 @@ impl ExecutionList {
     }
 }
 
+/// `$$.Map.Item` for a re-run of the state visit entered by event `entered_id`: its innermost
+/// Map iteration's index and the item at that index of what the Map's `ItemsPath` selected
+/// (the Map's latest visit before it, as the data flow recorded it). `None` outside a Map, or
+/// when the data flow has no items (JSONata `Items`, an `ItemReader`, a visit not recorded).
+pub fn map_item_of(
+    flow: &asl::runner::DataFlow,
+    entered_id: u64,
+) -> Option<(usize, serde_json::Value)> {
+    use asl::runner::LaneKind;
+    let visit = flow.visits.iter().find(|v| v.entered_event_id == entered_id)?;
+    let lane = visit.lanes.iter().rev().find(|l| l.kind == LaneKind::Iteration)?;
+    let map = flow
+        .visits
+        .iter()
+        .filter(|v| v.state == lane.state && v.entered_event_id < entered_id)
+        .max_by_key(|v| v.entered_event_id)?;
+    let item = map.trace.after_items_path.as_ref()?.as_array()?.get(lane.index)?;
+    Some((lane.index, item.clone()))
+}
+
 /// What "Re-run from here" starts: the original's recipe at `state`, with the given input,
 /// the variables the original had there, and the chosen mock test case.
 pub fn rerun_recipe(
@@ -317,6 +337,26 @@ mod tests {
         assert_eq!(format_duration(4_000), "4 s");
         assert_eq!(format_duration(1_250), "1.250 s");
         assert_eq!(format_duration(184_000), "3 min 4 s");
+    }
+
+    #[test]
+    fn a_state_in_a_map_iteration_gets_its_item() {
+        let definition = include_str!("../../examples/map.asl.json");
+        let input: serde_json::Value =
+            serde_json::from_str(include_str!("../../examples/map.input.json")).unwrap_or_default();
+        let view =
+            crate::run::start(definition, &input, "", None).unwrap_or_else(|e| panic!("{e}"));
+        let runs = view.state_detail("Label line").runs;
+        let items: Vec<_> =
+            runs.iter().filter_map(|r| map_item_of(&view.data_flow, r.entered_id)).collect();
+        let mut indices: Vec<usize> = items.iter().map(|(i, _)| *i).collect();
+        indices.sort_unstable();
+        assert_eq!(indices, [0, 1, 2]);
+        for (index, item) in &items {
+            assert_eq!(Some(item), input["lines"].get(*index));
+        }
+        let outside = view.state_detail("Count lines").latest().map(|r| r.entered_id);
+        assert_eq!(outside.and_then(|id| map_item_of(&view.data_flow, id)), None);
     }
 
     #[test]
