@@ -71,9 +71,14 @@ async fn two_runs_are_listed_and_opening_the_first_shows_its_history() {
 
     // Opening the first run re-creates its history.
     let open = query_all_in(&listed[1], ".exec-open").into_iter().next().expect("its name");
+    let began = js_sys::Date::now();
     click_element(&open);
     status_is("Failed").await;
     wait_for("its 8 events", || (count("tr.event") == 8).then_some(())).await;
+    // A figure, not a threshold: re-creating a run includes starting a worker for it.
+    web_sys::console::log_1(
+        &format!("opening a listed run took {} ms", js_sys::Date::now() - began).into(),
+    );
     assert!(text_of(".events").contains("Server Unavailable"));
     assert!(query("#executions tr.exec-row.shown[data-name='first-503']").is_some());
     drop(handle);
@@ -97,8 +102,12 @@ async fn comparing_the_503_and_429_runs_highlights_call_api() {
     fresh();
     let (container, handle) = mount();
     editor_view().await;
+    let began = js_sys::Date::now();
     click("#tutorial-compare");
     let parted = wait_up_to("the parting row", 10, || query(".compare-row.parted")).await;
+    web_sys::console::log_1(
+        &format!("comparing two listed runs took {} ms", js_sys::Date::now() - began).into(),
+    );
     assert!(parted.text_content().unwrap_or_default().contains("Call API"));
     assert_eq!(text_of(".compare-parting"), "They part at Call API.");
     assert!(text_of(".compare-only").contains("Only the left visited: Server Unavailable."));
