@@ -69,6 +69,19 @@ async fn two_runs_are_listed_and_opening_the_first_shows_its_history() {
     assert_eq!(cell(&listed[1], 1), "Failed");
     assert!(cell(&listed[1], 3).ends_with("UTC"), "an end time: {}", cell(&listed[1], 3));
 
+    // Picked and compared from the list (the left is the one picked first).
+    let compare: web_sys::HtmlButtonElement = element("#compare");
+    assert!(compare.disabled(), "Compare waits for two picks");
+    for row in [&listed[1], &listed[0]] {
+        let pick = query_all_in(row, ".exec-pick-box").into_iter().next().expect("a Pick box");
+        click_element(&pick);
+    }
+    wait_for("Compare enabled", || (!compare.disabled()).then_some(())).await;
+    compare.click();
+    let parted = wait_up_to("the parting row", 10, || query(".compare-row.parted")).await;
+    assert!(parted.text_content().unwrap_or_default().contains("Call API"));
+    assert!(text_of(".compare-table th").contains("first-503"), "{}", text_of(".compare-table th"));
+
     // Opening the first run re-creates its history.
     let open = query_all_in(&listed[1], ".exec-open").into_iter().next().expect("its name");
     let began = js_sys::Date::now();

@@ -51,7 +51,7 @@ impl CompareState {
         let (Some(l), Some(r)) = records else { return };
         let (left_name, right_name) = (l.name().to_string(), r.name().to_string());
         self.view.set(Some(CompareView::Loading(left_name.clone(), right_name.clone())));
-        let done = move |id: u64, view: &RunView| note_end(executions, id, view);
+        let done = move |id: u64, view: &RunView| executions.note_replayed(id, view);
         let first = replay::replay(&l.recipe, move |result| {
             let left_view = match result {
                 Ok(view) => view,
@@ -92,23 +92,6 @@ impl CompareState {
             }
             _ => None,
         })
-    }
-}
-
-/// A record whose end was not known (listed without being shown to its end) learns it from
-/// its re-created view.
-fn note_end(executions: Executions, id: u64, view: &RunView) {
-    if view.status == crate::run::Status::Running {
-        return;
-    }
-    let end = view.events.last().map_or(0, |e| e.timestamp_ms);
-    let open = executions.list.with_untracked(|l| l.get(id).is_some_and(|r| r.status.is_none()));
-    if open {
-        executions.list.update(|l| {
-            if let Some(record) = l.get_mut(id) {
-                record.finish(view.status, end, view.stopped);
-            }
-        });
     }
 }
 

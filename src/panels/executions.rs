@@ -288,6 +288,29 @@ impl Executions {
         id
     }
 
+    /// A record whose end was not known (listed without being shown to its end) learns it
+    /// from a re-created view — unless it is the run going on in the page, which ends as the
+    /// user lets it (a Stop, a callback).
+    pub fn note_replayed(self, id: u64, view: &RunView) {
+        if view.status == Status::Running {
+            return;
+        }
+        let live = self.shown.get_untracked() == Some(id)
+            && self
+                .session
+                .run_view
+                .with_untracked(|v| v.as_ref().is_some_and(|v| v.status == Status::Running));
+        let open = self.list.with_untracked(|l| l.get(id).is_some_and(|r| r.status.is_none()));
+        if open && !live {
+            let end = view.events.last().map_or(0, |e| e.timestamp_ms);
+            self.list.update(|l| {
+                if let Some(record) = l.get_mut(id) {
+                    record.finish(view.status, end, view.stopped);
+                }
+            });
+        }
+    }
+
     /// Deletes a listed execution (its re-runs stay).
     pub fn delete(self, id: u64) {
         self.list.update(|l| l.remove(id));
@@ -443,14 +466,14 @@ pub fn ExecutionsPanel() -> impl IntoView {
                             <td class="exec-time">{record.end_ms.map(format_timestamp).unwrap_or_else(|| "-".into())}</td>
                             <td>{record.duration_ms().map(format_duration).unwrap_or_else(|| "-".into())}</td>
                             <td class="exec-actions">
-                                <label class="exec-pick" title="Pick two executions to compare">
+                                <label class="exec-pick" title="Pick two executions, then press Compare">
                                     <input
                                         type="checkbox"
                                         class="exec-pick-box"
                                         prop:checked=checked
                                         on:change=move |_| this.toggle_pick(id)
                                     />
-                                    "Compare"
+                                    "Pick"
                                 </label>
                                 <button class="btn small exec-delete" title="Delete this execution from the list" on:click=move |_| this.delete(id)>
                                     "Delete"

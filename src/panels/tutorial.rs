@@ -326,7 +326,7 @@ pub fn TutorialPanel(on_start: Callback<()>) -> impl IntoView {
                     <h3>"Compare the 503 and 429 runs"</h3>
                     <p>
                         "Every run is kept in " <b>"Executions"</b>
-                        " below the history. Tick two and press " <b>"Compare"</b>
+                        " below the history. Pick two and press " <b>"Compare"</b>
                         " to see their states side by side. The 503 and 429 runs part at "
                         <i>"Call API"</i> ": it receives a different input and fails with a different error. From there, 503 goes to "
                         <i>"Server Unavailable"</i> " and 429 goes through " <i>"Wait and Try Later"</i> " and "
