@@ -187,6 +187,9 @@ pub fn App() -> impl IntoView {
         driver.redrive(mocks.get_untracked(), case);
     });
     let can_redrive = Signal::derive(move || driver.can_redrive());
+    // The page's Executions list and Compare (panels/executions.rs, panels/compare.rs).
+    let executions = crate::panels::executions::Executions::install(driver);
+    crate::panels::compare::CompareState::install();
     let on_reset = Callback::new(move |_| {
         driver.abandon();
         storage::clear();
@@ -215,15 +218,21 @@ pub fn App() -> impl IntoView {
         let case =
             mocks.with_untracked(|m| effective_test_case(m, test_case.get_untracked().as_deref()));
         notice.set(None);
-        driver.start(Launch {
-            // The definition as JSON (taken out of a template, or converted from YAML).
-            definition: compiled.with_untracked(|c| c.definition.to_string()),
-            input: value,
-            mocks: mocks.get_untracked(),
-            test_case: case,
-            start_time_ms: js_sys::Date::now() as i64,
-            breakpoints: breakpoints.with_untracked(|b| b.iter().cloned().collect()),
-        });
+        // Listed in Executions, named, and run by the driver.
+        let source = definition.get_untracked();
+        executions.launch(
+            Launch {
+                // The definition as JSON (taken out of a template, or converted from YAML).
+                definition: compiled.with_untracked(|c| c.definition.to_string()),
+                input: value,
+                mocks: mocks.get_untracked(),
+                test_case: case,
+                start_time_ms: js_sys::Date::now() as i64,
+                breakpoints: breakpoints.with_untracked(|b| b.iter().cloned().collect()),
+                extras: Default::default(),
+            },
+            source,
+        );
     };
     // A Start pressed while JSONata is still on its way runs as soon as it arrives.
     let start_when_ready = RwSignal::new(false);
@@ -300,6 +309,11 @@ pub fn App() -> impl IntoView {
                 // The event history spans the page's width, as in the console.
                 <div class="full-row">
                     <HistoryTable />
+                </div>
+                // Issue 11: the executions started in the page, and two compared.
+                <div class="full-row">
+                    <crate::panels::compare::ComparePanel />
+                    <crate::panels::executions::ExecutionsPanel />
                 </div>
             </main>
         </div>

@@ -335,6 +335,7 @@ pub fn GraphPanel() -> impl IntoView {
                 if let Some(marks) = coverage_marks {
                     marks.0.with_untracked(|m| coverage::apply(el, m.as_ref()));
                 }
+                untrack(|| crate::panels::compare::mark_graph(el));
                 fit();
             }
             None => el.set_inner_html(""),
@@ -361,6 +362,8 @@ pub fn GraphPanel() -> impl IntoView {
             })
         });
         mark_coverage(el.unchecked_ref());
+        // Compare's states only one execution visited.
+        crate::panels::compare::mark_graph(el.unchecked_ref());
     });
 
     let client_width = move || {

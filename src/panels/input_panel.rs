@@ -61,6 +61,7 @@ pub fn InputPanel(
                 on:input=move |ev| input.set(event_target_value(&ev))
             ></textarea>
             <p class="field-error" role="status">{move || input_error.get().unwrap_or_default()}</p>
+            <crate::panels::executions::ExecutionNameField />
             <div class="run-controls">
                 <button
                     class="btn primary"

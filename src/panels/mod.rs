@@ -3,9 +3,11 @@
 //! A new panel goes here and into `App`'s view.
 
 pub mod callbacks;
+pub mod compare;
 pub mod data_flow;
 pub mod debug_controls;
 pub mod editor;
+pub mod executions;
 pub mod export;
 pub mod gallery;
 pub mod graph;

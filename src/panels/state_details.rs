@@ -167,6 +167,7 @@ pub fn StateDetails() -> impl IntoView {
             {header}
             {body}
             <CallbackControls />
+            <crate::panels::executions::RerunFromHere picked=picked />
         </section>
     }
 }

@@ -145,6 +145,41 @@ fn data_flow_button(ctx: Ctx) -> impl IntoView {
     }
 }
 
+/// The tutorial's 503 and 429 runs, compared side by side (listed ones when the Executions
+/// list has them, else listed now and re-created by Compare).
+fn compare_button() -> impl IntoView {
+    let executions = crate::panels::executions::executions();
+    let state = crate::panels::compare::compare_state();
+    let open = move |_| {
+        let source = gallery::tutorial().definition;
+        let definition = serde_json::from_str::<serde_json::Value>(source)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| source.to_string());
+        let now = js_sys::Date::now() as i64;
+        let run = |step: RunStep, at: i64| {
+            let input = serde_json::from_str(step.input).unwrap_or_default();
+            executions.find_or_list(&definition, source, input, at)
+        };
+        let left = run(RUN_503, now);
+        let right = run(RUN_429, now + 1);
+        executions.picked.set(vec![left, right]);
+        state.compare(executions, left, right);
+        request_animation_frame(|| {
+            let panel = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("compare-panel"));
+            if let Some(panel) = panel {
+                panel.scroll_into_view();
+            }
+        });
+    };
+    view! {
+        <button class="btn primary small tutorial-run" id="tutorial-compare" on:click=open>
+            "Compare the 503 and 429 runs"
+        </button>
+    }
+}
+
 fn run_button(ctx: Ctx, step: RunStep) -> impl IntoView {
     let label = move || {
         if ctx.is_tutorial() {
@@ -288,6 +323,22 @@ pub fn TutorialPanel(on_start: Callback<()>) -> impl IntoView {
                     {data_flow_button(ctx)}
                 </li>
                 <li>
+                    <h3>"Compare the 503 and 429 runs"</h3>
+                    <p>
+                        "Every run is kept in " <b>"Executions"</b>
+                        " below the history. Pick two and press " <b>"Compare"</b>
+                        " to see their states side by side. The 503 and 429 runs part at "
+                        <i>"Call API"</i> ": it receives a different input and fails with a different error. From there, 503 goes to "
+                        <i>"Server Unavailable"</i> " and 429 goes through " <i>"Wait and Try Later"</i> " and "
+                        <i>"Change to 200"</i> ". The graph marks the states only one of them visited."
+                    </p>
+                    <p class="hint">
+                        "On a state of a past execution, " <b>"Re-run from here"</b>
+                        " starts a new execution at that state, with the input it received (which you can edit)."
+                    </p>
+                    {compare_button()}
+                </li>
+                <li>
                     <h3>"What to try next"</h3>
                     <ul>
                         <li>
@@ -392,6 +443,25 @@ mod tests {
             call.and_then(|v| v.trace.error.as_ref()).and_then(|e| e.error.as_deref()),
             Some("KeyError")
         );
+    }
+
+    #[test]
+    fn the_compare_step_shows_what_its_text_says() {
+        use asl::history::compare::compare;
+        let run = |step: RunStep| {
+            let input = crate::definition::problems::parse_json(step.input)
+                .unwrap_or_else(|p| panic!("{}", p.message));
+            run::start(gallery::tutorial().definition, &input, "", None)
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let (failed, retried) = (run(RUN_503), run(RUN_429));
+        let c = compare(
+            (&failed.events, failed.status.engine()),
+            (&retried.events, retried.status.engine()),
+        );
+        assert_eq!(c.parting_state(), Some("Call API"));
+        assert_eq!(c.only_left, ["Server Unavailable"]);
+        assert_eq!(c.only_right, ["Change to 200", "OK", "Wait and Try Later"]);
     }
 
     #[test]

@@ -81,6 +81,8 @@ pub struct Launch {
     pub start_time_ms: i64,
     /// The states to pause before.
     pub breakpoints: Vec<String>,
+    /// A listed run's name, start state and stop (`run/executions.rs`).
+    pub extras: crate::run::wire::RunExtras,
 }
 
 impl Driver {
@@ -190,6 +192,7 @@ impl Driver {
                 limits: crate::run::DATA_FLOW_LIMITS,
                 ..Default::default()
             },
+            stopped: None,
         }));
         self.ensure_engine();
         self.send(&ToWorker::Start(Box::new(StartRun {
@@ -203,6 +206,7 @@ impl Driver {
             seed: launch.start_time_ms as u64,
             clock: self.clock.get_untracked(),
             breakpoints: launch.breakpoints,
+            extras: launch.extras,
         })));
     }
 
@@ -384,6 +388,9 @@ impl Driver {
             view.events.extend(batch.events.into_iter().map(|e| e.0));
             view.result_files.extend(batch.result_files);
             view.status = batch.status;
+            if batch.stopped.is_some() {
+                view.stopped = batch.stopped;
+            }
             if finished {
                 view.error = batch.error;
                 view.cause = batch.cause;

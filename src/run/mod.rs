@@ -6,6 +6,8 @@
 pub mod abort;
 pub mod debugger;
 pub mod driver;
+pub mod executions;
+pub mod replay;
 pub mod wire;
 pub mod worker;
 
@@ -105,6 +107,8 @@ pub struct RunView {
     /// The data flow of every state visit so far (the "Data flow" panel), bounded by
     /// [`DATA_FLOW_LIMITS`].
     pub data_flow: asl::runner::DataFlow,
+    /// Where Stop stopped it, as a run recipe records it (the page's Executions list).
+    pub stopped: Option<asl::runner::RecipeStop>,
 }
 
 impl RunView {
@@ -158,6 +162,11 @@ pub fn compile(definition: &str) -> Result<std::sync::Arc<asl::StateMachine>, St
 
 /// Creates the execution (not yet run): the mocks must parse.
 pub fn prepare(request: &Request) -> Result<asl::Execution, String> {
+    Ok(asl::Execution::start(request.machine.clone(), prepare_config(request)?))
+}
+
+/// The engine configuration of `request` (the mocks must parse).
+pub fn prepare_config(request: &Request) -> Result<asl::ExecutionConfig, String> {
     let mock_config = if request.mocks.trim().is_empty() {
         None
     } else {
@@ -175,7 +184,7 @@ pub fn prepare(request: &Request) -> Result<asl::Execution, String> {
         data_flow: Some(DATA_FLOW_LIMITS),
         ..asl::ExecutionConfig::default()
     };
-    Ok(asl::Execution::start(request.machine.clone(), config))
+    Ok(config)
 }
 
 /// Runs an execution of `definition` on `input` to completion on the engine's virtual clock
@@ -207,6 +216,7 @@ pub fn view_of(execution: &asl::Execution) -> RunView {
         events: Vec::new(),
         result_files: Vec::new(),
         data_flow: asl::runner::DataFlow::default(),
+        stopped: None,
     };
     refresh(&mut view, execution);
     view

@@ -28,6 +28,27 @@ pub struct StartRun {
     /// The states to pause before (the debugger; links and tests from before it have none).
     #[serde(default)]
     pub breakpoints: Vec<String>,
+    /// The name, start state and stop of a listed run (`run/executions.rs`).
+    #[serde(default)]
+    pub extras: RunExtras,
+}
+
+/// What a run of the page's Executions list fixes beyond the page's texts (docs/decisions/0021,
+/// "The page's Executions"): its name, the state it starts at ("Re-run from here"), and, when
+/// it is re-created, where it was stopped.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunExtras {
+    /// `$$.Execution.Name` (None: the engine's default name).
+    #[serde(default)]
+    pub execution_name: Option<String>,
+    #[serde(default)]
+    pub start_at: Option<asl::runner::RecipeStart>,
+    /// Re-creating a stopped run: stop it where it was stopped.
+    #[serde(default)]
+    pub stop: Option<asl::runner::RecipeStop>,
+    /// Re-creating a listed run: on the Instant clock, whatever the page's clock says.
+    #[serde(default)]
+    pub replay: bool,
 }
 
 /// Page → worker.
@@ -71,6 +92,9 @@ pub struct Batch {
     /// `ResultWriter` files written since the last batch (decision 0019).
     #[serde(default)]
     pub result_files: Vec<asl::runner::result_files::ResultFile>,
+    /// Set by Stop: where a run recipe records the stop (`asl::runner::RecipeStop`).
+    #[serde(default)]
+    pub stopped: Option<asl::runner::RecipeStop>,
 }
 
 /// The state visits recorded since the last message (`asl::runner::visits`), posted just
@@ -184,6 +208,16 @@ mod tests {
             seed: 5,
             clock: Clock::Times10,
             breakpoints: vec!["Wait".into()],
+            extras: RunExtras {
+                execution_name: Some("named".into()),
+                start_at: Some(asl::runner::RecipeStart {
+                    state: "Call API".into(),
+                    variables: serde_json::Map::new(),
+                    map_item: None,
+                }),
+                stop: None,
+                replay: true,
+            },
         }));
         assert_eq!(ToWorker::from_text(&start.to_text()), Ok(start));
         let failure = ToWorker::SendTaskFailure {

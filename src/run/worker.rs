@@ -113,8 +113,12 @@ pub fn stepwise_worker_receive(text: &str) {
             let ended = RUN.with(|r| {
                 let mut r = r.borrow_mut();
                 let current = r.as_mut().filter(|r| r.id == run)?;
+                let stopped = current.execution.recipe_stop();
                 current.execution.stop(None, None);
-                post(&FromWorker::Batch(batch(current, false)));
+                let mut last = batch(current, false);
+                // The page's Executions list keeps where it stopped (run/executions.rs).
+                last.stopped = Some(stopped);
+                post(&FromWorker::Batch(last));
                 r.take()
             });
             if ended.is_some() {
@@ -258,14 +262,8 @@ async fn start_run(start: StartRun) {
         }
     }
     let prepared = crate::run::compile(&start.definition).and_then(|machine| {
-        crate::run::prepare(&crate::run::Request {
-            machine,
-            input: &start.input,
-            mocks: &start.mocks,
-            test_case: start.test_case.as_deref(),
-            start_time_ms: start.start_time_ms,
-            seed: start.seed,
-        })
+        // The page's Executions: a name, a start state, a recorded stop (run/replay.rs).
+        crate::run::replay::prepare(&start, machine)
     });
     let mut execution = match prepared {
         Ok(execution) => execution,
@@ -279,7 +277,7 @@ async fn start_run(start: StartRun) {
         id: run,
         anchor_virtual: execution.now_ms(),
         execution,
-        clock: start.clock,
+        clock: if start.extras.replay { Clock::Instant } else { start.clock },
         anchor_wall: wall_ms(),
         sent: 0,
         files_sent: 0,
@@ -323,6 +321,7 @@ fn batch(run: &mut Run, idle: bool) -> Batch {
         now_ms: run.execution.now_ms(),
         idle,
         result_files,
+        stopped: None,
     }
 }
 

@@ -641,3 +641,35 @@ fn a_recipe_replays_a_stopped_and_redriven_run_event_for_event() {
     let aborted = replayed.history().iter().find(|e| e.type_name() == "ExecutionAborted").unwrap();
     assert_eq!(aborted.timestamp_ms, recipe.stop.unwrap().at_ms);
 }
+
+#[test]
+fn stop_as_recorded_re_creates_a_stopped_run_with_its_data_flow() {
+    use asl::runner::DataFlowLimits;
+    let slow = tutorial_mock(json!({"Return": "200 OK", "LatencySeconds": 5}));
+    let config = || ExecutionConfig {
+        input: json!({"statuscode": "200"}),
+        mock_config: mocks(slow.clone()),
+        test_case: Some("T".into()),
+        seed: 3,
+        data_flow: Some(DataFlowLimits { max_visits: 100, max_bytes: 1 << 20 }),
+        ..Default::default()
+    };
+    // The original: stopped three seconds into Call API's latency.
+    let mut original = Execution::start(machine(TUTORIAL), config());
+    while original.step() {
+        if types(&original).last() == Some(&"LambdaFunctionStarted") {
+            break;
+        }
+    }
+    original.advance_to(original.now_ms() + 3_000, 100);
+    let stop = original.recipe_stop();
+    original.stop(None, None);
+    assert_eq!(original.status(), ExecutionStatus::Aborted);
+
+    // Re-created by a driver that keeps the data flow (the page's Executions list).
+    let mut again = Execution::start(machine(TUTORIAL), config());
+    again.stop_as_recorded(stop);
+    assert_eq!(aws_json(&again), aws_json(&original));
+    assert_eq!(again.data_flow(), original.data_flow());
+    assert_eq!(again.history().last().map(|e| e.timestamp_ms), Some(stop.at_ms));
+}

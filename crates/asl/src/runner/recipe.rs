@@ -156,23 +156,28 @@ impl Execution {
     pub fn recipe_stop(&self) -> RecipeStop {
         RecipeStop { after_events: self.history().len(), at_ms: self.now_ms() }
     }
+
+    /// Runs on to a recorded stop and stops there: steps until the history has
+    /// `stop.after_events` events (or the execution ends first), moves the clock to the stop's
+    /// time and records the Stop. The work is bounded by that event count, so a driver may
+    /// call it at once when re-creating a stopped execution outside [`RunRecipe::replay`].
+    pub fn stop_as_recorded(&mut self, stop: RecipeStop) {
+        while self.status() == ExecutionStatus::Running && self.history().len() < stop.after_events
+        {
+            if !self.step() {
+                break;
+            }
+        }
+        self.clock = self.clock.max(stop.at_ms);
+        self.stop(None, None);
+    }
 }
 
 /// Runs an attempt to its end, or to its stop.
 fn run_attempt(exec: &mut Execution, stop: Option<RecipeStop>) {
     match stop {
         None => exec.run_to_completion(),
-        Some(stop) => {
-            while exec.status() == ExecutionStatus::Running
-                && exec.history().len() < stop.after_events
-            {
-                if !exec.step() {
-                    break;
-                }
-            }
-            exec.clock = exec.clock.max(stop.at_ms);
-            exec.stop(None, None);
-        }
+        Some(stop) => exec.stop_as_recorded(stop),
     }
 }
 
