@@ -640,6 +640,17 @@ fn a_recipe_replays_a_stopped_and_redriven_run_event_for_event() {
     assert_eq!(aws_json(&replayed), aws_json(&exec));
     let aborted = replayed.history().iter().find(|e| e.type_name() == "ExecutionAborted").unwrap();
     assert_eq!(aborted.timestamp_ms, recipe.stop.unwrap().at_ms);
+
+    // A driver with its own configuration (the page keeps the data flow) re-creates the
+    // attempts with `replay_attempts`: the same history.
+    let config = ExecutionConfig {
+        data_flow: Some(asl::runner::DataFlowLimits { max_visits: 100, max_bytes: 1 << 20 }),
+        ..recipe.config().unwrap()
+    };
+    let mut driven = Execution::start(machine(TUTORIAL), config);
+    driven.replay_attempts(recipe.stop, &recipe.redrives).unwrap();
+    assert_eq!(aws_json(&driven), aws_json(&exec));
+    assert!(driven.data_flow().is_some_and(|f| f.visits.iter().any(|v| v.state == "OK")));
 }
 
 #[test]

@@ -137,21 +137,34 @@ impl RunRecipe {
         let machine = StateMachine::from_text(&self.definition)
             .map_err(|d| RecipeError::Definition(first_message(&d)))?;
         let mut exec = self.start(Arc::new(machine))?;
-        run_attempt(&mut exec, self.stop);
-        for redrive in &self.redrives {
-            let mocks = match &redrive.mocks {
-                Some((text, case)) => Some((parse_mocks(text.as_deref())?, case.clone())),
-                None => None,
-            };
-            exec.redrive(RedriveRequest { at_ms: Some(redrive.at_ms), mocks })
-                .map_err(RecipeError::Redrive)?;
-            run_attempt(&mut exec, redrive.stop);
-        }
+        exec.replay_attempts(self.stop, &self.redrives)?;
         Ok(exec)
     }
 }
 
 impl Execution {
+    /// Re-creates the recorded attempts of an execution just started (by [`RunRecipe::start`],
+    /// or by a driver that builds its own [`ExecutionConfig`], e.g. to keep the data flow):
+    /// the first attempt run to its end or to its `stop`, then every redrive applied and run
+    /// to its end or its own stop. [`RunRecipe::replay`] is this after `start`.
+    pub fn replay_attempts(
+        &mut self,
+        stop: Option<RecipeStop>,
+        redrives: &[RecipeRedrive],
+    ) -> Result<(), RecipeError> {
+        run_attempt(self, stop);
+        for redrive in redrives {
+            let mocks = match &redrive.mocks {
+                Some((text, case)) => Some((parse_mocks(text.as_deref())?, case.clone())),
+                None => None,
+            };
+            self.redrive(RedriveRequest { at_ms: Some(redrive.at_ms), mocks })
+                .map_err(RecipeError::Redrive)?;
+            run_attempt(self, redrive.stop);
+        }
+        Ok(())
+    }
+
     /// Where a Stop now would be recorded in a [`RunRecipe`].
     pub fn recipe_stop(&self) -> RecipeStop {
         RecipeStop { after_events: self.history().len(), at_ms: self.now_ms() }
