@@ -179,17 +179,20 @@ pub fn App() -> impl IntoView {
     let on_pause = Callback::new(move |_| driver.pause());
     let on_continue = Callback::new(move |_| driver.resume());
     let on_step = Callback::new(move |_| driver.step());
-    // Redrive with the mock configuration as it is now (the outside world may have changed).
+    // The page's Executions list and Compare (panels/executions.rs, panels/compare.rs).
+    let executions = crate::panels::executions::Executions::install(driver);
+    crate::panels::compare::CompareState::install();
+    // Redrive with the mock configuration as it is now (the outside world may have changed),
+    // of the run that ended live or of a listed one opened from the list; recorded in its
+    // record (panels/executions.rs).
     let on_redrive = Callback::new(move |_| {
         let case =
             mocks.with_untracked(|m| effective_test_case(m, test_case.get_untracked().as_deref()));
         notice.set(None);
-        driver.redrive(mocks.get_untracked(), case);
+        executions.redrive(mocks.get_untracked(), case);
     });
-    let can_redrive = Signal::derive(move || driver.can_redrive());
-    // The page's Executions list and Compare (panels/executions.rs, panels/compare.rs).
-    let executions = crate::panels::executions::Executions::install(driver);
-    crate::panels::compare::CompareState::install();
+    let can_redrive =
+        Signal::derive(move || driver.can_redrive() || executions.can_redrive_listed());
     let on_reset = Callback::new(move |_| {
         driver.abandon();
         storage::clear();

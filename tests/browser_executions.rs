@@ -281,3 +281,177 @@ async fn re_run_from_an_earlier_visit_takes_its_input_which_can_be_edited() {
     container.remove();
     storage::remove(STORAGE_KEY);
 }
+
+// ----- Redrive and the list (the seam between the debugger and the Executions list) -----
+
+fn event_types() -> Vec<String> {
+    query_all("table.events tbody tr.event td:nth-child(2)")
+        .iter()
+        .filter_map(|c| c.text_content())
+        .collect()
+}
+
+/// The tutorial's mock configuration: Call API answers `answer` in test case "T".
+fn tutorial_mocks(answer: &str) -> String {
+    format!(
+        r#"{{"StateMachines": {{"MyStateMachine": {{"TestCases": {{"T": {{"Call API": "Answer"}}}}}}}},
+  "MockedResponses": {{"Answer": {{"0": {answer}}}}}}}"#
+    )
+}
+
+fn set_mocks(text: &str) {
+    let mocks: HtmlTextAreaElement = element("#mock-config");
+    mocks.set_value(text);
+    dispatch(&mocks, "input");
+}
+
+fn open_row(name: &str) {
+    let row = rows()
+        .into_iter()
+        .find(|r| r.get_attribute("data-name").as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("no row {name}"));
+    let open = query_all_in(&row, ".exec-open").into_iter().next().expect("its name");
+    click_element(&open);
+}
+
+fn row_status(name: &str) -> Option<String> {
+    rows()
+        .into_iter()
+        .find(|r| r.get_attribute("data-name").as_deref() == Some(name))
+        .map(|r| cell(&r, 1))
+}
+
+async fn redrive_offered() {
+    wait_for("Redrive offered", || {
+        (!element::<web_sys::HtmlButtonElement>("#redrive").disabled()).then_some(())
+    })
+    .await;
+}
+
+/// What the redriven tutorial run records from `ExecutionRedriven` on.
+const REDRIVEN_TO_OK: [&str; 9] = [
+    "ExecutionRedriven",
+    "TaskStateEntered",
+    "LambdaFunctionScheduled",
+    "LambdaFunctionStarted",
+    "LambdaFunctionSucceeded",
+    "TaskStateExited",
+    "PassStateEntered",
+    "PassStateExited",
+    "ExecutionSucceeded",
+];
+
+fn from_redriven() -> Vec<String> {
+    let types = event_types();
+    let at = types.iter().position(|t| t == "ExecutionRedriven").unwrap_or(types.len());
+    types[at..].to_vec()
+}
+
+#[wasm_bindgen_test]
+async fn a_redrive_is_recorded_in_the_list_and_re_created_when_opened_again() {
+    fresh();
+    // The tutorial's 503 run, Call API answering after 30 s (Real time): stopped while it
+    // waits, so that Call API itself is what a redrive runs again.
+    let slow_503 = r#"{"Throw": {"Error": "ServerUnavailableException", "Cause": "503"}, "LatencySeconds": 30}"#;
+    storage::save(storage::KEY_MOCKS, &tutorial_mocks(slow_503));
+    storage::save(storage::KEY_TEST_CASE, "T");
+    let (container, handle) = mount();
+    editor_view().await;
+    let name: HtmlInputElement = element("#execution-name");
+    name.set_value("the-503");
+    dispatch(&name, "input");
+    click("button[data-sample='503']");
+    click(".clock button:nth-child(2)"); // Real time
+    sleep(20).await;
+    click("#start");
+    wait_for("Call API waiting", || {
+        event_types().iter().any(|t| t == "LambdaFunctionStarted").then_some(())
+    })
+    .await;
+    click("#stop");
+    status_is("Aborted").await;
+    wait_for("listed Aborted", || (row_status("the-503")? == "Aborted").then_some(())).await;
+
+    // The outside world changed: Call API answers 200. Redrive → Succeeded, in the list too.
+    set_mocks(&tutorial_mocks(r#"{"Return": "200 OK"}"#));
+    sleep(50).await;
+    redrive_offered().await;
+    click("#redrive");
+    status_is("Succeeded").await;
+    assert_eq!(from_redriven(), REDRIVEN_TO_OK);
+    let shown: Vec<String> =
+        query_all("tr.event").iter().filter_map(|e| e.text_content()).collect();
+    wait_for("listed Succeeded", || (row_status("the-503")? == "Succeeded").then_some(())).await;
+
+    // Another run, then this one re-opened: its history is re-created with the redrive.
+    click(".clock button:nth-child(1)"); // Instant
+    click("button[data-sample='200']");
+    sleep(20).await;
+    click("#start");
+    wait_for("the other run", || {
+        let types = event_types();
+        (types.last().map(String::as_str) == Some("ExecutionSucceeded")
+            && !types.iter().any(|t| t == "ExecutionRedriven"))
+        .then_some(())
+    })
+    .await;
+    open_row("the-503");
+    let again = wait_for("the redriven history again", || {
+        let events: Vec<String> =
+            query_all("tr.event").iter().filter_map(|e| e.text_content()).collect();
+        (events.len() == shown.len()).then_some(events)
+    })
+    .await;
+    assert_eq!(again, shown);
+    assert_eq!(text_of("#execution-status .status-label"), "Succeeded");
+    assert_eq!(from_redriven(), REDRIVEN_TO_OK);
+    let types = event_types();
+    assert!(types.iter().any(|t| t == "ExecutionAborted"), "the first attempt: {types:?}");
+    assert_eq!(row_status("the-503").as_deref(), Some("Succeeded"));
+    drop(handle);
+    container.remove();
+    storage::remove(STORAGE_KEY);
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_run_opened_from_the_list_can_be_redriven() {
+    fresh();
+    let (container, handle) = mount();
+    editor_view().await;
+    let name: HtmlInputElement = element("#execution-name");
+    name.set_value("failed-503");
+    dispatch(&name, "input");
+    click("#tutorial-run-503");
+    status_is("Failed").await;
+    click("#tutorial-run-429");
+    status_is("Succeeded").await;
+    let redrive: web_sys::HtmlButtonElement = element("#redrive");
+    assert!(redrive.disabled(), "a succeeded run is not redrivable");
+
+    // The failed run, opened from the list (re-created in a worker of its own), is offered
+    // a Redrive: the page's engine re-creates it, then redrives it (its Fail state again).
+    open_row("failed-503");
+    status_is("Failed").await;
+    assert_eq!(count("tr.event"), 8);
+    redrive_offered().await;
+    click("#redrive");
+    wait_for("the redriven history", || {
+        event_types().iter().any(|t| t == "ExecutionRedriven").then_some(())
+    })
+    .await;
+    status_is("Failed").await;
+    assert_eq!(from_redriven(), ["ExecutionRedriven", "FailStateEntered", "ExecutionFailed"]);
+    assert_eq!(count("tr.event"), 11);
+    // Recorded: opening the other run and this one again shows the redrive.
+    let listed = wait_for("two rows", || Some(rows()).filter(|r| r.len() == 2)).await;
+    let other = listed[0].get_attribute("data-name").unwrap_or_default();
+    open_row(&other);
+    status_is("Succeeded").await;
+    open_row("failed-503");
+    wait_for("re-created with its redrive", || (count("tr.event") == 11).then_some(())).await;
+    assert_eq!(from_redriven(), ["ExecutionRedriven", "FailStateEntered", "ExecutionFailed"]);
+    assert_eq!(row_status("failed-503").as_deref(), Some("Failed"));
+    drop(handle);
+    container.remove();
+    storage::remove(STORAGE_KEY);
+}

@@ -37,6 +37,12 @@ pub struct Executions {
     session: Session,
     /// The replay of the record being opened (dropping it ends its worker).
     open_job: StoredValue<Option<Replay>, LocalStorage>,
+    /// The record whose shown view was re-created from its recipe (opened from the list):
+    /// it can be redriven from that recipe (`Driver::redrive_listed`).
+    recreated: RwSignal<Option<u64>>,
+    /// A Redrive sent for a record (its id, mock configuration text and test case), added to
+    /// its recipe once the history shows its `ExecutionRedriven` (a refusal adds nothing).
+    pending_redrive: StoredValue<Option<(u64, String, Option<String>)>>,
 }
 
 /// What "Re-run from here" starts, as the form shows it before Start.
@@ -89,6 +95,8 @@ impl Executions {
             driver,
             session,
             open_job: StoredValue::new_local(None),
+            recreated: RwSignal::new(None),
+            pending_redrive: StoredValue::new(None),
         };
         Effect::new(move |_| {
             this.list.with(|l| storage::save(executions::STORAGE_KEY, &l.to_json()))
@@ -105,8 +113,16 @@ impl Executions {
                 this.shown.set(None);
             }
         });
-        // A shown run that ends: its status, end time and stop go into its record.
+        // A shown run that is redriven, then ends: the redrive goes into its record's recipe
+        // (its time is the `ExecutionRedriven` event's), then its status, end time and stop.
         Effect::new(move |_| {
+            let redriven = session.run_view.with(|v| {
+                let v = v.as_ref()?;
+                let mut redrives = v.events.iter().filter(|e| e.type_name() == "ExecutionRedriven");
+                let count = redrives.clone().count();
+                Some((count, redrives.next_back()?.timestamp_ms))
+            });
+            this.absorb_redrive(redriven);
             let ended = session.run_view.with(|v| {
                 v.as_ref()
                     .filter(|v| v.status != Status::Running)
@@ -127,6 +143,50 @@ impl Executions {
         });
         provide_context(this);
         this
+    }
+
+    /// Records a Redrive of the shown record once its history shows it (`redriven`: how many
+    /// `ExecutionRedriven` events the shown history has, and the latest one's time).
+    fn absorb_redrive(self, redriven: Option<(usize, i64)>) {
+        let Some((count, at_ms)) = redriven else { return };
+        let Some(id) = self.shown.get_untracked() else { return };
+        let Some((_, mocks, test_case)) = self.pending_redrive.get_value().filter(|p| p.0 == id)
+        else {
+            return;
+        };
+        let known = self.list.with_untracked(|l| l.get(id).map(|r| r.recipe.redrives.len()));
+        if known.is_some_and(|known| count > known) {
+            self.pending_redrive.set_value(None);
+            self.list.update(|l| {
+                if let Some(record) = l.get_mut(id) {
+                    record.redriven(Record::redrive_of(at_ms, &mocks, test_case));
+                }
+            });
+        }
+    }
+
+    /// "Redrive" of the shown execution, with the page's mock configuration and test case as
+    /// they are now: in place when the engine worker holds it (it ended live there), else
+    /// re-created there from the record's recipe first (it was opened from the list). Either
+    /// way the record's recipe gains the redrive once the engine has made it.
+    pub fn redrive(self, mocks: String, test_case: Option<String>) {
+        let shown = self.shown.get_untracked();
+        let record = shown.and_then(|id| self.list.with_untracked(|l| l.get(id).cloned()));
+        self.pending_redrive
+            .set_value(record.as_ref().map(|r| (r.id, mocks.clone(), test_case.clone())));
+        if self.driver.can_redrive() {
+            self.driver.redrive(mocks, test_case);
+        } else if let Some(record) = record.filter(|r| self.recreated.get_untracked() == Some(r.id))
+        {
+            self.driver.redrive_listed(&record.recipe, mocks, test_case);
+        }
+    }
+
+    /// Whether the shown execution was opened from the list (its view re-created from its
+    /// recipe) and can be offered a Redrive from there.
+    pub fn can_redrive_listed(self) -> bool {
+        let shown = self.shown.get();
+        shown.is_some() && self.opening.get().is_none() && self.recreated.get() == shown
     }
 
     /// A run still going when another replaces it ends there: it is recorded as stopped
@@ -183,6 +243,8 @@ impl Executions {
         self.settle_running();
         self.open_job.set_value(None);
         self.opening.set(None);
+        self.recreated.set(None);
+        self.pending_redrive.set_value(None);
         let id = self.list.with_untracked(ExecutionList::next_id);
         let launch = Launch {
             definition: recipe.definition.clone(),
@@ -197,6 +259,7 @@ impl Executions {
                 start_at: recipe.start_at.clone(),
                 stop: None,
                 replay: false,
+                redrives: Vec::new(),
             },
         };
         self.list
@@ -215,6 +278,8 @@ impl Executions {
         self.driver.abandon();
         self.shown.set(Some(id));
         self.opening.set(Some(id));
+        self.recreated.set(None);
+        self.pending_redrive.set_value(None);
         self.rerun.set(None);
         let session = self.session;
         if let Some(source) = &record.source {
@@ -234,7 +299,10 @@ impl Executions {
             }
             self.opening.set(None);
             match result {
-                Ok(view) => session.run_view.set(Some(view)),
+                Ok(view) => {
+                    session.run_view.set(Some(view));
+                    self.recreated.set(Some(id));
+                }
                 Err(message) => session.notice.set(Some(message)),
             }
         });

@@ -17,7 +17,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::run::abort::abort_events;
 use crate::run::debugger::{DebugCommand, PauseView};
-use crate::run::wire::{Batch, DataFlowBatch, FromWorker, StartRun, ToWorker, WaitingTask};
+use crate::run::wire::{
+    Batch, DataFlowBatch, FromWorker, Recreate, StartRun, ToWorker, WaitingTask,
+};
 use crate::run::{Clock, RunView, Status};
 
 /// How long a Stop waits for the worker before terminating it.
@@ -155,13 +157,59 @@ impl Driver {
         };
         self.ended.set(None);
         self.current.set_value(Some(ended));
-        self.send(&ToWorker::Redrive {
-            run: ended.id,
+        self.send(&self.redrive_message(ended, mocks, test_case, None));
+    }
+
+    /// `RedriveExecution` of the shown listed execution when this worker does not hold it
+    /// (it was opened from the Executions list, re-created in a worker of its own): the
+    /// worker re-creates it from `recipe` first — the history the page shows, checked by its
+    /// event count — then redrives it as [`redrive`](Self::redrive) does.
+    pub fn redrive_listed(
+        self,
+        recipe: &asl::runner::RunRecipe,
+        mocks: String,
+        test_case: Option<String>,
+    ) {
+        let shown = self.view.with_untracked(|v| {
+            v.as_ref().map(|v| (v.events.len(), v.events.last().map_or(0, |e| e.timestamp_ms)))
+        });
+        let Some((events, now_ms)) = shown else {
+            return;
+        };
+        self.abandon();
+        let id = self.next_id.get_value() + 1;
+        self.next_id.set_value(id);
+        let run = Current { id, now_ms };
+        self.current.set_value(Some(run));
+        self.waiting.set(Vec::new());
+        self.callback_answer.set(None);
+        self.ensure_engine();
+        let start = crate::run::replay::start_run_of(id, recipe, Clock::Instant, true);
+        let recreate = Recreate { start, events };
+        self.send(&self.redrive_message(run, mocks, test_case, Some(Box::new(recreate))));
+    }
+
+    fn redrive_message(
+        self,
+        run: Current,
+        mocks: String,
+        test_case: Option<String>,
+        recreate: Option<Box<Recreate>>,
+    ) -> ToWorker {
+        // The stop of the attempt before belongs to that attempt.
+        self.view.update(|v| {
+            if let Some(v) = v.as_mut() {
+                v.stopped = None;
+            }
+        });
+        ToWorker::Redrive {
+            run: run.id,
             mocks,
             test_case,
-            at_ms: (js_sys::Date::now() as i64).max(ended.now_ms),
+            at_ms: (js_sys::Date::now() as i64).max(run.now_ms),
             clock: self.clock.get_untracked(),
-        });
+            recreate,
+        }
     }
 
     /// Whether the shown run can be offered a Redrive: it ended in this worker (the engine

@@ -7,7 +7,7 @@
 //! [`KEEP`] kept, their rows (re-runs under the run they came from), names generated and
 //! checked as AWS does, and the JSON kept in localStorage.
 
-use asl::runner::{RecipeStart, RecipeStop, RunRecipe};
+use asl::runner::{RecipeRedrive, RecipeStart, RecipeStop, RunRecipe};
 use serde::{Deserialize, Serialize};
 
 use crate::run::Status;
@@ -60,13 +60,37 @@ impl Record {
         self.end_ms.map(|end| end.saturating_sub(self.recipe.start_time_ms))
     }
 
-    /// Records how the shown run of this record ended.
+    /// Records how the shown run of this record ended (a Stop belongs to its latest attempt:
+    /// the first, or the latest redrive).
     pub fn finish(&mut self, status: Status, end_ms: i64, stop: Option<RecipeStop>) {
         self.status = Some(status);
         self.end_ms = Some(end_ms);
-        if status == Status::Aborted && self.recipe.stop.is_none() {
-            self.recipe.stop = stop;
+        if status == Status::Aborted {
+            let attempt_stop = match self.recipe.redrives.last_mut() {
+                Some(redrive) => &mut redrive.stop,
+                None => &mut self.recipe.stop,
+            };
+            if attempt_stop.is_none() {
+                *attempt_stop = stop;
+            }
         }
+    }
+
+    /// The execution was redriven (the page's Redrive): the recipe gains the redrive, and
+    /// the record is running again until the redriven attempt ends ([`Record::finish`]).
+    pub fn redriven(&mut self, redrive: RecipeRedrive) {
+        self.recipe.redrives.push(redrive);
+        self.status = None;
+        self.end_ms = None;
+    }
+
+    /// The redrive the page's Redrive adds to the recipe, from the `ExecutionRedriven` event's
+    /// time and the mock configuration text and test case it sent ("": no mocks, and then no
+    /// test case, as the worker reads them).
+    pub fn redrive_of(at_ms: i64, mocks: &str, test_case: Option<String>) -> RecipeRedrive {
+        let text = Some(mocks.to_string()).filter(|m| !m.trim().is_empty());
+        let case = test_case.filter(|_| text.is_some());
+        RecipeRedrive { at_ms, mocks: Some((text, case)), stop: None }
     }
 }
 
@@ -330,6 +354,32 @@ mod tests {
         assert!(check_name("a b", taken).unwrap_err().starts_with("InvalidName"));
         assert!(check_name("a/b", taken).unwrap_err().starts_with("InvalidName"));
         assert!(check_name(&name, taken).unwrap_err().starts_with("ExecutionAlreadyExists"));
+    }
+
+    #[test]
+    fn a_redrive_reopens_the_record_and_its_stop_belongs_to_the_redriven_attempt() {
+        let mut record = record(1, None);
+        let first = RecipeStop { after_events: 6, at_ms: 1_500 };
+        record.finish(Status::Aborted, 1_500, Some(first));
+        record.redriven(Record::redrive_of(9_000, "mocks", Some("T".into())));
+        assert_eq!(record.status_label(), "Running");
+        assert_eq!(record.end_ms, None);
+        let again = RecipeStop { after_events: 12, at_ms: 9_500 };
+        record.finish(Status::Aborted, 9_500, Some(again));
+        assert_eq!(record.recipe.stop, Some(first));
+        let redrive = record.recipe.redrives.first().cloned();
+        assert_eq!(redrive.as_ref().and_then(|r| r.stop), Some(again));
+        assert_eq!(
+            redrive.and_then(|r| r.mocks),
+            Some((Some("mocks".to_string()), Some("T".to_string())))
+        );
+        // No mock configuration: no test case either.
+        let bare = Record::redrive_of(9_000, "  ", Some("T".into()));
+        assert_eq!(bare.mocks, Some((None, None)));
+        record.redriven(bare);
+        record.finish(Status::Succeeded, 10_000, None);
+        assert_eq!(record.duration_ms(), Some(9_000));
+        assert_eq!(record.recipe.redrives.len(), 2);
     }
 
     #[test]

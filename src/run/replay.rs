@@ -3,7 +3,8 @@
 //!
 //! Worker side: [`prepare`] builds the execution a [`StartRun`] describes, with what the
 //! Executions list adds to the page's texts — the execution's name, the state "Re-run from
-//! here" starts at, and a recorded stop (replayed at once: bounded by its event count).
+//! here" starts at, a recorded stop and recorded redrives (replayed at once by the engine's
+//! `Execution::replay_attempts`: bounded by the stops' event counts and the budgets).
 //!
 //! Page side: [`replay`] starts a worker of its own (the shown run's worker is left alone),
 //! sends it the recipe on the Instant clock, gathers its batches into a [`RunView`] and hands
@@ -50,8 +51,10 @@ pub fn prepare(
         .map_err(|e| e.to_string())?,
         None => asl::Execution::start(machine, config),
     };
-    if let Some(stop) = extras.stop {
-        execution.stop_as_recorded(stop);
+    if extras.stop.is_some() || !extras.redrives.is_empty() {
+        // The engine's own replay of the recorded attempts (the same as `RunRecipe::replay`):
+        // bounded by the stops' event counts and the engine's budgets.
+        execution.replay_attempts(extras.stop, &extras.redrives).map_err(|e| e.to_string())?;
     }
     Ok(execution)
 }
@@ -74,6 +77,7 @@ pub fn start_run_of(run: u64, recipe: &RunRecipe, clock: Clock, replay: bool) ->
             start_at: recipe.start_at.clone(),
             stop: if replay { recipe.stop } else { None },
             replay,
+            redrives: if replay { recipe.redrives.clone() } else { Vec::new() },
         },
     }
 }
@@ -233,6 +237,46 @@ mod tests {
         assert_eq!(stopped.status(), asl::ExecutionStatus::Aborted);
         let replayed = listed.replay().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(stopped.history(), replayed.history());
+    }
+
+    #[test]
+    fn a_redriven_run_is_re_created_with_its_redrive_counted_in_the_context() {
+        let mocks = |answer: &str| {
+            format!(
+                r#"{{"StateMachines": {{"MyStateMachine": {{"TestCases": {{"T": {{"Call API": "A"}}}}}}}},
+                "MockedResponses": {{"A": {{"0": {answer}}}}}}}"#
+            )
+        };
+        let mut listed = recipe("503");
+        listed.definition = r#"{"StartAt": "Call API", "States": {
+            "Call API": {"Type": "Task", "Next": "Count",
+                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:MockAPIFunction"},
+            "Count": {"Type": "Pass", "End": true,
+                "Parameters": {"redriveCount.$": "$$.Execution.RedriveCount"}}}}"#
+            .into();
+        listed.mock_config =
+            Some(mocks(r#"{"Throw": {"Error": "ServerUnavailableException", "Cause": "503"}}"#));
+        listed.test_case = Some("T".into());
+        let mut first = prepared(&listed);
+        first.run_to_completion();
+        assert_eq!(first.status(), asl::ExecutionStatus::Failed);
+
+        // The page's Redrive with a mock answering 200, as the Executions list records it.
+        let at_ms = first.now_ms() + 60_000;
+        let ok = mocks(r#"{"Return": "200 OK"}"#);
+        listed.redrives.push(crate::run::executions::Record::redrive_of(
+            at_ms,
+            &ok,
+            Some("T".into()),
+        ));
+        let execution = prepared(&listed);
+        let view = crate::run::view_of(&execution);
+        assert_eq!(view.status, Status::Succeeded);
+        let redriven = view.events.iter().find(|e| e.type_name() == "ExecutionRedriven");
+        assert_eq!(redriven.map(|e| e.timestamp_ms), Some(at_ms));
+        assert_eq!(execution.describe().output, Some(json!({"redriveCount": 1})));
+        let replayed = listed.replay().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(execution.history(), replayed.history());
     }
 
     #[test]

@@ -49,6 +49,18 @@ pub struct RunExtras {
     /// Re-creating a listed run: on the Instant clock, whatever the page's clock says.
     #[serde(default)]
     pub replay: bool,
+    /// Re-creating a redriven run: its redrives, applied after the first attempt.
+    #[serde(default)]
+    pub redrives: Vec<asl::runner::RecipeRedrive>,
+}
+
+/// A listed execution to re-create before redriving it (the worker does not hold it: it was
+/// opened from the Executions list): its recipe as a replay, and the number of history events
+/// the page shows of it (the re-created history must have as many).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recreate {
+    pub start: StartRun,
+    pub events: usize,
 }
 
 /// Page → worker.
@@ -70,8 +82,17 @@ pub enum ToWorker {
     /// The debugger: breakpoints, Pause, Continue, Step for `run` (`run/debugger.rs`).
     Debug { run: u64, command: DebugCommand },
     /// `RedriveExecution` of the ended `run`, with the page's mock configuration now ("" for
-    /// none) and test case, at the virtual time `at_ms`.
-    Redrive { run: u64, mocks: String, test_case: Option<String>, at_ms: i64, clock: Clock },
+    /// none) and test case, at the virtual time `at_ms`; `recreate`: a listed execution the
+    /// worker re-creates first (as `run`).
+    Redrive {
+        run: u64,
+        mocks: String,
+        test_case: Option<String>,
+        at_ms: i64,
+        clock: Clock,
+        #[serde(default)]
+        recreate: Option<Box<Recreate>>,
+    },
 }
 
 /// What changed in a run since the last batch.
@@ -217,6 +238,7 @@ mod tests {
                 }),
                 stop: None,
                 replay: true,
+                redrives: Vec::new(),
             },
         }));
         assert_eq!(ToWorker::from_text(&start.to_text()), Ok(start));

@@ -24,7 +24,9 @@ use asl::history::wire::WireEvent;
 use wasm_bindgen::prelude::*;
 
 use crate::run::debugger::{DebugCommand, PauseView};
-use crate::run::wire::{Batch, DataFlowBatch, FromWorker, StartRun, ToWorker, WaitingTask};
+use crate::run::wire::{
+    Batch, DataFlowBatch, FromWorker, Recreate, StartRun, ToWorker, WaitingTask,
+};
 use crate::run::{status_of, Clock, Status};
 
 /// Wall-clock milliseconds the engine may run before the worker reads its messages again.
@@ -66,6 +68,27 @@ struct Run {
     paused_loop: bool,
 }
 
+impl Run {
+    /// A run about to be stepped (nothing sent to the page yet).
+    fn new(id: u64, execution: asl::Execution, clock: Clock) -> Run {
+        Run {
+            id,
+            anchor_virtual: execution.now_ms(),
+            execution,
+            clock,
+            anchor_wall: wall_ms(),
+            sent: 0,
+            files_sent: 0,
+            visits_sent: (0, 0),
+            published_at: wall_ms(),
+            waiting_sent: Vec::new(),
+            idle: false,
+            hold: None,
+            paused_loop: false,
+        }
+    }
+}
+
 thread_local! {
     static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
     /// The last run that ended, kept for a redrive (`ToWorker::Redrive`).
@@ -81,9 +104,12 @@ fn post(message: &FromWorker) {
 pub fn stepwise_worker_receive(text: &str) {
     crate::panic::install_in_worker();
     match ToWorker::from_text(text) {
-        Ok(ToWorker::Redrive { run, mocks, test_case, at_ms, clock }) => {
-            redrive(run, &mocks, test_case, at_ms, clock)
-        }
+        Ok(ToWorker::Redrive { run, mocks, test_case, at_ms, clock, recreate }) => match recreate {
+            Some(recreate) => wasm_bindgen_futures::spawn_local(recreate_then_redrive(
+                run, *recreate, mocks, test_case, at_ms, clock,
+            )),
+            None => redrive(run, &mocks, test_case, at_ms, clock),
+        },
         Ok(ToWorker::Start(start)) => {
             RUN.with(|r| r.borrow_mut().take());
             ENDED.with(|r| r.borrow_mut().take());
@@ -216,6 +242,60 @@ fn redrive(run: u64, mocks: &str, test_case: Option<String>, at_ms: i64, clock: 
     tick(run);
 }
 
+/// Redrive of a listed execution this worker does not hold (it was opened from the Executions
+/// list, and re-created in a worker of its own): re-created here from its recipe, as opening
+/// it did, so the page already shows this history — checked by its event count — kept as the
+/// ended run, then redriven as [`redrive`] does. The page receives the events from
+/// `ExecutionRedriven` on.
+async fn recreate_then_redrive(
+    run: u64,
+    recreate: Recreate,
+    mocks: String,
+    test_case: Option<String>,
+    at_ms: i64,
+    clock: Clock,
+) {
+    RUN.with(|r| r.borrow_mut().take());
+    ENDED.with(|r| r.borrow_mut().take());
+    let refuse = |message: String| post(&FromWorker::RedriveRefused { run, message });
+    let start = recreate.start;
+    if crate::definition::jsonata_loader::needs_jsonata(&start.definition) {
+        if let Err(message) = crate::definition::jsonata_loader::load().await {
+            refuse(message);
+            return;
+        }
+    }
+    let prepared = crate::run::compile(&start.definition)
+        .and_then(|machine| crate::run::replay::prepare(&start, machine));
+    let mut execution = match prepared {
+        Ok(execution) => execution,
+        Err(message) => {
+            refuse(format!("The execution could not be re-created: {message}"));
+            return;
+        }
+    };
+    if execution.status() == asl::ExecutionStatus::Running {
+        execution.run_to_completion();
+    }
+    let events = execution.history().len();
+    if events != recreate.events {
+        refuse(format!(
+            "The execution re-created from its recipe has {events} events, not the {} shown: \
+             open it again from the Executions list.",
+            recreate.events
+        ));
+        return;
+    }
+    let mut held = Run::new(run, execution, Clock::Instant);
+    // The page has all of it already.
+    held.sent = events;
+    held.files_sent = held.execution.result_files().len();
+    held.visits_sent =
+        held.execution.data_flow().map_or((0, 0), |f| (f.visits.len(), f.not_recorded));
+    ENDED.with(|e| *e.borrow_mut() = Some(held));
+    redrive(run, &mocks, test_case, at_ms, clock);
+}
+
 /// Breakpoints, Pause, Continue and Step for the run in progress.
 fn debug_command(run: u64, command: DebugCommand) {
     let mut restart = false;
@@ -273,21 +353,8 @@ async fn start_run(start: StartRun) {
         }
     };
     execution.set_breakpoints(start.breakpoints);
-    let mut current = Run {
-        id: run,
-        anchor_virtual: execution.now_ms(),
-        execution,
-        clock: if start.extras.replay { Clock::Instant } else { start.clock },
-        anchor_wall: wall_ms(),
-        sent: 0,
-        files_sent: 0,
-        visits_sent: (0, 0),
-        published_at: wall_ms(),
-        waiting_sent: Vec::new(),
-        idle: false,
-        hold: None,
-        paused_loop: false,
-    };
+    let clock = if start.extras.replay { Clock::Instant } else { start.clock };
+    let mut current = Run::new(run, execution, clock);
     // The page sees `ExecutionStarted` at once.
     post(&FromWorker::Batch(batch(&mut current, false)));
     RUN.with(|r| *r.borrow_mut() = Some(current));
