@@ -310,7 +310,7 @@ impl Executions {
     }
 
     /// The latest listed execution of `definition` (JSON text, compared as JSON) on `input`,
-    /// started at its StartAt without mocks nor a stop; listed (not run: Compare re-creates
+    /// started at its StartAt without mocks, a stop or a redrive; listed (not run: Compare re-creates
     /// it) when there is none. The tutorial's Compare step uses it.
     pub fn find_or_list(
         self,
@@ -329,6 +329,7 @@ impl Executions {
                     recipe.input == input
                         && recipe.start_at.is_none()
                         && recipe.stop.is_none()
+                        && recipe.redrives.is_empty()
                         && recipe.test_case.is_none()
                         && serde_json::from_str::<Value>(&recipe.definition).ok() == wanted
                 })
