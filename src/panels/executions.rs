@@ -310,8 +310,8 @@ impl Executions {
     }
 
     /// The latest listed execution of `definition` (JSON text, compared as JSON) on `input`,
-    /// started at its StartAt without mocks, a stop or a redrive; listed (not run: Compare re-creates
-    /// it) when there is none. The tutorial's Compare step uses it.
+    /// started at its StartAt without mocks, a stop or a redrive; listed (not run: Compare
+    /// re-creates it) when there is none. The tutorial's Compare step uses it.
     pub fn find_or_list(
         self,
         definition: &str,
