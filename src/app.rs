@@ -6,6 +6,7 @@ use wasm_bindgen::JsValue;
 
 use crate::definition::jsonata_loader::{self, Availability};
 use crate::definition::problems::{compile_choosing, parse_json};
+use crate::definition::yaml_loader::{self, YamlSupport};
 use crate::panels::debug_controls::DebugControls;
 use crate::panels::editor::{DefinitionEditor, EditorHandle};
 use crate::panels::gallery::{LeftTab, LeftTabs};
@@ -116,9 +117,26 @@ pub fn App() -> impl IntoView {
             notice.set(Some(message));
         }
     });
+    // The YAML reader arrives on demand too (docs/decisions/0025-page-weight.md): fetched
+    // the first time the editor holds YAML; the definition is compiled again once it is in.
+    let yaml = yaml_loader::availability();
+    provide_context(YamlSupport(yaml));
+    Effect::new(move |_| {
+        if definition.with(|d| yaml_loader::is_yaml(d))
+            && yaml.with_untracked(|y| *y == Availability::Absent)
+        {
+            yaml_loader::ensure_loaded(yaml);
+        }
+    });
+    Effect::new(move |_| {
+        if let Availability::Failed(message) = yaml.get() {
+            notice.set(Some(message));
+        }
+    });
     // The one compilation per edit: the problems list, the graph and Start read it.
     let compiled = Memo::new(move |_| {
         jsonata.track();
+        yaml.track();
         let chosen = state_machine.get();
         definition.with(|d| compile_choosing(d, chosen.as_deref()))
     });

@@ -23,6 +23,12 @@ export function callEvaluate(m, expr, states, variables, nowMs, random) {
   return m.evaluate(expr, states, variables, nowMs, random);
 }
 
+// ---- the YAML reader on demand (src/definition/yaml_loader.rs) ----
+
+export function callYamlParse(m, text) {
+  return m.parse(text);
+}
+
 /// The URL the page's relative links resolve against (in the worker: the page's, sent at start).
 let base = null;
 

@@ -20,6 +20,9 @@ extern "C" {
         now_ms: f64,
         random: &str,
     ) -> String;
+    /// Parses YAML with the module [`import_jsonata`] imported from the YAML reader's URL.
+    #[wasm_bindgen(js_name = callYamlParse)]
+    pub fn call_yaml_parse(module: &JsValue, text: &str) -> String;
     /// The page's base URL (in the worker: the page's, as sent when it started).
     #[wasm_bindgen(js_name = baseUrl)]
     pub fn base_url() -> String;

@@ -11,6 +11,7 @@ use asl::suite::coverage::{Coverage, Kind, Target};
 use asl::suite::{CaseResult, ResolveError, Source, SuiteReport};
 use leptos::prelude::*;
 
+use crate::definition::yaml_loader::{self, YamlSupport};
 use crate::panels::gallery::{self, TUTORIAL_MOCKS};
 use crate::panels::graph::coverage::{CoverageMarks, Marks};
 use crate::session::{session, Session};
@@ -152,12 +153,29 @@ pub fn TestsPanel() -> impl IntoView {
             chosen.set(id);
         }
     };
+    // A YAML suite needs the YAML reader, fetched the first time the page meets YAML.
+    let yaml = use_context::<YamlSupport>();
+    Effect::new(move |_| {
+        if let Some(YamlSupport(yaml)) = yaml {
+            if text.with(|t| yaml_loader::is_yaml(t)) {
+                yaml_loader::ensure_loaded(yaml);
+            }
+        }
+    });
     let on_run = move |_| {
         let def = definition.get_untracked();
         if jsonata_missing(&def) {
             outcome.set(Some(Err("JSONata support is still loading for this definition: \
                                   press Run tests again in a moment."
                 .into())));
+            return;
+        }
+        if !asl::import::yaml::available()
+            && (text.with_untracked(|t| yaml_loader::is_yaml(t)) || yaml_loader::is_yaml(&def))
+        {
+            outcome.set(Some(Err(
+                "YAML support is still loading: press Run tests again in a moment.".into(),
+            )));
             return;
         }
         // The state machine the editor shows, when its text is a template.

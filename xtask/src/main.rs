@@ -61,6 +61,7 @@ fn main() -> ExitCode {
         Some("browser-test") => browser_test(),
         Some("wasm-pack-test") => wasm_pack_test(&args[1..]),
         Some("jsonata-module") => jsonata_module(),
+        Some("yaml-module") => yaml_module(),
         Some("fields") => fields(),
         Some("fuzz") => fuzz(&args[1..]),
         Some("smoke") => setup_browser().and_then(|_| smoke::smoke(&root(), &root().join("dist"))),
@@ -71,7 +72,7 @@ fn main() -> ExitCode {
         _ => {
             eprintln!(
                 "usage: cargo xtask \
-                 <serve|test|dist|setup|browser-test|wasm-pack-test|jsonata-module|fields|smoke|bench-peer [runs]|\
+                 <serve|test|dist|setup|browser-test|wasm-pack-test|jsonata-module|yaml-module|fields|smoke|bench-peer [runs]|\
                  fuzz [target] [seconds]>"
             );
             return ExitCode::from(2);
@@ -428,11 +429,23 @@ fn fields() -> Result<()> {
 /// index.html has trunk copy to `dist/jsonata/`. Trunk runs this as a pre-build hook, so the
 /// tools are already on PATH (wasm-bindgen at the Cargo.lock version, npm's wasm-opt).
 fn jsonata_module() -> Result<()> {
+    on_demand_module("stepwise-jsonata", "stepwise_jsonata", "jsonata")
+}
+
+/// Builds the on-demand YAML reader (`crates/yaml-module`) into `target/yaml/` (copied to
+/// `dist/yaml/`), as [`jsonata_module`] does (docs/decisions/0025-page-weight.md).
+fn yaml_module() -> Result<()> {
+    on_demand_module("stepwise-yaml", "stepwise_yaml", "yaml")
+}
+
+/// Builds `package` for the web with wasm-bindgen (`--target web`) and `wasm-opt -Oz` into
+/// `target/<dir>/<name>.js` and `<name>_bg.wasm`.
+fn on_demand_module(package: &str, name: &str, dir: &str) -> Result<()> {
     let mut build = cmd("cargo");
     build.args([
         "build",
         "-p",
-        "stepwise-jsonata",
+        package,
         "--lib",
         "--profile",
         "web",
@@ -441,14 +454,14 @@ fn jsonata_module() -> Result<()> {
     ]);
     run(build)?;
     let target = target_dir();
-    let out = target.join("jsonata");
+    let out = target.join(dir);
     let mut bindgen = cmd("wasm-bindgen");
     bindgen
-        .args(["--target", "web", "--no-typescript", "--out-name", "stepwise_jsonata", "--out-dir"])
+        .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
         .arg(&out)
-        .arg(target.join("wasm32-unknown-unknown/web/stepwise_jsonata.wasm"));
+        .arg(target.join(format!("wasm32-unknown-unknown/web/{name}.wasm")));
     run(bindgen)?;
-    let wasm = out.join("stepwise_jsonata_bg.wasm");
+    let wasm = out.join(format!("{name}_bg.wasm"));
     let mut opt = cmd("wasm-opt");
     opt.arg("-Oz").args(WASM_FEATURES).arg(&wasm).arg("-o").arg(&wasm);
     run(opt)
@@ -603,15 +616,16 @@ fn report_sizes(dist: &Path) -> Result<()> {
         println!("{name:<60} {:>10} {:>10}", bytes.len(), gz);
         let counted =
             matches!(file.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css"));
-        // dist/jsonata/ is fetched only when a definition uses JSONata.
-        if counted && name.starts_with("jsonata") {
+        // dist/jsonata/ is fetched only when a definition uses JSONata, dist/yaml/ the first
+        // time the page reads YAML.
+        if counted && (name.starts_with("jsonata") || name.starts_with("yaml")) {
             on_demand += gz;
         } else if counted {
             transfer += gz;
         }
     }
     println!(
-        "loaded on demand (JSONata, when a definition uses it): {on_demand} bytes ({:.1} KB)",
+        "loaded on demand (JSONata, YAML, when first used): {on_demand} bytes ({:.1} KB)",
         on_demand as f64 / 1024.0
     );
     println!(

@@ -214,7 +214,8 @@ fn run(browser: &Browser, url: &str, definition: &str, input: &str) -> Result<(S
     ))
 }
 
-/// Runs the tutorial (503) and the JSONata tutorial (200) in the release build in `dist`.
+/// Runs the tutorial (503), the JSONata tutorial (200) and a YAML definition in the release
+/// build in `dist`.
 pub fn smoke(root: &Path, dist: &Path) -> Result<()> {
     let port = serve(dist.to_path_buf())?;
     let url = format!("http://127.0.0.1:{port}/");
@@ -264,6 +265,23 @@ pub fn smoke(root: &Path, dist: &Path) -> Result<()> {
             return Err("smoke test: the JSONata module was not fetched".into());
         };
         eprintln!("xtask: smoke: JSONata module fetched in {fetched_ms:.0} ms");
+        // A YAML definition: the page fetches the YAML reader (dist/yaml/) before it can
+        // compile it and enable Start.
+        let yaml =
+            "StartAt: P\nStates:\n  P:\n    Type: Pass\n    Result: from YAML\n    End: true\n";
+        let (status, output) = run(&browser, &url, yaml, "{}")?;
+        if status != "Succeeded" || output != "\"from YAML\"" {
+            return Err(format!("smoke test: a YAML definition ended {status} with {output}"));
+        }
+        eprintln!("xtask: smoke: a YAML definition: {status} {output}");
+        let fetched = browser.js(
+            "return performance.getEntriesByType('resource')
+                 .some(r => r.name.includes('yaml/') && r.name.endsWith('.wasm'))",
+            json!([]),
+        )?;
+        if fetched != json!(true) {
+            return Err("smoke test: the YAML reader module was not fetched".into());
+        }
         Ok(())
     })();
     let _ = std::fs::remove_dir_all(&profile);

@@ -75,6 +75,12 @@ impl SourceMap {
         &self.duplicates
     }
 
+    /// Every recorded pointer and its position (to carry a map across a module boundary:
+    /// [`crate::import::yaml::encode`]).
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, Position)> + '_ {
+        self.positions.iter().map(|(pointer, p)| (pointer.as_str(), *p))
+    }
+
     /// Records where `pointer` starts unless it already has a position (for documents read by
     /// other parsers: [`crate::import`]'s YAML reader).
     pub(crate) fn insert(&mut self, pointer: &str, position: Position) {
