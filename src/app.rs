@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::definition::jsonata_loader::{self, Availability};
+use crate::definition::jsonata_loader;
+use crate::definition::on_demand::Availability;
 use crate::definition::problems::{compile_choosing, parse_json};
 use crate::definition::yaml_loader::{self, YamlSupport};
 use crate::panels::debug_controls::DebugControls;

@@ -6,14 +6,16 @@
 // page's wasm-bindgen glue, instantiates the page's own (already compiled) wasm module a second
 // time and hands every message to the Rust worker loop (src/run/worker.rs).
 
-// ---- JSONata on demand (src/definition/jsonata_loader.rs) ----
+// ---- modules on demand: JSONata and the YAML reader (src/definition/on_demand.rs) ----
 
-export function importJsonata(url) {
+export function importModule(url) {
   return import(url).then(async (m) => {
     await m.default();
     return m;
   });
 }
+
+// ---- JSONata (src/definition/jsonata_loader.rs) ----
 
 export function callCheckSyntax(m, expr) {
   return m.checkSyntax(expr);

@@ -6,9 +6,10 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/host.js")]
 extern "C" {
-    /// Imports the JSONata module at `url` and starts it.
-    #[wasm_bindgen(js_name = importJsonata)]
-    pub fn import_jsonata(url: &str) -> js_sys::Promise;
+    /// Imports the wasm-bindgen `--target web` module at `url` (JSONata, the YAML reader) and
+    /// starts it.
+    #[wasm_bindgen(js_name = importModule)]
+    pub fn import_module(url: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = callCheckSyntax)]
     pub fn call_check_syntax(module: &JsValue, expr: &str) -> Option<String>;
     #[wasm_bindgen(js_name = callEvaluate)]
@@ -20,7 +21,7 @@ extern "C" {
         now_ms: f64,
         random: &str,
     ) -> String;
-    /// Parses YAML with the module [`import_jsonata`] imported from the YAML reader's URL.
+    /// Parses YAML with the module [`import_module`] imported from the YAML reader's URL.
     #[wasm_bindgen(js_name = callYamlParse)]
     pub fn call_yaml_parse(module: &JsValue, text: &str) -> String;
     /// The page's base URL (in the worker: the page's, as sent when it started).

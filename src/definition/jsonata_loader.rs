@@ -13,21 +13,11 @@ use leptos::prelude::*;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::host::{call_check_syntax, call_evaluate, import_jsonata};
+use crate::definition::on_demand::{self, Availability};
+use crate::host::{call_check_syntax, call_evaluate};
 
 /// Where the module lives, relative to the page (works under any sub-path).
 pub const MODULE_PATH: &str = "jsonata/stepwise_jsonata.js";
-
-/// Where JSONata support is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Availability {
-    /// Not needed yet, not fetched.
-    Absent,
-    Loading,
-    Ready,
-    /// The module could not be fetched or started (the message says why).
-    Failed(String),
-}
 
 /// Does this definition (text) need JSONata? A cheap over-approximation: loading when it is
 /// not needed costs a download, never a wrong result.
@@ -80,51 +70,23 @@ impl Backend for JsBackend {
 
 /// JSONata availability for the page: starts as Ready when the language is built in.
 pub fn availability() -> RwSignal<Availability> {
-    RwSignal::new(if asl::jsonata::available() {
-        Availability::Ready
-    } else {
-        Availability::Absent
-    })
+    on_demand::availability(asl::jsonata::available())
 }
 
 /// Fetches the module unless it is loaded or being loaded; `state` says when it is ready.
 pub fn ensure_loaded(state: RwSignal<Availability>) {
-    match state.get_untracked() {
-        Availability::Ready | Availability::Loading => return,
-        Availability::Absent | Availability::Failed(_) => {}
-    }
-    state.set(Availability::Loading);
-    leptos::task::spawn_local(async move {
-        state.set(match load().await {
-            Ok(()) => Availability::Ready,
-            Err(message) => Availability::Failed(message),
-        });
-    });
+    on_demand::ensure_loaded(state, load);
 }
 
-/// Imports the module (relative to the page) and installs it as the engine's JSONata
-/// evaluator. The page and the engine worker each call it once.
+/// Imports the module and installs it as the engine's JSONata evaluator. The page and the
+/// engine worker each call it once.
 pub async fn load() -> Result<(), String> {
     if asl::jsonata::available() {
         return Ok(());
     }
-    let url = web_sys::Url::new_with_base(MODULE_PATH, &crate::host::base_url())
-        .map(|u| u.href())
-        .unwrap_or_else(|_| MODULE_PATH.to_string());
-    match wasm_bindgen_futures::JsFuture::from(import_jsonata(&url)).await {
-        Ok(module) => {
-            asl::jsonata::install_backend(Rc::new(JsBackend { module }));
-            Ok(())
-        }
-        Err(error) => {
-            let reason = error
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .or_else(|| error.as_string())
-                .unwrap_or_else(|| "unknown error".into());
-            Err(format!("JSONata support could not be loaded ({MODULE_PATH}): {reason}"))
-        }
-    }
+    let module = on_demand::import(MODULE_PATH, "JSONata").await?;
+    asl::jsonata::install_backend(Rc::new(JsBackend { module }));
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! ([`yaml_loader`]).
 
 pub mod jsonata_loader;
+pub mod on_demand;
 pub mod problems;
 pub mod state_lines;
 pub mod yaml_loader;

@@ -10,10 +10,9 @@ use std::rc::Rc;
 
 use asl::import::Format;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 
-use crate::definition::jsonata_loader::Availability;
-use crate::host::{call_yaml_parse, import_jsonata};
+use crate::definition::on_demand::{self, Availability};
+use crate::host::call_yaml_parse;
 
 /// Where the module lives, relative to the page (works under any sub-path).
 pub const MODULE_PATH: &str = "yaml/stepwise_yaml.js";
@@ -29,51 +28,22 @@ pub fn is_yaml(text: &str) -> bool {
 
 /// YAML availability for the page: starts as Ready when the reader is built in.
 pub fn availability() -> RwSignal<Availability> {
-    RwSignal::new(if asl::import::yaml::available() {
-        Availability::Ready
-    } else {
-        Availability::Absent
-    })
+    on_demand::availability(asl::import::yaml::available())
 }
 
 /// Fetches the module unless it is loaded or being loaded; `state` says when it is ready.
 pub fn ensure_loaded(state: RwSignal<Availability>) {
-    match state.get_untracked() {
-        Availability::Ready | Availability::Loading => return,
-        Availability::Absent | Availability::Failed(_) => {}
-    }
-    state.set(Availability::Loading);
-    leptos::task::spawn_local(async move {
-        state.set(match load().await {
-            Ok(()) => Availability::Ready,
-            Err(message) => Availability::Failed(message),
-        });
-    });
+    on_demand::ensure_loaded(state, load);
 }
 
-/// Imports the module (relative to the page) and installs it as the engine's YAML reader.
+/// Imports the module and installs it as the engine's YAML reader.
 async fn load() -> Result<(), String> {
     if asl::import::yaml::available() {
         return Ok(());
     }
-    let url = web_sys::Url::new_with_base(MODULE_PATH, &crate::host::base_url())
-        .map(|u| u.href())
-        .unwrap_or_else(|_| MODULE_PATH.to_string());
-    // `importJsonata` imports any wasm-bindgen `--target web` module and starts it.
-    match wasm_bindgen_futures::JsFuture::from(import_jsonata(&url)).await {
-        Ok(module) => {
-            asl::import::yaml::install_reader(Rc::new(move |text| call_yaml_parse(&module, text)));
-            Ok(())
-        }
-        Err(error) => {
-            let reason = error
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .or_else(|| error.as_string())
-                .unwrap_or_else(|| "unknown error".into());
-            Err(format!("YAML support could not be loaded ({MODULE_PATH}): {reason}"))
-        }
-    }
+    let module = on_demand::import(MODULE_PATH, "YAML").await?;
+    asl::import::yaml::install_reader(Rc::new(move |text| call_yaml_parse(&module, text)));
+    Ok(())
 }
 
 #[cfg(test)]
