@@ -52,14 +52,6 @@ fn history_rows() -> Vec<Element> {
     query_all("table.events tbody tr.event")
 }
 
-fn event_types() -> Vec<String> {
-    history_rows()
-        .iter()
-        .filter_map(|r| r.query_selector("td:nth-child(2)").ok().flatten())
-        .filter_map(|c| c.text_content())
-        .collect()
-}
-
 #[wasm_bindgen_test]
 async fn a_wait_for_task_token_run_completes_after_send_task_success() {
     reset_browser_state();

@@ -19,13 +19,6 @@ async fn status_becomes(want: &str, seconds: u32) {
     .await;
 }
 
-fn event_types() -> Vec<String> {
-    query_all("table.events tbody tr.event td:nth-child(2)")
-        .iter()
-        .filter_map(|c| c.text_content())
-        .collect()
-}
-
 fn node_class(state: &str) -> String {
     query(&format!("g[data-state='{state}']"))
         .and_then(|g| g.get_attribute("class"))
@@ -186,13 +179,6 @@ async fn breakpoints_are_kept_across_reloads_and_stop_still_aborts_a_paused_run(
     assert!(!event_types().iter().any(|t| t == "PassStateAborted"), "OK was never entered");
     drop(handle);
     container.remove();
-}
-
-fn tutorial_mocks(answer: &str) -> String {
-    format!(
-        r#"{{"StateMachines": {{"MyStateMachine": {{"TestCases": {{"T": {{"Call API": "Answer"}}}}}}}},
-  "MockedResponses": {{"Answer": {{"0": {answer}}}}}}}"#
-    )
 }
 
 #[wasm_bindgen_test]

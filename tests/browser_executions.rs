@@ -284,21 +284,6 @@ async fn re_run_from_an_earlier_visit_takes_its_input_which_can_be_edited() {
 
 // ----- Redrive and the list (the seam between the debugger and the Executions list) -----
 
-fn event_types() -> Vec<String> {
-    query_all("table.events tbody tr.event td:nth-child(2)")
-        .iter()
-        .filter_map(|c| c.text_content())
-        .collect()
-}
-
-/// The tutorial's mock configuration: Call API answers `answer` in test case "T".
-fn tutorial_mocks(answer: &str) -> String {
-    format!(
-        r#"{{"StateMachines": {{"MyStateMachine": {{"TestCases": {{"T": {{"Call API": "Answer"}}}}}}}},
-  "MockedResponses": {{"Answer": {{"0": {answer}}}}}}}"#
-    )
-}
-
 fn set_mocks(text: &str) {
     let mocks: HtmlTextAreaElement = element("#mock-config");
     mocks.set_value(text);

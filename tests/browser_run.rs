@@ -19,13 +19,6 @@ async fn status_becomes(want: &str, seconds: u32) {
     .await;
 }
 
-fn event_types() -> Vec<String> {
-    query_all("table.events tbody tr.event td:nth-child(2)")
-        .iter()
-        .filter_map(|c| c.text_content())
-        .collect()
-}
-
 /// Mounts the app, runs the tutorial with the given sample input and waits for `status`.
 async fn run_tutorial(sample: &str, status: &str) -> (HtmlElement, impl Drop) {
     reset_browser_state();

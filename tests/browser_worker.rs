@@ -14,13 +14,6 @@ fn status() -> String {
     text_of("#execution-status .status-label")
 }
 
-fn event_types() -> Vec<String> {
-    query_all("table.events tbody tr.event td:nth-child(2)")
-        .iter()
-        .filter_map(|c| c.text_content())
-        .collect()
-}
-
 /// How long a 50 ms timer takes on the page right now (a frozen page makes it long).
 async fn timer_lag_ms() -> f64 {
     let before = js_sys::Date::now();

@@ -126,3 +126,20 @@ pub async fn editor_in(root: &Element) -> EditorView {
 pub async fn editor_view() -> EditorView {
     editor_in(&document().document_element().expect("<html>")).await
 }
+
+/// The event types of the history table, top to bottom.
+pub fn event_types() -> Vec<String> {
+    query_all("table.events tbody tr.event td:nth-child(2)")
+        .iter()
+        .filter_map(|c| c.text_content())
+        .collect()
+}
+
+/// The tutorial's mock configuration: Call API answers `answer` (a MockConfigFile response,
+/// e.g. `{"Return": …}`) in test case "T".
+pub fn tutorial_mocks(answer: &str) -> String {
+    format!(
+        r#"{{"StateMachines": {{"MyStateMachine": {{"TestCases": {{"T": {{"Call API": "Answer"}}}}}}}},
+  "MockedResponses": {{"Answer": {{"0": {answer}}}}}}}"#
+    )
+}
